@@ -1,0 +1,161 @@
+"""Load the catalog: package data first, then a user's own files merged on top by id.
+
+A user file may add entries or replace one; replacing an existing id needs ``override = true`` on
+the new entry, otherwise the clash is an error that names both files.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from collections.abc import Iterable, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from rackwright.catalog.catalog import Catalog
+from rackwright.catalog.models import KIND_MODELS, Entry, Source
+from rackwright.catalog.tomlpos import locate
+from rackwright.errors import CatalogError, InputError, UnitError
+
+DATA_PACKAGE = "rackwright.catalog.data"
+
+
+def read_toml(path: Path) -> tuple[dict[str, Any], str]:
+    """Parse a TOML file; errors name the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=path) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise InputError(f"cannot read file: {reason}", file=path) from None
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        msg = str(exc).split(" (at line")[0]
+        raise InputError(f"malformed TOML: {msg}", file=path, line=line) from None
+
+
+def validation_error(
+    exc: ValidationError,
+    *,
+    file: str | Path,
+    text: str | None,
+    base: tuple[str | int, ...],
+    loc: tuple[str | int, ...] | None = None,
+) -> InputError:
+    """Turn the first pydantic error into a one-line InputError naming file, line and field.
+
+    ``loc`` replaces pydantic's own location when the caller reshaped the input.
+    """
+    first = exc.errors()[0]
+    loc = tuple(first["loc"]) if loc is None else loc
+    field = ".".join(str(p) for p in (*base, *loc))
+    line = locate(text, (*base, *loc)) if text else None
+    kind = first["type"]
+    ctx_error = (first.get("ctx") or {}).get("error")
+    if isinstance(ctx_error, UnitError):
+        return UnitError(
+            ctx_error.message,
+            file=file,
+            line=line,
+            field=field,
+            value=first.get("input"),
+            has_value=True,
+        )
+    messages = {
+        "extra_forbidden": "unknown key",
+        "missing": "missing required field",
+    }
+    message = messages.get(kind, first["msg"])
+    has_value = kind != "missing"
+    return InputError(
+        message,
+        file=file,
+        line=line,
+        field=field,
+        value=first.get("input") if has_value else None,
+        has_value=has_value,
+    )
+
+
+def _entries_from(data: dict[str, Any], text: str, path: str) -> Iterable[tuple[Entry, int | None]]:
+    for kind, rows in data.items():
+        model = KIND_MODELS.get(kind)
+        if model is None:
+            raise CatalogError(
+                f"unknown catalog kind; use one of {', '.join(sorted(KIND_MODELS))}",
+                file=path,
+                line=locate(text, (kind,)),
+                field=kind,
+                value=kind,
+            )
+        if not isinstance(rows, list):
+            raise CatalogError(
+                f"'{kind}' must be an array of tables ([[{kind}]])",
+                file=path,
+                line=locate(text, (kind,)),
+                field=kind,
+            )
+        for index, row in enumerate(rows):
+            try:
+                entry = model.model_validate(row)
+            except ValidationError as exc:
+                raise validation_error(exc, file=path, text=text, base=(kind, index)) from None
+            yield entry, locate(text, (kind, index, "id"))
+
+
+def _package_files() -> list[tuple[str, str]]:
+    root = resources.files(DATA_PACKAGE)
+    found = sorted(
+        (item.name, item.read_text(encoding="utf-8"))
+        for item in root.iterdir()
+        if item.name.endswith(".toml")
+    )
+    return [(f"<catalog>/{name}", text) for name, text in found]
+
+
+def _package_sources() -> dict[str, Source]:
+    text = resources.files(DATA_PACKAGE).joinpath("sources.csv").read_text(encoding="utf-8")
+    sources: dict[str, Source] = {}
+    for row in csv.DictReader(text.splitlines()):
+        sources[row["source_id"]] = Source(
+            id=row["source_id"],
+            kind=row["kind"],
+            title=row["title"],
+            url=row.get("url") or "",
+            notes=row.get("notes") or "",
+        )
+    return sources
+
+
+def load_catalog(extra_files: Sequence[Path] = ()) -> Catalog:
+    """The default catalog with ``extra_files`` merged on top (later files win with override)."""
+    catalog = Catalog(sources=_package_sources())
+    for name, text in _package_files():
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise CatalogError(f"malformed package TOML: {exc}", file=name) from None
+        _merge(catalog, data, text, name)
+    for path in extra_files:
+        data, text = read_toml(path)
+        _merge(catalog, data, text, str(path))
+    catalog.check_references()
+    return catalog
+
+
+def _merge(catalog: Catalog, data: dict[str, Any], text: str, name: str) -> None:
+    raw_sources = data.pop("source", [])
+    for index, row in enumerate(raw_sources):
+        try:
+            source = Source.model_validate(row)
+        except ValidationError as exc:
+            raise validation_error(exc, file=name, text=text, base=("source", index)) from None
+        catalog.sources[source.id] = source
+    for entry, line in _entries_from(data, text, name):
+        catalog.add(entry, origin=f"{name}:{line}" if line else name)

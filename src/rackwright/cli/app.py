@@ -1,0 +1,43 @@
+"""The ``rackwright`` command: registers every command group and turns errors into exit code 2.
+
+Every RackwrightError becomes one line on stderr and exit code 2; a usage error is typer's own
+(exit 2). No traceback reaches a user for bad input.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from rackwright.cli import catalog_cmd, plan_cmd, rack_cmd, scenario_cmd
+from rackwright.cli.common import console_err
+from rackwright.errors import RackwrightError
+
+app = typer.Typer(
+    name="rackwright",
+    help="Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog_cmd.app, name="catalog")
+app.add_typer(rack_cmd.app, name="rack")
+app.add_typer(scenario_cmd.app, name="scenario")
+app.command("plan")(plan_cmd.plan)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``rackwright`` script."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except RackwrightError as exc:
+        console_err.print(f"error: {exc.one_line()}", markup=False, highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        console_err.print("interrupted", markup=False)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Shared CLI pieces: consoles, JSON output, catalog loading from --catalog options."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from rackwright.catalog import Catalog, load_catalog
+
+console = Console(highlight=False)
+console_err = Console(stderr=True, highlight=False)
+
+CatalogFiles = Annotated[
+    list[Path] | None,
+    typer.Option("--catalog", "-c", help="Extra catalog TOML files merged over the default."),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def catalog_from(files: list[Path] | None) -> Catalog:
+    """The default catalog with the user's extra files merged in."""
+    return load_catalog(files or [])
+
+
+def print_json(data: Any) -> None:
+    """Print ``data`` as JSON on stdout (plain print: no rich wrapping)."""
+    print(json.dumps(data, indent=2, default=str))

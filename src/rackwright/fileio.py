@@ -1,0 +1,42 @@
+"""Atomic file output: write to a temporary file beside the target, then rename.
+
+A crash or a bad input never leaves a half-written report behind.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rackwright.errors import OutputError
+
+
+def ensure_writable_dir(directory: Path) -> Path:
+    """Create ``directory`` if needed and prove it is writable, or raise OutputError."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create output directory: {exc.strerror}", file=directory
+        ) from None
+    if not os.access(directory, os.W_OK):
+        raise OutputError("output directory is not writable", file=directory)
+    return directory
+
+
+def write_text_atomic(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically (temp file in the same directory, then rename)."""
+    ensure_writable_dir(path.parent)
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror}", file=path) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise OutputError(f"cannot write: {exc.strerror}", file=path) from None
+    return path
