@@ -1,0 +1,6 @@
+"""Placeholder: replaced by the owning engineer."""
+
+
+def plan() -> None:
+    """Run the plan (placeholder)."""
+    raise SystemExit("plan is being built")
