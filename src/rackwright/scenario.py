@@ -9,20 +9,36 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, ValidationError, model_validator
+from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.loader import read_toml, validation_error
 from rackwright.catalog.models import Strict
 from rackwright.catalog.tomlpos import locate
-from rackwright.errors import ScenarioError, UnknownIdError
-from rackwright.units import Seconds, quantity
+from rackwright.errors import ScenarioError, UnitError, UnknownIdError
+from rackwright.units import parse_quantity
 
-Tokens = Annotated[float, BeforeValidator(quantity("tokens"))]
+
+def _quantity(dimension: str) -> Callable[[Any], float]:
+    """A before-validator whose unit errors stay inside pydantic, so they keep their location."""
+
+    def _parse(value: Any) -> float:
+        try:
+            return parse_quantity(value, dimension)
+        except UnitError as exc:
+            raise PydanticCustomError("unit_error", "{message}", {"message": exc.message}) from None
+
+    return _parse
+
+
+Tokens = Annotated[float, BeforeValidator(_quantity("tokens"))]
+Seconds = Annotated[float, BeforeValidator(_quantity("time_s"))]
 
 DEFAULT_SCENARIO_RESOURCE = "default_scenario.toml"
 _PERIOD = re.compile(r"^(20\d\d)Q([1-4])$")
@@ -87,16 +103,24 @@ class BuildLot(Strict):
     period: str
     racks: int = Field(gt=0)
 
-    @model_validator(mode="after")
-    def _period_format(self) -> BuildLot:
-        if not _PERIOD.match(self.period):
-            raise ValueError(f"period must look like 2027Q1, got {self.period!r}")
-        return self
+    @field_validator("period")
+    @classmethod
+    def _period_format(cls, period: str) -> str:
+        if not _PERIOD.match(period):
+            raise PydanticCustomError(
+                "period", "period must be a year and quarter Q1-Q4, e.g. 2027Q1"
+            )
+        return period
 
     @property
     def year(self) -> int:
         """Calendar year of the period."""
         return int(self.period[:4])
+
+    @property
+    def quarter(self) -> int:
+        """Quarter of the period, 1 to 4."""
+        return int(self.period[-1])
 
 
 class Horizon(Strict):
@@ -105,11 +129,19 @@ class Horizon(Strict):
     start_year: int = Field(ge=2020, le=2040)
     end_year: int = Field(ge=2020, le=2040)
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Horizon:
-        if self.end_year < self.start_year:
-            raise ValueError(f"end_year {self.end_year} is before start_year {self.start_year}")
-        return self
+    @field_validator("end_year")
+    @classmethod
+    def _ordered(cls, end_year: int, info: ValidationInfo) -> int:
+        start = info.data.get("start_year")
+        if start is not None and end_year < start:
+            raise PydanticCustomError(
+                "horizon_order", "end_year is before start_year {start}", {"start": start}
+            )
+        return end_year
+
+    def years(self) -> list[int]:
+        """Every year of the horizon, in order."""
+        return list(range(self.start_year, self.end_year + 1))
 
 
 class Scenario(Strict):
@@ -163,10 +195,21 @@ def default_scenario_text() -> str:
     )
 
 
+def _field_name(path: tuple[str | int, ...]) -> str:
+    """``("workload", 0, "model")`` -> ``workload[0].model``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text
+
+
 def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
     """Validate parsed TOML as a scenario; errors name file, line, field and value."""
     if not data:
-        raise ScenarioError("scenario is empty", file=file)
+        raise ScenarioError("scenario is empty: it needs [scenario], [[workload]], ...", file=file)
     head = data.get("scenario", {})
     if not isinstance(head, dict):
         line = locate(text, ("scenario",))
@@ -183,12 +226,19 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
                 field=key,
                 value=key,
             )
+        if _PLURAL[key] in head:
+            raise ScenarioError(
+                f"'{_PLURAL[key]}' is given both in [scenario] and as [[{key}]]",
+                file=file,
+                line=locate(text, (key,)),
+                field=key,
+            )
         shaped[_PLURAL[key]] = value
     try:
-        return Scenario.model_validate(shaped)
+        scenario = Scenario.model_validate(shaped)
     except ValidationError as exc:
         first = exc.errors()[0]
-        loc = list(first["loc"])
+        loc: list[str | int] = list(first["loc"])
         if loc and isinstance(loc[0], str) and loc[0] in _SINGULAR:
             base: tuple[str | int, ...] = (_SINGULAR[loc[0]],)
             loc = loc[1:]
@@ -202,53 +252,110 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
             error.message,
             file=error.file,
             line=error.line,
-            field=error.field,
+            field=_field_name((*base, *loc)),
             value=error.value,
             has_value=error.has_value,
         ) from None
+    check_consistency(scenario, text, file)
+    return scenario
+
+
+def check_consistency(scenario: Scenario, text: str, file: str) -> None:
+    """Rules across entries: unique ids, builds of known generations inside the horizon."""
+
+    def fail(message: str, path: tuple[str | int, ...], value: object) -> None:
+        raise ScenarioError(
+            message, file=file, line=locate(text, path), field=_field_name(path), value=value
+        )
+
+    def unique(section: str, key: str, values: list[Any]) -> None:
+        seen: set[Any] = set()
+        for i, value in enumerate(values):
+            if value in seen:
+                fail(f"duplicate {section} {key} '{value}'", (section, i, key), value)
+            seen.add(value)
+
+    unique("workload", "id", [w.id for w in scenario.workloads])
+    unique("generation", "rack", [g.rack for g in scenario.generations])
+    unique("site", "site", [s.site for s in scenario.sites])
+    unique("domestic_target", "year", [t.year for t in scenario.domestic_targets])
+    first_year = {g.rack: g.first_year for g in scenario.generations}
+    horizon = scenario.horizon
+    for i, lot in enumerate(scenario.builds):
+        if lot.rack not in first_year:
+            fail(
+                f"build names rack '{lot.rack}' that is not a scenario [[generation]]",
+                ("build", i, "rack"),
+                lot.rack,
+            )
+        if not horizon.start_year <= lot.year <= horizon.end_year:
+            fail(
+                f"build period is outside the horizon {horizon.start_year}-{horizon.end_year}",
+                ("build", i, "period"),
+                lot.period,
+            )
+        if lot.year < first_year[lot.rack]:
+            fail(
+                f"build period is before {lot.rack} enters the plan ({first_year[lot.rack]})",
+                ("build", i, "period"),
+                lot.period,
+            )
 
 
 def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file: str) -> None:
-    """Every id the scenario names must exist in the catalog."""
+    """Every id the scenario names must exist in the catalog, with the right kind."""
 
-    def fail(kind: str, value: str, path: tuple[str | int, ...], field: str) -> None:
+    def fail(kind: str, value: str, path: tuple[str | int, ...]) -> None:
+        known = ", ".join(sorted(catalog.entries[kind])) or "none"
         raise UnknownIdError(
-            f"unknown {kind} id '{value}'",
+            f"unknown {kind} id '{value}'; known {kind} ids: {known}",
             file=file,
             line=locate(text, path),
-            field=field,
+            field=_field_name(path),
             value=value,
         )
 
     if scenario.facility not in catalog.entries["facility"]:
-        fail("facility", scenario.facility, ("scenario", "facility"), "scenario.facility")
+        fail("facility", scenario.facility, ("scenario", "facility"))
     for i, gen in enumerate(scenario.generations):
         if gen.rack not in catalog.entries["rack"]:
-            fail("rack", gen.rack, ("generation", i, "rack"), f"generation[{i}].rack")
+            fail("rack", gen.rack, ("generation", i, "rack"))
     for i, site in enumerate(scenario.sites):
         if site.site not in catalog.entries["site"]:
-            fail("site", site.site, ("site", i, "site"), f"site[{i}].site")
-    known_racks = {g.rack for g in scenario.generations}
-    for i, lot in enumerate(scenario.builds):
-        if lot.rack not in known_racks:
-            raise ScenarioError(
-                f"build names rack '{lot.rack}' that is not a scenario generation",
-                file=file,
-                line=locate(text, ("build", i, "rack")),
-                field=f"build[{i}].rack",
-                value=lot.rack,
-            )
-    seen: set[str] = set()
-    for i, workload in enumerate(scenario.workloads):
-        if workload.id in seen:
-            raise ScenarioError(
-                f"duplicate workload id '{workload.id}'",
-                file=file,
-                line=locate(text, ("workload", i, "id")),
-                field=f"workload[{i}].id",
-                value=workload.id,
-            )
-        seen.add(workload.id)
+            fail("site", site.site, ("site", i, "site"))
+
+
+def scenario_summary(scenario: Scenario) -> dict[str, Any]:
+    """A JSON-able overview: workloads, generations, sites, targets and racks built per year."""
+    racks_by_year: dict[str, dict[int, int]] = {g.rack: {} for g in scenario.generations}
+    for lot in scenario.builds:
+        per_year = racks_by_year[lot.rack]
+        per_year[lot.year] = per_year.get(lot.year, 0) + lot.racks
+    return {
+        "name": scenario.name,
+        "description": scenario.description,
+        "horizon": {
+            "start_year": scenario.horizon.start_year,
+            "end_year": scenario.horizon.end_year,
+        },
+        "facility": scenario.facility,
+        "workloads": [w.model_dump(mode="json") for w in scenario.workloads],
+        "generations": [
+            {
+                "rack": g.rack,
+                "first_year": g.first_year,
+                "racks_total": sum(racks_by_year[g.rack].values()),
+                "racks_by_year": {str(y): n for y, n in sorted(racks_by_year[g.rack].items())},
+            }
+            for g in scenario.generations
+        ],
+        "sites": [s.model_dump(mode="json") for s in scenario.sites],
+        "racks_per_week_total": sum(s.racks_per_week for s in scenario.sites),
+        "domestic_targets": {
+            str(year): scenario.domestic_target(year) for year in scenario.horizon.years()
+        },
+        "racks_total": sum(lot.racks for lot in scenario.builds),
+    }
 
 
 def load_scenario_text(text: str, file: str) -> tuple[Scenario, str]:
