@@ -18,6 +18,7 @@ from rackwright.units import (
     BitsPerS,
     Bytes,
     BytesPerS,
+    CubicMetresPerS,
     FlopsPerS,
     Kelvin,
     KgPerM2,
@@ -195,7 +196,12 @@ class ComponentKind(StrEnum):
 
 
 class Component(Entry):
-    """A rack component class with the figures rack engineering and the BOM need."""
+    """A rack component class with the figures rack engineering and the BOM need.
+
+    Power figures are what the component draws (for a power shelf: its conversion loss); heat is
+    its power, split between liquid and air by ``liquid_fraction``. ``ports_count`` is network
+    ports for a NIC or switch and cable positions for an NVLink spine.
+    """
 
     kind: Literal["component"] = "component"
     component_kind: ComponentKind
@@ -210,7 +216,12 @@ class Component(Entry):
     psus_count: int = Field(default=0, ge=0, description="PSUs in a power shelf")
     voltage_v: Volts | None = Field(default=None, gt=0)
     current_rating_a: Amperes | None = Field(default=None, gt=0)
-    flow_capacity_m3_per_s: float | None = Field(default=None, gt=0)
+    flow_capacity_m3_per_s: CubicMetresPerS | None = Field(
+        default=None, gt=0, description="coolant flow a manifold or a CDU's secondary loop carries"
+    )
+    facility_flow_capacity_m3_per_s: CubicMetresPerS | None = Field(
+        default=None, gt=0, description="facility-water flow a CDU's primary side accepts"
+    )
     ports_count: int = Field(default=0, ge=0)
     port_bits_per_s: BitsPerS | None = Field(default=None, gt=0)
     suppliers: str = ""
@@ -242,7 +253,13 @@ class Redundancy(StrEnum):
 
 
 class RackDesign(Entry):
-    """A full rack design: one generation of the co-designed roadmap, or a reference rack."""
+    """A full rack design: one generation of the co-designed roadmap, or a reference rack.
+
+    Power, heat, weight, rack units, busbar, manifold and spine figures come from ``components``
+    (sum of qty x component), so a change to a component flows to every rack that uses it. The
+    fields here are what the rack adds: its frame, the hall it stands in, and its coolant loop.
+    ``cdu`` names the CDU serving the rack (listed in ``components`` too when it sits in the rack).
+    """
 
     kind: Literal["rack"] = "rack"
     generation: int = Field(ge=0)
@@ -253,18 +270,18 @@ class RackDesign(Entry):
     components: list[ComponentQty] = Field(min_length=1)
     rack_units_total_u: PositiveInt = 48
     redundancy: Redundancy = Redundancy.N_PLUS_1
-    typical_load_fraction: float = Field(default=0.85, gt=0, le=1)
-    busbar_voltage_v: Volts = Field(gt=0)
-    busbar_rating_a: Amperes = Field(gt=0)
     coolant_cp_j_per_kg_k: float = Field(default=3800.0, gt=0)
     coolant_density_kg_per_m3: float = Field(default=1030.0, gt=0)
     coolant_delta_t_k: Kelvin = Field(default=10.0, gt=0)
     facility_delta_t_k: Kelvin = Field(default=10.0, gt=0)
-    manifold_flow_capacity_m3_per_s: float = Field(gt=0)
     cdu: str
     racks_per_cdu_count: PositiveInt = 1
+    air_cooling_capacity_w: Watts = Field(gt=0, description="air heat the hall removes per rack")
     footprint_m2: SquareMetres = Field(default=0.72, gt=0)
     floor_rating_kg_per_m2: KgPerM2 = Field(default=2400.0, gt=0)
+    nvlink_links_per_gpu_count: int = Field(
+        default=0, ge=0, description="0 = the accelerator's scaleup_links_count"
+    )
     spine_cables_per_link_count: int = Field(default=0, ge=0)
     price_usd: Usd = Field(gt=0)
 
