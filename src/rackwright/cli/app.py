@@ -32,7 +32,8 @@ def main(argv: list[str] | None = None) -> None:
     try:
         app(args=argv, standalone_mode=True)
     except RackwrightError as exc:
-        console_err.print(f"error: {exc.one_line()}", markup=False, highlight=False)
+        # soft_wrap: the error stays one line even on a narrow or non-terminal stderr
+        console_err.print(f"error: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
         console_err.print("interrupted", markup=False)
