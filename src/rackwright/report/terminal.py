@@ -1,0 +1,90 @@
+"""The plan's terminal summary: each section's title and summary lines, and its key table."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from rackwright.report.section import PlanContext, Section, Table
+from rackwright.scenario import scenario_summary
+
+MAX_ROWS = 8
+MAX_COLUMNS = 8
+
+
+def format_cell(value: str | float | int | None) -> str:
+    """A table cell as text: thousands separators, 3-4 significant digits, '-' for missing."""
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return "-"
+        magnitude = abs(value)
+        if magnitude >= 1e15 or (0 < magnitude < 1e-3):
+            return f"{value:.3g}"
+        if magnitude >= 100 or value == int(value):
+            return f"{value:,.0f}"
+        return f"{value:.3g}"
+    return str(value)
+
+
+def rich_table(table: Table, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> RichTable:
+    """A report table as a rich table, cut to ``max_rows`` x ``max_columns``."""
+    columns = table.columns[:max_columns]
+    out = RichTable(title=table.title, title_justify="left", show_lines=False)
+    for i, name in enumerate(columns):
+        out.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
+    for row in table.rows[:max_rows]:
+        out.add_row(*(format_cell(cell) for cell in row[: len(columns)]))
+    hidden: list[str] = []
+    if len(table.rows) > max_rows:
+        hidden.append(f"{len(table.rows) - max_rows} more rows")
+    if len(table.columns) > max_columns:
+        hidden.append(f"{len(table.columns) - max_columns} more columns")
+    if hidden:
+        out.caption = f"{', '.join(hidden)} in report.html"
+    return out
+
+
+def print_header(console: Console, context: PlanContext) -> None:
+    """The scenario in a few lines."""
+    info = scenario_summary(context.scenario)
+    horizon = info["horizon"]
+    console.print(f"[bold]{info['name']}[/bold]  ({context.scenario_file})")
+    if info["description"]:
+        console.print(info["description"], markup=False)
+    console.print(
+        f"horizon {horizon['start_year']}-{horizon['end_year']}, facility {info['facility']}, "
+        f"{len(info['workloads'])} workloads, {len(info['generations'])} rack generations, "
+        f"{len(info['sites'])} sites ({info['racks_per_week_total']:,.0f} racks/week), "
+        f"{info['racks_total']:,} racks planned",
+        markup=False,
+    )
+
+
+def print_summary(
+    console: Console,
+    context: PlanContext,
+    sections: Sequence[Section],
+    written: Sequence[Path] = (),
+) -> None:
+    """Print the scenario, then every section's summary lines and first table."""
+    print_header(console, context)
+    for section in sections:
+        console.rule(f"[bold]{section.title}[/bold]", align="left")
+        for line in section.summary:
+            console.print(f"  - {line}", markup=False)
+        if section.tables:
+            console.print(rich_table(section.tables[0]))
+    if written:
+        console.rule()
+        for path in written:
+            console.print(f"wrote {path}", markup=False)
