@@ -1,0 +1,1 @@
+"""Speed benchmarks; figures are recorded in BENCHMARKS.md, never asserted in tests."""
