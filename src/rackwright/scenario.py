@@ -18,10 +18,10 @@ from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, fi
 from pydantic_core import PydanticCustomError
 
 from rackwright.catalog.catalog import Catalog
-from rackwright.catalog.loader import read_toml, validation_error
+from rackwright.catalog.loader import validation_error
 from rackwright.catalog.models import Strict
 from rackwright.catalog.tomlpos import locate
-from rackwright.errors import ScenarioError, UnitError, UnknownIdError
+from rackwright.errors import InputError, ScenarioError, UnitError, UnknownIdError
 from rackwright.units import parse_quantity
 
 
@@ -222,7 +222,7 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
             raise ScenarioError(
                 f"unknown section; use one of scenario, {', '.join(_PLURAL)}",
                 file=file,
-                line=locate(text, (key,)),
+                line=locate(text, (key,)) or locate(text, (key, 0)),
                 field=key,
                 value=key,
             )
@@ -317,12 +317,12 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
 
     if scenario.facility not in catalog.entries["facility"]:
         fail("facility", scenario.facility, ("scenario", "facility"))
-    for i, gen in enumerate(scenario.generations):
-        if gen.rack not in catalog.entries["rack"]:
-            fail("rack", gen.rack, ("generation", i, "rack"))
     for i, site in enumerate(scenario.sites):
         if site.site not in catalog.entries["site"]:
             fail("site", site.site, ("site", i, "site"))
+    for i, gen in enumerate(scenario.generations):
+        if gen.rack not in catalog.entries["rack"]:
+            fail("rack", gen.rack, ("generation", i, "rack"))
 
 
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
@@ -358,16 +358,37 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
     }
 
 
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)\s*$")
+
+
 def load_scenario_text(text: str, file: str) -> tuple[Scenario, str]:
     """Parse scenario TOML text (no catalog check)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        msg = str(exc).split(" (at line")[0]
-        raise ScenarioError(
-            f"malformed TOML: {msg}", file=file, line=getattr(exc, "lineno", None)
-        ) from None
+        # Python 3.11's tomllib only reports the position inside the message
+        message = str(exc)
+        position = _TOML_POSITION.search(message)
+        line = int(position.group(1)) if position else None
+        message = _TOML_POSITION.sub("", message)
+        raise ScenarioError(f"malformed TOML: {message}", file=file, line=line) from None
     return parse_scenario(data, text, file), text
+
+
+def read_scenario_file(path: Path) -> str:
+    """The text of a scenario file; a missing, unreadable or non-UTF-8 file is an InputError."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=path) from None
+    except IsADirectoryError:
+        raise InputError("cannot read file: it is a directory", file=path) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"cannot read file: not UTF-8 text (byte {exc.start})", file=path
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
 
 
 def read_scenario(path: Path | None) -> tuple[Scenario, str, str]:
@@ -379,5 +400,5 @@ def read_scenario(path: Path | None) -> tuple[Scenario, str, str]:
         name = "<default scenario>"
         scenario, text = load_scenario_text(default_scenario_text(), name)
         return scenario, text, name
-    data, text = read_toml(path)
-    return parse_scenario(data, text, str(path)), text, str(path)
+    scenario, text = load_scenario_text(read_scenario_file(path), str(path))
+    return scenario, text, str(path)
