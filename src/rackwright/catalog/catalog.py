@@ -32,17 +32,25 @@ class Catalog:
         default_factory=lambda: {kind: {} for kind in KIND_MODELS}
     )
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    files: dict[tuple[str, str], str] = field(default_factory=dict)
+    lines: dict[tuple[str, str], int | None] = field(default_factory=dict)
 
-    def add(self, entry: Entry, *, origin: str) -> None:
-        """Add ``entry``; an existing id is replaced only when the new entry says override."""
+    def add(self, entry: Entry, *, origin: str, line: int | None = None) -> None:
+        """Add ``entry`` from file ``origin`` (at ``line``).
+
+        An existing id is replaced only when the new entry says override and comes from another
+        file; ``origins`` keeps ``file:line`` for display.
+        """
         kind = KIND_MODELS_BY_TYPE[type(entry)]
         table = self.entries[kind]
+        key = (kind, entry.id)
         if entry.id in table:
-            first = self.origins[(kind, entry.id)]
-            if first == origin:
+            first = self.origins[key]
+            if self.files.get(key, first) == origin:
                 raise CatalogError(
-                    f"duplicate {kind} id '{entry.id}' in the same file",
+                    f"duplicate {kind} id '{entry.id}' in the same file (first at {first})",
                     file=origin,
+                    line=line,
                     field="id",
                     value=entry.id,
                 )
@@ -51,6 +59,7 @@ class Catalog:
                     f"{kind} id '{entry.id}' is defined in both {first} and {origin}; "
                     "set override = true on the second to replace the first",
                     file=origin,
+                    line=line,
                     field="id",
                     value=entry.id,
                 )
@@ -61,11 +70,19 @@ class Catalog:
                         f"id '{entry.id}' is already a {other_kind} "
                         f"({self.origins[(other_kind, entry.id)]}); ids are unique across kinds",
                         file=origin,
+                        line=line,
                         field="id",
                         value=entry.id,
                     )
         table[entry.id] = entry
-        self.origins[(kind, entry.id)] = origin
+        self.origins[key] = f"{origin}:{line}" if line else origin
+        self.files[key] = origin
+        self.lines[key] = line
+
+    def source_title(self, source_id: str) -> str:
+        """The title of a cited source, or '' when the id is unknown."""
+        source = self.sources.get(source_id)
+        return source.title if source is not None else ""
 
     def kinds(self) -> list[str]:
         """The kinds of entry the catalog holds."""
@@ -140,20 +157,25 @@ class Catalog:
     def check_references(self) -> None:
         """Every id an entry names must exist; every source id must be cited in sources."""
         for kind, entry in self.iter_entries():
-            origin = self.origins[(kind, entry.id)]
+            key = (kind, entry.id)
+            origin = self.files.get(key, self.origins[key])
+            line = self.lines.get(key)
             for source_id in _cited(entry):
                 if source_id not in self.sources:
                     raise CatalogError(
                         f"{kind} '{entry.id}' cites unknown source '{source_id}'",
                         file=origin,
+                        line=line,
                         field="sources",
                         value=source_id,
                     )
             for field_name, ref_kind, ref in _references(entry):
                 if ref not in self.entries[ref_kind]:
+                    known = ", ".join(sorted(self.entries[ref_kind]))
                     raise UnknownIdError(
-                        f"{kind} '{entry.id}' refers to unknown {ref_kind} '{ref}'",
+                        f"{kind} '{entry.id}' refers to unknown {ref_kind} '{ref}'; known: {known}",
                         file=origin,
+                        line=line,
                         field=field_name,
                         value=ref,
                     )

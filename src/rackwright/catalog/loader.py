@@ -7,6 +7,7 @@ the new entry, otherwise the clash is an error that names both files.
 from __future__ import annotations
 
 import csv
+import re
 import tomllib
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -35,9 +36,25 @@ def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
-        msg = str(exc).split(" (at line")[0]
-        raise InputError(f"malformed TOML: {msg}", file=path, line=line) from None
+        raise InputError(
+            f"malformed TOML: {_toml_message(exc)}", file=path, line=_toml_line(exc)
+        ) from None
+
+
+_AT_LINE = re.compile(r"\(at line (\d+), column \d+\)|\(at end of document\)")
+
+
+def _toml_line(exc: tomllib.TOMLDecodeError) -> int | None:
+    # Python 3.11's TOMLDecodeError has no lineno attribute; the line is only in the message.
+    line = getattr(exc, "lineno", None)
+    if isinstance(line, int):
+        return line
+    match = _AT_LINE.search(str(exc))
+    return int(match.group(1)) if match and match.group(1) else None
+
+
+def _toml_message(exc: tomllib.TOMLDecodeError) -> str:
+    return _AT_LINE.sub("", str(exc)).strip()
 
 
 def validation_error(
@@ -106,7 +123,27 @@ def _entries_from(data: dict[str, Any], text: str, path: str) -> Iterable[tuple[
                 entry = model.model_validate(row)
             except ValidationError as exc:
                 raise validation_error(exc, file=path, text=text, base=(kind, index)) from None
+            except UnitError as exc:
+                raise _unit_error(exc, row, file=path, text=text, base=(kind, index)) from None
             yield entry, locate(text, (kind, index, "id"))
+
+
+def _unit_error(
+    exc: UnitError, row: Any, *, file: str, text: str, base: tuple[str | int, ...]
+) -> UnitError:
+    """Place a unit error (raised by a quantity validator, which knows no field) on its key."""
+    key = exc.field
+    if key is None and isinstance(row, dict):
+        key = next((k for k, v in row.items() if v is exc.value or v == exc.value), None)
+    path = (*base, key) if key is not None else base
+    return UnitError(
+        exc.message,
+        file=file,
+        line=locate(text, path),
+        field=".".join(str(p) for p in path),
+        value=exc.value,
+        has_value=True,
+    )
 
 
 def _package_files() -> list[tuple[str, str]]:
@@ -151,6 +188,13 @@ def load_catalog(extra_files: Sequence[Path] = ()) -> Catalog:
 
 def _merge(catalog: Catalog, data: dict[str, Any], text: str, name: str) -> None:
     raw_sources = data.pop("source", [])
+    if not isinstance(raw_sources, list):
+        raise CatalogError(
+            "'source' must be an array of tables ([[source]])",
+            file=name,
+            line=locate(text, ("source",)),
+            field="source",
+        )
     for index, row in enumerate(raw_sources):
         try:
             source = Source.model_validate(row)
@@ -158,4 +202,4 @@ def _merge(catalog: Catalog, data: dict[str, Any], text: str, name: str) -> None
             raise validation_error(exc, file=name, text=text, base=("source", index)) from None
         catalog.sources[source.id] = source
     for entry, line in _entries_from(data, text, name):
-        catalog.add(entry, origin=f"{name}:{line}" if line else name)
+        catalog.add(entry, origin=name, line=line)
