@@ -1,0 +1,164 @@
+"""Hardware and kernel efficiency parameters, each with provenance.
+
+Keys are dotted: ``<arch>.<precision>.<name>`` for GEMM curves, ``<arch>.<name>`` for the rest of a
+GPU generation (attention, memory, overheads, collectives per tier), ``default...`` for fallbacks.
+Lookup tries the most specific key first, so a new architecture works (at default confidence) and
+becomes specific once a measurement of it is fitted. The same TOML format serves the shipped
+efficiency.toml, ``perf calibrate`` output and ``perf microbench`` output.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from rackwright.catalog.loader import read_toml
+from rackwright.errors import InputError
+
+ARCHS = ("ampere", "hopper", "blackwell", "rubin", "cdna3", "cdna4")
+PREC_CLASSES = ("bf16", "fp8", "fp4")
+
+# name -> (lower, upper) bounds used by calibration and to reject nonsense in files
+BOUNDS: dict[str, tuple[float, float]] = {
+    "gemm_eff_max": (0.2, 0.98),
+    "gemm_dim_half": (1.0, 4096.0),
+    "attn_eff": (0.02, 0.9),
+    "mem_eff": (0.3, 0.98),
+    "layer_overhead_s": (0.0, 5e-3),
+    "tp_overlap": (0.0, 0.95),
+    "dp_overlap": (0.0, 0.99),
+    "su_eff": (0.2, 0.98),
+    "su_latency_s": (1e-7, 1e-4),
+    "su_half_bytes": (1.0, 1e9),
+    "so_eff": (0.1, 0.98),
+    "so_latency_s": (1e-7, 1e-3),
+    "so_half_bytes": (1.0, 1e9),
+    "elem_passes": (2.0, 200.0),
+    "cast_passes": (0.0, 50.0),
+    "mem_reserve_bytes": (0.0, 2e10),
+    "mem_frag": (0.0, 0.5),
+    "step_overhead_s": (0.0, 0.1),
+    "decode_eff": (0.05, 1.0),
+    "server_load": (0.3, 1.0),
+}
+
+
+def prec_class(precision: str) -> str:
+    """bf16 / fp8 / fp4 class of a precision name."""
+    p = precision.lower()
+    if p.startswith("fp8"):
+        return "fp8"
+    if p in {"fp4", "nvfp4", "mxfp4"}:
+        return "fp4"
+    return "bf16"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One efficiency figure and where it comes from."""
+
+    value: float
+    sources: tuple[str, ...]
+    confidence: str = "E"
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Efficiency:
+    """A set of efficiency parameters by dotted key."""
+
+    params: dict[str, Param] = field(default_factory=dict)
+    origin: str = "<perf>/efficiency.toml"
+
+    def get(self, name: str, arch: str = "default", precision: str = "bf16") -> float:
+        """The most specific value for ``name`` on ``arch`` at ``precision``."""
+        pc = prec_class(precision)
+        for key in (f"{arch}.{pc}.{name}", f"{arch}.{name}", f"default.{pc}.{name}", f"default.{name}"):
+            if key in self.params:
+                return self.params[key].value
+        raise InputError("efficiency parameter missing", file=self.origin, field=f"default.{name}")
+
+    def key_for(self, name: str, arch: str, precision: str) -> str:
+        """The key that ``get`` would read."""
+        pc = prec_class(precision)
+        for key in (f"{arch}.{pc}.{name}", f"{arch}.{name}", f"default.{pc}.{name}"):
+            if key in self.params:
+                return key
+        return f"default.{name}"
+
+    def with_values(self, values: dict[str, float], sources: tuple[str, ...], note: str) -> Efficiency:
+        """A copy with ``values`` replaced or added (confidence E: fitted)."""
+        params = dict(self.params)
+        for key, value in values.items():
+            params[key] = Param(value=float(value), sources=sources, confidence="E", note=note)
+        return Efficiency(params=params, origin=self.origin)
+
+
+def _name_of(key: str) -> str:
+    return key.rsplit(".", 1)[-1]
+
+
+def parse_efficiency(data: dict[str, Any], origin: str) -> Efficiency:
+    """Validate a parsed efficiency TOML."""
+    raw = data.get("params")
+    if not isinstance(raw, dict):
+        raise InputError("expected a [params.\"<key>\"] table per parameter", file=origin, field="params")
+    params: dict[str, Param] = {}
+    for key, row in raw.items():
+        name = _name_of(key)
+        where = f"params.{key}"
+        if name not in BOUNDS:
+            raise InputError(f"unknown efficiency parameter; use one of {', '.join(BOUNDS)}",
+                             file=origin, field=where, value=name)
+        if not isinstance(row, dict) or "value" not in row:
+            raise InputError("missing required field", file=origin, field=f"{where}.value")
+        value = row["value"]
+        lo, hi = BOUNDS[name]
+        if not isinstance(value, int | float) or not lo <= float(value) <= hi:
+            raise InputError(f"value out of range [{lo:g}, {hi:g}]", file=origin,
+                             field=f"{where}.value", value=value)
+        sources = row.get("sources", [])
+        if not sources:
+            raise InputError("every efficiency parameter needs sources", file=origin,
+                             field=f"{where}.sources")
+        params[key] = Param(
+            value=float(value),
+            sources=tuple(str(s) for s in sources),
+            confidence=str(row.get("confidence", "E")),
+            note=str(row.get("note", "")),
+        )
+    return Efficiency(params=params, origin=origin)
+
+
+def load_efficiency(path: Path | None = None) -> Efficiency:
+    """The shipped efficiency parameters, with a calibration file's values laid over them."""
+    text = resources.files("rackwright.perf.data").joinpath("efficiency.toml").read_text("utf-8")
+    base = parse_efficiency(tomllib.loads(text), "<perf>/efficiency.toml")
+    if path is None:
+        return base
+    data, _ = read_toml(path)
+    over = parse_efficiency(data, str(path))
+    return Efficiency(params={**base.params, **over.params}, origin=str(path))
+
+
+def _toml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def render_efficiency(eff: Efficiency, header: str) -> str:
+    """The TOML text of ``eff`` (the format load_efficiency reads)."""
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    lines.append("")
+    for key in sorted(eff.params):
+        p = eff.params[key]
+        lines.append(f'[params."{key}"]')
+        lines.append(f"value = {p.value:.6g}")
+        lines.append("sources = [" + ", ".join(_toml_str(s) for s in p.sources) + "]")
+        lines.append(f"confidence = {_toml_str(p.confidence)}")
+        if p.note:
+            lines.append(f"note = {_toml_str(p.note)}")
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,155 @@
+"""Published measurements in calibration.csv's schema: parsing rows into model, system and layout.
+
+Blank cells take documented defaults: vpp, cp, ep, mbs 1; zero none (DDP); recompute unknown
+means selective with sequence parallelism (what Megatron-Core/NeMo recipes run); MLA ranks, when
+the row names an MLA model without them, are DeepSeek-V3's; MLPerf Llama-2-70B rows without
+isl/osl use the OpenOrca means (A-perf-mlperf-orca: 294 input / 294 output tokens).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from rackwright.errors import InputError
+from rackwright.perf.models import ModelArch
+from rackwright.perf.training import ParallelConfig
+
+TRAIN_METRICS = {
+    "iter_time", "step_time", "hw_tflops_per_gpu", "tflops_per_gpu", "tokens_per_s_per_gpu",
+}  # fmt: skip
+INFER_METRICS = {"offline_tokens_per_s", "server_tokens_per_s", "output_tokens_per_s_per_gpu"}
+MLPERF_ORCA_TOKENS = (294, 294)
+ZERO_MAP = {
+    "": "none", "none": "none", "ddp": "none", "zero-1": "1", "zero-2": "2", "zero-3": "3",
+    "fsdp": "fsdp", "distributed optimizer": "distopt", "distopt": "distopt",
+}  # fmt: skip
+REQUIRED = ("id", "kind", "system", "gpus", "layers", "hidden", "heads", "ffn", "vocab", "metric",
+            "value")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class ReferenceRow:
+    """One measured result, parsed."""
+
+    id: str
+    kind: str
+    source: str
+    system: str
+    model: ModelArch
+    metric: str
+    value: float
+    parallel: ParallelConfig | None  # training rows
+    tp: int
+    ep: int
+    dp: int
+    precision: str
+    isl: int
+    osl: int
+    line: int
+
+
+def _int(row: dict[str, str], key: str, default: int, path: Path, line: int) -> int:
+    text = (row.get(key) or "").strip()
+    if not text:
+        return default
+    try:
+        return int(float(text))
+    except ValueError:
+        raise InputError("expected a number", file=path, line=line, field=key, value=text) from None
+
+
+def _model(row: dict[str, str], path: Path, line: int) -> ModelArch:
+    def n(key: str, default: int = 0) -> int:
+        return _int(row, key, default, path, line)
+
+    attention = (row.get("attention") or "mha").strip() or "mha"
+    mla = attention == "mla"
+    experts = n("experts")
+    return ModelArch(
+        id="row-" + "".join(c if c.isalnum() else "-" for c in row["id"].lower()),
+        name=row.get("model") or row["id"],
+        layers=n("layers"),
+        hidden=n("hidden"),
+        heads=n("heads"),
+        kv_heads=0 if mla else n("kv_heads"),
+        head_dim=0 if mla else n("head_dim"),
+        ffn=n("ffn"),
+        gated_mlp=n("gated_mlp") == 1,
+        vocab=n("vocab"),
+        tied_embeddings=False,
+        seq=n("seq", 2048),
+        attention=attention,  # type: ignore[arg-type]
+        q_lora_rank=1536 if mla else 0,
+        kv_lora_rank=512 if mla else 0,
+        qk_rope_dim=64 if mla else 0,
+        qk_nope_dim=128 if mla else 0,
+        v_head_dim=128 if mla else 0,
+        experts=experts,
+        topk=n("topk"),
+        moe_ffn=n("moe_ffn"),
+        shared_experts=n("shared_experts"),
+        dense_layers=n("dense_layers"),
+    )
+
+
+def read_reference(path: Path) -> list[ReferenceRow]:
+    """Every row of a calibration.csv-style file; malformed cells name file, line and column."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=path) from None
+    reader = csv.DictReader(text.splitlines())
+    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    if missing:
+        raise InputError("missing column", file=path, line=1, field=missing[0])
+    rows: list[ReferenceRow] = []
+    for index, row in enumerate(reader):
+        line = index + 2
+        kind = (row.get("kind") or "").strip()
+        if kind not in {"train", "infer"}:
+            raise InputError("kind must be train or infer", file=path, line=line, field="kind",
+                             value=kind)
+        try:
+            value = float(row["value"])
+        except ValueError:
+            raise InputError("expected a number", file=path, line=line, field="value",
+                             value=row["value"]) from None
+        try:
+            model = _model(row, path, line)
+        except ValueError as exc:
+            raise InputError(f"bad model columns: {exc}".splitlines()[0], file=path, line=line,
+                             field="model", value=row.get("model")) from None
+        gpus = _int(row, "gpus", 1, path, line)
+        tp, pp = _int(row, "tp", 1, path, line), _int(row, "pp", 1, path, line)
+        cp, ep = _int(row, "cp", 1, path, line), _int(row, "ep", 1, path, line)
+        dp = _int(row, "dp", 0, path, line)
+        precision = (row.get("precision") or "bf16").strip().lower() or "bf16"
+        parallel = None
+        if kind == "train":
+            zero_text = (row.get("zero") or "").strip().lower()
+            if zero_text not in ZERO_MAP:
+                raise InputError(f"unknown zero; use one of {', '.join(k for k in ZERO_MAP if k)}",
+                                 file=path, line=line, field="zero", value=zero_text)
+            rec_text = (row.get("recompute") or "").strip().lower()
+            recompute = "full" if rec_text == "full" else ("none" if rec_text == "none" else "selective")
+            sp = rec_text != "full" and tp > 1
+            parallel = ParallelConfig(
+                gpus=gpus, tp=tp, pp=pp, vpp=_int(row, "vpp", 1, path, line), cp=cp, ep=ep,
+                dp=dp, zero=ZERO_MAP[zero_text],  # type: ignore[arg-type]
+                gbs=_int(row, "gbs", 1, path, line), mbs=_int(row, "mbs", 1, path, line),
+                seq=model.seq, recompute=recompute,  # type: ignore[arg-type]
+                sp=sp, flash=not row["system"].startswith(("dgx-a100", "hgx-a100")),
+                precision=precision,
+            )  # fmt: skip
+        isl = _int(row, "isl", MLPERF_ORCA_TOKENS[0], path, line)
+        osl = _int(row, "osl", MLPERF_ORCA_TOKENS[1], path, line)
+        rows.append(
+            ReferenceRow(
+                id=row["id"], kind=kind, source=row.get("source", ""), system=row["system"].strip(),
+                model=model, metric=row["metric"].strip(), value=value, parallel=parallel,
+                tp=tp, ep=ep, dp=dp, precision=precision, isl=isl, osl=osl, line=line,
+            )  # fmt: skip
+        )
+    return rows

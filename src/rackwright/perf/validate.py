@@ -1,0 +1,114 @@
+"""Predict each published measurement and score the model: error per row and MAPE per kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from rackwright.errors import RackwrightError
+from rackwright.perf.efficiency import Efficiency
+from rackwright.perf.hardware import HardwareView, hardware_view
+from rackwright.perf.inference import InferenceConfig, predict_inference
+from rackwright.perf.reference import INFER_METRICS, TRAIN_METRICS, ReferenceRow
+from rackwright.perf.training import predict_training
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """One row's prediction."""
+
+    id: str
+    kind: str
+    metric: str
+    measured: float
+    predicted: float | None
+    error_pct: float | None
+    status: str  # "ok" or "unsupported"
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON row shape of ``perf validate --json``."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind,
+            "metric": self.metric,
+            "measured": self.measured,
+            "predicted": self.predicted,
+            "error_pct": self.error_pct,
+            "status": self.status,
+        }
+        if self.reason:
+            out["reason"] = self.reason
+        return out
+
+
+def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> float:
+    """The model's value of ``row.metric`` for the row's setup."""
+    if row.kind == "train":
+        if row.metric not in TRAIN_METRICS or row.parallel is None:
+            raise ValueError(f"unsupported training metric {row.metric}")
+        pred = predict_training(row.model, hw, row.parallel, eff, check_memory=False)
+        assert pred.step_s is not None
+        if row.metric in {"iter_time", "step_time"}:
+            return pred.step_s
+        if row.metric == "hw_tflops_per_gpu":
+            return float(pred.hw_tflops_per_gpu or 0.0)
+        if row.metric == "tflops_per_gpu":
+            return float(pred.model_tflops_per_gpu or 0.0)
+        return float(pred.tokens_per_s_per_gpu or 0.0)
+    if row.metric not in INFER_METRICS:
+        raise ValueError(f"unsupported inference metric {row.metric}")
+    instances = max(row.dp, 1)
+    gpus_per_instance = max(row.tp, 1)
+    cfg = InferenceConfig(
+        gpus=gpus_per_instance, tp=row.tp, ep=row.ep, precision=row.precision,
+        isl=row.isl, osl=row.osl,
+    )  # fmt: skip
+    res = predict_inference(row.model, hw, cfg, eff)
+    if row.metric == "offline_tokens_per_s":
+        return res.max_throughput_tokens_per_s * instances
+    if row.metric == "server_tokens_per_s":
+        return res.server_tokens_per_s * instances
+    return res.max_throughput_tokens_per_s / gpus_per_instance
+
+
+def validate_rows(
+    rows: list[ReferenceRow],
+    eff: Efficiency,
+    catalog: Any | None = None,
+    progress: Callable[[], None] | None = None,
+) -> list[RowResult]:
+    """Predict every row; a row the model cannot handle is kept with status 'unsupported'."""
+    results: list[RowResult] = []
+    for row in rows:
+        try:
+            hw = hardware_view(row.system, catalog)
+            pred = predict_row(row, hw, eff)
+            err = 100.0 * (pred - row.value) / row.value
+            results.append(RowResult(row.id, row.kind, row.metric, row.value, pred, err, "ok"))
+        except (RackwrightError, ValueError) as exc:
+            results.append(
+                RowResult(row.id, row.kind, row.metric, row.value, None, None, "unsupported",
+                          str(exc).splitlines()[0])  # fmt: skip
+            )
+        if progress is not None:
+            progress()
+    return results
+
+
+def summarize(results: list[RowResult]) -> dict[str, dict[str, float | int | None]]:
+    """MAPE and worst absolute error per kind over the supported rows."""
+    out: dict[str, dict[str, float | int | None]] = {}
+    for kind in ("train", "infer"):
+        errs = [abs(r.error_pct) for r in results if r.kind == kind and r.error_pct is not None]
+        unsupported = sum(1 for r in results if r.kind == kind and r.status != "ok")
+        out[kind] = {
+            "n": len(errs),
+            "mape_pct": float(np.mean(errs)) if errs else None,
+            "max_abs_pct": float(np.max(errs)) if errs else None,
+            "unsupported": unsupported,
+        }
+    return out
