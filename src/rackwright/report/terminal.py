@@ -44,14 +44,17 @@ def rich_table(table: Table, max_rows: int = MAX_ROWS, max_columns: int = MAX_CO
         out.add_column(name, justify="left" if i == 0 else "right", overflow="fold")
     for row in table.rows[:max_rows]:
         out.add_row(*(format_cell(cell) for cell in row[: len(columns)]))
+    return out
+
+
+def cut_note(table: Table, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLUMNS) -> str:
+    """What ``rich_table`` left out ('' when nothing)."""
     hidden: list[str] = []
     if len(table.rows) > max_rows:
         hidden.append(f"{len(table.rows) - max_rows} more rows")
     if len(table.columns) > max_columns:
         hidden.append(f"{len(table.columns) - max_columns} more columns")
-    if hidden:
-        out.caption = f"{', '.join(hidden)} in report.html"
-    return out
+    return f"{', '.join(hidden)} in report.html" if hidden else ""
 
 
 def print_header(console: Console, context: PlanContext) -> None:
@@ -84,6 +87,9 @@ def print_summary(
             console.print(f"  - {line}", markup=False)
         if section.tables:
             console.print(rich_table(section.tables[0]))
+            note = cut_note(section.tables[0])
+            if note:
+                console.print(f"  ({note})", markup=False, style="dim")
     if written:
         console.rule()
         for path in written:

@@ -1,0 +1,257 @@
+"""The report writers: self-contained HTML, report.json, the terminal summary, chart helpers."""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pytest
+from plotly.offline import get_plotlyjs
+from rich.console import Console
+
+from conftest import BASE_SCENARIO, FIXTURE_CATALOG
+from rackwright.catalog import load_catalog
+from rackwright.errors import OutputError
+from rackwright.report import (
+    HTML_NAME,
+    JSON_NAME,
+    check_output_dir,
+    render_reports,
+    write_report_files,
+)
+from rackwright.report.charts import bar, line, scatter
+from rackwright.report.section import PlanContext, Section, Table
+from rackwright.report.terminal import format_cell, print_summary
+from rackwright.scenario import load_scenario_text
+
+WHEN = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def context(tmp_path: Path) -> PlanContext:
+    catalog_file = tmp_path / "catalog.toml"
+    catalog_file.write_text(FIXTURE_CATALOG, encoding="utf-8")
+    scenario, _ = load_scenario_text(BASE_SCENARIO, "scenario.toml")
+    return PlanContext(
+        scenario=scenario, catalog=load_catalog([catalog_file]), scenario_file="scenario.toml"
+    )
+
+
+def power_section() -> Section:
+    years = ["2026", "2027", "2028"]
+    return Section(
+        key="power",
+        title="Rack power <by year>",
+        summary=["peak rack power 142 kW", "uses <script>alert(1)</script> as a name"],
+        data={"peak_w": 142e3, "per_year_w": np.array([120e3, 130e3, 142e3]), "gap": math.nan},
+        tables=[
+            Table(
+                title="Power per year",
+                columns=["year", "power_w", "racks"],
+                rows=[
+                    [y, p, n]
+                    for y, p, n in zip(years, [120e3, 130e3, 142e3], [10, 20, 30], strict=True)
+                ],
+                note="typical load",
+            )
+        ],
+        figures=[
+            bar("Racks per year", years, {"gen1": [10, 20, 30], "gen2": [0, 5, 9]}, stacked=True),
+            line("Power per year", years, {"rack": [120e3, 130e3, None]}, y_title="W"),
+        ],
+    )
+
+
+def cost_section() -> Section:
+    return Section(
+        key="cost",
+        title="Cost",
+        summary=["total 1.2 B USD"],
+        data={"total_usd": 1.2e9},
+        tables=[
+            Table(
+                title="Cost per rack",
+                columns=["rack", "cost_usd"],
+                rows=[[f"r{i}", 1e6 * i] for i in range(20)],
+            )
+        ],
+        notes=["estimates only"],
+    )
+
+
+def test_json_report_shape(context: PlanContext) -> None:
+    files = render_reports(context, [power_section(), cost_section()], WHEN)
+    report = json.loads(files[JSON_NAME])
+    assert report["rackwright_version"]
+    assert report["generated_at"] == "2026-11-23T19:30:00+00:00"
+    assert report["scenario"]["name"] == "test-scenario"
+    assert report["scenario"]["file"] == "scenario.toml"
+    assert list(report["sections"]) == ["power", "cost"]  # report order
+    power = report["sections"]["power"]
+    assert power["title"] == "Rack power <by year>"
+    assert power["summary"][0] == "peak rack power 142 kW"
+    assert power["data"]["per_year_w"] == [120e3, 130e3, 142e3]  # numpy -> list
+    assert power["data"]["gap"] is None  # NaN is not JSON
+    assert power["tables"][0]["rows"][2] == ["2028", 142e3, 30]
+    assert "figures" not in power  # charts live in the HTML only
+    assert report["sections"]["cost"]["notes"] == ["estimates only"]
+
+
+def test_json_report_carries_the_provenance_of_entries_used(context: PlanContext) -> None:
+    report = json.loads(render_reports(context, [cost_section()], WHEN)[JSON_NAME])
+    provenance = report["provenance"]
+    assert provenance["legend"] == {
+        "V": "vendor document",
+        "S": "press or analyst",
+        "E": "estimate",
+        "U": "unverified",
+    }
+    used = {(e["kind"], e["id"]): e for e in provenance["entries"]}
+    assert set(used) == {("facility", "test-fac"), ("site", "test-site-a"), ("site", "test-site-b")}
+    assert used[("facility", "test-fac")]["confidence"] == "E"
+    assert list(provenance["sources"]) == ["S06", "S08", "S145"]  # numeric order
+    assert "Foxconn" in provenance["sources"]["S08"]["title"]
+
+
+def test_html_is_self_contained_with_plotly_once(context: PlanContext) -> None:
+    html = render_reports(context, [power_section(), cost_section()], WHEN)[HTML_NAME]
+    plotly_js = get_plotlyjs()
+    assert html.count(plotly_js[:300]) == 1
+    assert len(html) > len(plotly_js)
+    assert not re.search(r"<script[^>]+src=", html)
+    assert not re.search(r"<link[^>]+href=", html)
+    assert "cdn.plot.ly" not in html.replace(plotly_js, "")  # only plotly's unused geo default
+    # both charts are drawn, with their data inline
+    assert html.count("Plotly.newPlot(") == 2
+    assert '"name":"gen2"' in html.replace(" ", "")
+
+
+def test_html_has_header_contents_sections_and_legend(context: PlanContext) -> None:
+    html = render_reports(context, [power_section(), cost_section()], WHEN)[HTML_NAME]
+    assert "<title>rackwright plan: test-scenario</title>" in html
+    toc = html[html.index("<nav>") : html.index("</nav>")]
+    for anchor in ("#scenario", "#section-power", "#section-cost", "#provenance"):
+        assert f'href="{anchor}"' in toc
+    assert 'id="section-power"' in html and 'id="section-cost"' in html
+    # text is escaped, never interpreted
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Rack power &lt;by year&gt;" in html
+    # numbers are formatted for reading
+    assert "142,000" in html and "1,000,000" in html
+    # the V/S/E/U legend and the cited sources
+    for label in ("vendor document", "press or analyst", "estimate", "unverified"):
+        assert label in html
+    assert "S145" in html and "test-site-b" in html
+    # the scenario's build plan table: racks per year per generation
+    assert '<td>test-rack</td><td class="num">2,026</td>' in html
+    assert '<td class="num">100</td><td class="num">250</td><td class="num">0</td>' in html
+
+
+def test_html_without_charts_leaves_plotly_out(context: PlanContext) -> None:
+    html = render_reports(context, [cost_section()], WHEN)[HTML_NAME]
+    assert get_plotlyjs()[:300] not in html
+    assert len(html) < 200_000
+
+
+def test_write_report_files_writes_both(tmp_path: Path) -> None:
+    out = tmp_path / "nested" / "out"
+    written = write_report_files(out, {HTML_NAME: "<html></html>\n", JSON_NAME: "{}\n"})
+    assert written == [out / HTML_NAME, out / JSON_NAME]
+    assert (out / JSON_NAME).read_text(encoding="utf-8") == "{}\n"
+    assert sorted(p.name for p in out.iterdir()) == [HTML_NAME, JSON_NAME]
+
+
+def test_a_failed_write_leaves_no_report_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real_replace = os.replace
+    calls: list[str] = []
+
+    def replace_fails_second_time(src: str, dst: str) -> None:
+        calls.append(str(dst))
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_fails_second_time)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_report_files(tmp_path, {HTML_NAME: "<html></html>", JSON_NAME: "{}"})
+    assert len(calls) == 2
+    assert list(tmp_path.iterdir()) == []  # neither report nor temporary file
+
+
+def test_output_dir_checks(tmp_path: Path) -> None:
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="not a directory"):
+        check_output_dir(a_file)
+    with pytest.raises(OutputError, match="cannot create output directory"):
+        check_output_dir(a_file / "out")
+    (tmp_path / "out" / JSON_NAME).mkdir(parents=True)
+    with pytest.raises(OutputError, match="directory is in the way") as err:
+        check_output_dir(tmp_path / "out")
+    assert str(tmp_path / "out" / JSON_NAME) in str(err.value)
+
+
+def test_terminal_summary(context: PlanContext) -> None:
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=160, color_system=None)
+    print_summary(console, context, [power_section(), cost_section()], [Path("out/report.html")])
+    text = buffer.getvalue()
+    assert "test-scenario" in text
+    assert "350 racks planned" in text  # 100 + 250 in the base scenario
+    assert "Rack power <by year>" in text
+    assert "peak rack power 142 kW" in text
+    assert "130,000" in text  # first table of the section
+    assert "r7" in text and "r8" not in text  # 20 rows cut to 8
+    assert "12 more rows in report.html" in text
+    assert "wrote out/report.html" in text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, "-"),
+        (math.nan, "-"),
+        (True, "yes"),
+        (1234567, "1,234,567"),
+        (1234567.4, "1,234,567"),
+        (12.3456, "12.3"),
+        (3.0, "3"),
+        (0.0123, "0.0123"),
+        (2.5e-6, "2.5e-06"),
+        (3.2e18, "3.2e+18"),
+        ("gen1", "gen1"),
+    ],
+)
+def test_format_cell(value: str | float | int | None, text: str) -> None:
+    assert format_cell(value) == text
+
+
+def test_chart_helpers_make_json_safe_figures() -> None:
+    fig = bar("Racks", ["a", "b"], {"x": [1, 2], "y": [3, 4]}, stacked=True, y_title="racks")
+    assert fig.title == "Racks"
+    assert [t["y"] for t in fig.plotly["data"]] == [[1, 2], [3, 4]]
+    assert fig.plotly["layout"]["barmode"] == "stack"
+    assert fig.plotly["layout"]["yaxis"]["title"]["text"] == "racks"
+    json.dumps(fig.plotly)
+    points = scatter(
+        "Cost vs power",
+        np.array([1.0, 2.0, 3.0]).tolist(),
+        [4.0, 5.0, 6.0],
+        labels=["p", "q", "r"],
+        groups=["g1", "g2", "g1"],
+        log_y=True,
+    )
+    traces = {t["name"]: t for t in points.plotly["data"]}
+    assert traces["g1"]["x"] == [1.0, 3.0] and traces["g2"]["text"] == ["q"]
+    assert points.plotly["layout"]["yaxis"]["type"] == "log"
+    with pytest.raises(ValueError, match="3 values for 2 x positions"):
+        line("bad", [1, 2], {"s": [1, 2, 3]})
