@@ -79,9 +79,31 @@ city = "Mount Pleasant"
 country = "US"
 site_kind = "rack_integration"
 operating_from_year = 2025
+
+[[component]]
+id = "test-cdu"
+name = "Test in-rack CDU"
+sources = ["S97"]
+confidence = "E"
+component_kind = "cdu"
+capacity_w = "150 kW"
+
+[[rack]]
+id = "test-rack"
+name = "Test NVL72 rack"
+sources = ["S31"]
+confidence = "E"
+generation = 1
+status = "production"
+year_available = 2026
+system = "gb300-nvl72"
+components = [{ component = "test-cdu", qty = 1 }]
+cdu = "test-cdu"
+air_cooling_capacity_w = "30 kW"
+price_usd = "3.4 MUSD"
 """
 
-# A scenario that parses; tests break one thing in it at a time with ``edit``.
+# A valid scenario over the fixture catalog; tests break one thing at a time with ``edit``.
 BASE_SCENARIO = """\
 [scenario]
 name = "test-scenario"

@@ -15,7 +15,7 @@ import pytest
 from plotly.offline import get_plotlyjs
 from rich.console import Console
 
-from conftest import BASE_SCENARIO, FIXTURE_CATALOG
+from conftest import BASE_SCENARIO, FIXTURE_CATALOG, line_of
 from rackwright.catalog import load_catalog
 from rackwright.errors import OutputError
 from rackwright.report import (
@@ -113,9 +113,23 @@ def test_json_report_carries_the_provenance_of_entries_used(context: PlanContext
         "U": "unverified",
     }
     used = {(e["kind"], e["id"]): e for e in provenance["entries"]}
-    assert set(used) == {("facility", "test-fac"), ("site", "test-site-a"), ("site", "test-site-b")}
+    system = context.catalog.system("gb300-nvl72")
+    assert set(used) == {
+        ("facility", "test-fac"),
+        ("site", "test-site-a"),
+        ("site", "test-site-b"),
+        ("rack", "test-rack"),
+        ("component", "test-cdu"),
+        ("system", "gb300-nvl72"),  # what the rack is built from, down to the chip
+        ("accelerator", system.accelerator),
+        ("fabric", system.scaleout_fabric),
+    }
     assert used[("facility", "test-fac")]["confidence"] == "E"
-    assert list(provenance["sources"]) == ["S06", "S08", "S145"]  # numeric order
+    rack_line = line_of(FIXTURE_CATALOG, 'id = "test-rack"')
+    assert used[("rack", "test-rack")]["origin"].endswith(f"catalog.toml:{rack_line}")
+    cited = list(provenance["sources"])
+    assert {"S06", "S08", "S31", "S97", "S145", *system.sources} <= set(cited)
+    assert cited.index("S31") < cited.index("S97") < cited.index("S145")  # numeric order
     assert "Foxconn" in provenance["sources"]["S08"]["title"]
 
 

@@ -38,6 +38,7 @@ def plan(
         TimeElapsedColumn(),
         console=console_err,
         transient=True,
+        disable=not console_err.is_terminal,
     )
     with progress:
         task = progress.add_task("", total=len(builders))

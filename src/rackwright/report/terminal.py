@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table as RichTable
 
 from rackwright.report.section import PlanContext, Section, Table
@@ -61,15 +62,18 @@ def print_header(console: Console, context: PlanContext) -> None:
     """The scenario in a few lines."""
     info = scenario_summary(context.scenario)
     horizon = info["horizon"]
-    console.print(f"[bold]{info['name']}[/bold]  ({context.scenario_file})")
+    console.print(
+        f"[bold]{escape(info['name'])}[/bold]  ({escape(context.scenario_file)})", soft_wrap=True
+    )
     if info["description"]:
-        console.print(info["description"], markup=False)
+        console.print(info["description"], markup=False, soft_wrap=True)
     console.print(
         f"horizon {horizon['start_year']}-{horizon['end_year']}, facility {info['facility']}, "
         f"{len(info['workloads'])} workloads, {len(info['generations'])} rack generations, "
         f"{len(info['sites'])} sites ({info['racks_per_week_total']:,.0f} racks/week), "
         f"{info['racks_total']:,} racks planned",
         markup=False,
+        soft_wrap=True,
     )
 
 
@@ -82,9 +86,9 @@ def print_summary(
     """Print the scenario, then every section's summary lines and first table."""
     print_header(console, context)
     for section in sections:
-        console.rule(f"[bold]{section.title}[/bold]", align="left")
+        console.rule(f"[bold]{escape(section.title)}[/bold]", align="left")
         for line in section.summary:
-            console.print(f"  - {line}", markup=False)
+            console.print(f"  - {line}", markup=False, soft_wrap=True)
         if section.tables:
             console.print(rich_table(section.tables[0]))
             note = cut_note(section.tables[0])
@@ -93,4 +97,4 @@ def print_summary(
     if written:
         console.rule()
         for path in written:
-            console.print(f"wrote {path}", markup=False)
+            console.print(f"wrote {path}", markup=False, soft_wrap=True)
