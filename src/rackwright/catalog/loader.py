@@ -107,7 +107,7 @@ def _entries_from(data: dict[str, Any], text: str, path: str) -> Iterable[tuple[
             raise CatalogError(
                 f"unknown catalog kind; use one of {', '.join(sorted(KIND_MODELS))}",
                 file=path,
-                line=locate(text, (kind,)),
+                line=locate(text, (kind,)) or locate(text, (kind, 0)),
                 field=kind,
                 value=kind,
             )
