@@ -1,0 +1,153 @@
+"""The parallelism design space, enumerated with numpy broadcasting instead of Python loops.
+
+A configuration is (gpus, tp, pp, vpp, cp, ep, dp, zero, recompute, mbs, gbs). The structural
+degrees (gpus, tp, pp, vpp, cp, ep) are crossed with ``np.meshgrid`` and filtered with masks that
+mirror the array core's validity bits (degrees multiply to the GPU count, tp divides the heads,
+pp·vpp divides the layers, ep divides the experts and the tp·cp·dp ranks, seq divides by 2·cp), so
+the core never spends time on a configuration it would reject for its shape. Each surviving
+structure is then crossed with every (zero, recompute, mbs) choice.
+
+Pruning that is a modelling choice, not a validity rule (documented so a reader can undo it):
+tensor parallelism stays inside one scale-up domain (tp <= domain size), as every published
+large-scale recipe does; vpp > 1 only with pp > 1.
+
+Global batch: the workload fixes a target number of tokens per step; each configuration rounds it
+to whole micro-batches per data-parallel rank (a multiple of pp when the schedule is
+interleaved, which the interleaved 1F1B schedule needs), so every dp is feasible and tokens per
+step stay within one micro-batch per rank of the target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+STRUCT_KEYS = ("gpus", "tp", "pp", "vpp", "cp", "ep", "dp")
+CONFIG_KEYS = (*STRUCT_KEYS, "zero", "recompute", "mbs", "gbs")
+
+
+def _powers_of_two(limit: int) -> tuple[int, ...]:
+    out, value = [], 1
+    while value <= limit:
+        out.append(value)
+        value *= 2
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class SearchSpace:
+    """The choices searched per degree; ``pp`` None means every divisor of the layer count."""
+
+    tp: tuple[int, ...] = _powers_of_two(64)
+    pp: tuple[int, ...] | None = None
+    pp_max: int = 64
+    vpp: tuple[int, ...] = (1, 2, 4)
+    cp: tuple[int, ...] = (1, 2, 4, 8)
+    ep: tuple[int, ...] = _powers_of_two(256)
+    zero: tuple[int, ...] = (0, 1, 2, 3)
+    recompute: tuple[int, ...] = (0, 1, 2)
+    mbs: tuple[int, ...] = (1, 2, 4)
+
+    def pp_choices(self, layers: int) -> tuple[int, ...]:
+        """Pipeline depths searched for a model with ``layers`` layers."""
+        if self.pp is not None:
+            return self.pp
+        return tuple(d for d in range(1, min(layers, self.pp_max) + 1) if layers % d == 0)
+
+    def size(self, layers: int, gpu_counts: int) -> int:
+        """How many combinations the full Cartesian product holds (before any mask)."""
+        return (
+            gpu_counts
+            * len(self.tp)
+            * len(self.pp_choices(layers))
+            * len(self.vpp)
+            * len(self.cp)
+            * len(self.ep)
+            * len(self.zero)
+            * len(self.recompute)
+            * len(self.mbs)
+        )
+
+
+@dataclass(frozen=True)
+class ModelShape:
+    """The model figures validity depends on."""
+
+    layers: int
+    heads: int
+    kv_heads: int
+    experts: int
+
+
+def structures(
+    shape: ModelShape,
+    gpu_counts: Sequence[int],
+    space: SearchSpace,
+    *,
+    seq: int,
+    scaleup_domain: int,
+) -> dict[str, FloatArray]:
+    """Every valid (gpus, tp, pp, vpp, cp, ep, dp), as float64 columns of equal length."""
+    axes = [
+        np.asarray(gpu_counts, dtype=np.float64),
+        np.asarray(space.tp, dtype=np.float64),
+        np.asarray(space.pp_choices(shape.layers), dtype=np.float64),
+        np.asarray(space.vpp, dtype=np.float64),
+        np.asarray(space.cp, dtype=np.float64),
+        np.asarray(space.ep, dtype=np.float64),
+    ]
+    gpus, tp, pp, vpp, cp, ep = (g.ravel() for g in np.meshgrid(*axes, indexing="ij"))
+    model_ranks = tp * pp * cp
+    ok = np.mod(gpus, model_ranks) == 0
+    dp = np.floor_divide(gpus, model_ranks)
+    ok &= (np.mod(shape.heads, tp) == 0) & (np.mod(shape.kv_heads, tp) == 0)
+    ok &= tp <= scaleup_domain
+    ok &= np.mod(shape.layers, pp * vpp) == 0
+    ok &= (vpp == 1) | (pp > 1)
+    ok &= (cp == 1) | (np.mod(seq, 2 * cp) == 0)
+    if shape.experts > 0:
+        ok &= (np.mod(shape.experts, ep) == 0) & (np.mod(tp * cp * dp, ep) == 0)
+    else:
+        ok &= ep == 1
+    cols = (gpus, tp, pp, vpp, cp, ep, dp)
+    return {key: col[ok] for key, col in zip(STRUCT_KEYS, cols, strict=True)}
+
+
+def expand(
+    struct: dict[str, FloatArray], space: SearchSpace, *, target_sequences: float
+) -> dict[str, FloatArray]:
+    """Cross structures with every (zero, recompute, mbs) and set each configuration's gbs."""
+    knobs = np.meshgrid(
+        np.asarray(space.zero, dtype=np.float64),
+        np.asarray(space.recompute, dtype=np.float64),
+        np.asarray(space.mbs, dtype=np.float64),
+        indexing="ij",
+    )
+    zero, recompute, mbs = (k.ravel() for k in knobs)
+    n_struct, n_knob = len(struct["gpus"]), len(zero)
+    cfg = {key: np.repeat(col, n_knob) for key, col in struct.items()}
+    cfg["zero"] = np.tile(zero, n_struct)
+    cfg["recompute"] = np.tile(recompute, n_struct)
+    cfg["mbs"] = np.tile(mbs, n_struct)
+    per_rank = cfg["dp"] * cfg["mbs"]
+    quantum = np.where(cfg["vpp"] > 1, cfg["pp"], 1.0)
+    microbatches = quantum * np.maximum(1.0, np.rint(target_sequences / (per_rank * quantum)))
+    cfg["gbs"] = per_rank * microbatches
+    return cfg
+
+
+def chunks(
+    struct: dict[str, FloatArray], space: SearchSpace, *, target_sequences: float, rows: int
+) -> Iterator[dict[str, FloatArray]]:
+    """Full configurations in blocks of about ``rows`` (cache-sized, so the core runs fast)."""
+    per_struct = len(space.zero) * len(space.recompute) * len(space.mbs)
+    step = max(1, rows // per_struct)
+    n = len(struct["gpus"])
+    for start in range(0, n, step):
+        part = {key: col[start : start + step] for key, col in struct.items()}
+        yield expand(part, space, target_sequences=target_sequences)
