@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from rackwright.cli import catalog_cmd, plan_cmd, rack_cmd, scenario_cmd
+from rackwright.cli import bench_cmd, catalog_cmd, plan_cmd, rack_cmd, scenario_cmd
 from rackwright.cli.common import console_err
 from rackwright.errors import RackwrightError
 
@@ -25,6 +25,7 @@ app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(rack_cmd.app, name="rack")
 app.add_typer(scenario_cmd.app, name="scenario")
 app.command("plan")(plan_cmd.plan)
+app.add_typer(bench_cmd.app, name="bench")
 
 
 def main(argv: list[str] | None = None) -> None:
