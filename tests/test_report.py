@@ -7,6 +7,7 @@ import json
 import math
 import os
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from rackwright.report import (
     write_report_files,
 )
 from rackwright.report.charts import bar, line, scatter
+from rackwright.report.html import build_plan_figure
+from rackwright.report.json_report import scenario_header
 from rackwright.report.section import PlanContext, Section, Table
 from rackwright.report.terminal import format_cell, print_summary
 from rackwright.scenario import load_scenario_text
@@ -141,9 +144,21 @@ def test_html_is_self_contained_with_plotly_once(context: PlanContext) -> None:
     assert not re.search(r"<script[^>]+src=", html)
     assert not re.search(r"<link[^>]+href=", html)
     assert "cdn.plot.ly" not in html.replace(plotly_js, "")  # only plotly's unused geo default
-    # both charts are drawn, with their data inline
-    assert html.count("Plotly.newPlot(") == 2
+    # both section charts and the scenario's build-plan chart are drawn, with their data inline
+    assert html.count("Plotly.newPlot(") == 3
     assert '"name":"gen2"' in html.replace(" ", "")
+    assert 'id="scenario-builds"' in html
+
+
+def test_build_plan_chart_stacks_racks_per_quarter(context: PlanContext) -> None:
+    figure = build_plan_figure(scenario_header(context))
+    assert figure is not None
+    (trace,) = figure.plotly["data"]
+    assert trace["name"] == "test-rack"
+    assert len(trace["x"]) == 3 * 4  # every quarter of 2026-2028
+    racks = dict(zip(trace["x"], trace["y"], strict=True))
+    assert racks["2026Q3"] == 100 and racks["2027Q1"] == 250
+    assert sum(trace["y"]) == 350
 
 
 def test_html_has_header_contents_sections_and_legend(context: PlanContext) -> None:
@@ -169,6 +184,9 @@ def test_html_has_header_contents_sections_and_legend(context: PlanContext) -> N
 
 
 def test_html_without_charts_leaves_plotly_out(context: PlanContext) -> None:
+    no_builds = BASE_SCENARIO[: BASE_SCENARIO.index("[[build]]")]
+    scenario, _ = load_scenario_text(no_builds, "scenario.toml")
+    context = replace(context, scenario=scenario)
     html = render_reports(context, [cost_section()], WHEN)[HTML_NAME]
     assert get_plotlyjs()[:300] not in html
     assert len(html) < 200_000

@@ -355,6 +355,7 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
             str(year): scenario.domestic_target(year) for year in scenario.horizon.years()
         },
         "racks_total": sum(lot.racks for lot in scenario.builds),
+        "builds": [lot.model_dump(mode="json") for lot in scenario.builds],
     }
 
 

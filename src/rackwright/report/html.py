@@ -17,6 +17,7 @@ from typing import Any
 from plotly.offline import get_plotlyjs
 
 from rackwright import __version__
+from rackwright.report.charts import bar
 from rackwright.report.json_report import catalog_provenance, jsonable, scenario_header
 from rackwright.report.section import Figure, PlanContext, Section, Table
 from rackwright.report.terminal import format_cell
@@ -150,7 +151,28 @@ def _scenario_html(info: dict[str, Any]) -> str:
     )
     description = f"<p>{escape(info['description'])}</p>" if info["description"] else ""
     tables = "".join(_table_html(t) for t in (workloads, builds, sites, targets))
-    return f'<section id="scenario"><h2>Scenario</h2>{description}{tables}</section>'
+    chart = build_plan_figure(info)
+    figure = _figure_html(chart, "scenario-builds") if chart is not None else ""
+    return f'<section id="scenario"><h2>Scenario</h2>{description}{tables}{figure}</section>'
+
+
+def build_plan_figure(info: dict[str, Any]) -> Figure | None:
+    """Racks completed per quarter, stacked by generation (None when nothing is built)."""
+    if not info["builds"]:
+        return None
+    start, end = info["horizon"]["start_year"], info["horizon"]["end_year"]
+    quarters = [f"{year}Q{q}" for year in range(start, end + 1) for q in range(1, 5)]
+    series: dict[str, list[float]] = {g["rack"]: [0.0] * len(quarters) for g in info["generations"]}
+    for lot in info["builds"]:
+        series[lot["rack"]][quarters.index(lot["period"])] += lot["racks"]
+    return bar(
+        "Rack build plan per quarter",
+        quarters,
+        series,
+        x_title="quarter",
+        y_title="racks completed",
+        stacked=True,
+    )
 
 
 def _provenance_html(provenance: dict[str, Any]) -> str:
@@ -205,7 +227,7 @@ def render_html(context: PlanContext, sections: Sequence[Section], generated_at:
     """The whole report as one self-contained HTML page."""
     info = scenario_header(context)
     provenance = catalog_provenance(context)
-    has_figures = any(section.figures for section in sections)
+    has_figures = bool(info["builds"]) or any(section.figures for section in sections)
     plotly_js = f"<script>{get_plotlyjs()}</script>" if has_figures else ""
     toc_items = ['<li><a href="#scenario">Scenario</a></li>']
     toc_items += [f'<li><a href="#{_anchor(s.key)}">{escape(s.title)}</a></li>' for s in sections]
