@@ -1,0 +1,149 @@
+"""``rackwright catalog``: list, show, sources and fabric, as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from conftest import RunCli
+from rackwright.cli.app import app
+
+runner = CliRunner()
+
+USER_FILE = """\
+[[fabric]]
+id = "my-fabric"
+name = "My 128-port fabric"
+family = "ethernet"
+switch_product = "Radix-128"
+switch_radix_count = 128
+port_bits_per_s = "400 Gb/s"
+switch_power_w = "2 kW"
+switch_price_usd = "50 kUSD"
+switch_rack_units_u = 2
+optic_price_usd = "700 USD"
+optic_power_w = "9 W"
+sources = ["A06"]
+confidence = "E"
+"""
+
+
+def invoke_json(*args: str) -> object:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_list_every_kind_as_json() -> None:
+    rows = invoke_json("catalog", "list")
+    assert isinstance(rows, list)
+    kinds = {row["kind"] for row in rows}
+    assert {"accelerator", "system", "fabric", "site", "facility"} <= kinds
+    h100 = next(row for row in rows if row["id"] == "h100-sxm5")
+    assert h100["confidence"] == "V"
+    assert "989.4 TFLOP/s" in h100["key_figures"] and "700 W" in h100["key_figures"]
+
+
+def test_list_one_kind_as_a_table() -> None:
+    result = runner.invoke(app, ["catalog", "list", "--kind", "facility"])
+    assert result.exit_code == 0, result.output
+    assert "us-tx" in result.stdout and "6.60 c/kWh" in result.stdout
+    assert "h100-sxm5" not in result.stdout
+
+
+def test_list_includes_a_user_catalog_file(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(USER_FILE, encoding="utf-8")
+    rows = invoke_json("catalog", "list", "--kind", "fabric", "--catalog", str(path))
+    assert isinstance(rows, list)
+    mine = next(row for row in rows if row["id"] == "my-fabric")
+    assert mine["origin"] == f"{path}:2"
+    assert len(rows) == 6
+
+
+def test_show_gives_every_figure_with_unit_source_and_confidence() -> None:
+    info = invoke_json("catalog", "show", "h100-sxm5")
+    assert isinstance(info, dict)
+    assert (info["id"], info["kind"]) == ("h100-sxm5", "accelerator")
+    assert info["origin"].startswith("<catalog>/accelerators.toml:")
+    figures = {fig["field"]: fig for fig in info["figures"]}
+    bf16 = figures["bf16_flops_per_s"]
+    assert bf16["value"] == 989.4e12 and bf16["unit"] == "FLOP/s"
+    assert bf16["display"] == "989.4 TFLOP/s"
+    assert bf16["sources"] == ["S20", "S28"] and bf16["confidence"] == "V"
+    assert figures["hbm_bytes"]["unit"] == "B" and figures["tdp_w"]["unit"] == "W"
+    assert set(figures[name]["note"] for name in figures) == {""}
+    titles = {src["id"]: src["title"] for src in info["sources"]}
+    assert titles["S20"].startswith("Glenn Lockwood, H100 page")
+
+
+def test_show_reports_field_provenance_and_assumption_titles() -> None:
+    info = invoke_json("catalog", "show", "tpu-v5p")
+    assert isinstance(info, dict)
+    tdp = next(fig for fig in info["figures"] if fig["field"] == "tdp_w")
+    assert (tdp["sources"], tdp["confidence"], tdp["note"]) == (["A01"], "E", "TDP not published")
+    titles = {src["id"]: src["title"] for src in info["sources"]}
+    assert "TPU v5p 500 W" in titles["A01"]
+
+
+def test_show_table_names_units_and_source_titles() -> None:
+    result = runner.invoke(app, ["catalog", "show", "gb300-nvl72"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "142 kW" in result.stdout
+    assert "NVIDIA Enterprise RA, NVL72 AI Factory components" in result.stdout
+
+
+def test_sources_lists_assumptions() -> None:
+    rows = invoke_json("catalog", "sources")
+    assert isinstance(rows, list)
+    ids = [row["id"] for row in rows]
+    assert "S01" in ids and "A01" in ids and "X01" in ids
+    assert ids.index("S01") < ids.index("S02") < ids.index("S10")
+
+
+def test_fabric_sizing_command() -> None:
+    data = invoke_json("catalog", "fabric", "ib-ndr", "--gpus", "4096", "--system", "dgx-b200")
+    assert isinstance(data, dict)
+    counts = (
+        data["leaf_switches_count"],
+        data["spine_switches_count"],
+        data["core_switches_count"],
+    )
+    assert counts == (128, 128, 64)
+    assert data["optics_count"] == 6 * 4096
+
+
+def test_unknown_id_is_one_line_and_exit_2(cli: RunCli) -> None:
+    result = cli("catalog", "show", "h100sxm5")
+    assert result.code == 2
+    assert result.err_lines == [
+        "error: field 'id': no catalog entry with id 'h100sxm5'; did you mean h100-sxm5, "
+        "h200-sxm? (got 'h100sxm5')"
+    ]
+    assert result.out == ""
+
+
+def test_unknown_kind_is_one_line_and_exit_2(cli: RunCli) -> None:
+    result = cli("catalog", "list", "--kind", "gpu")
+    assert result.code == 2
+    assert len(result.err_lines) == 1
+    assert "unknown kind" in result.err and "(got 'gpu')" in result.err
+
+
+def test_bad_user_catalog_is_one_line_and_exit_2(cli: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "bad.toml"
+    path.write_text(USER_FILE.replace("switch_radix_count = 128", "switch_radix_count = -4"))
+    result = cli("catalog", "list", "--catalog", path)
+    assert result.code == 2
+    assert result.err_lines == [
+        f"error: {path}:6, field 'fabric.0.switch_radix_count': "
+        "Input should be greater than 0 (got -4)"
+    ]
+
+
+def test_unknown_fabric_is_exit_2(cli: RunCli) -> None:
+    result = cli("catalog", "fabric", "ib-zdr", "--gpus", "8")
+    assert result.code == 2
+    assert "unknown fabric id 'ib-zdr'" in result.err
