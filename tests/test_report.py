@@ -198,6 +198,10 @@ def test_write_report_files_writes_both(tmp_path: Path) -> None:
     assert written == [out / HTML_NAME, out / JSON_NAME]
     assert (out / JSON_NAME).read_text(encoding="utf-8") == "{}\n"
     assert sorted(p.name for p in out.iterdir()) == [HTML_NAME, JSON_NAME]
+    # readable like any file the user creates (mkstemp alone would give 0600)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out / HTML_NAME).stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 def test_a_failed_write_leaves_no_report_behind(

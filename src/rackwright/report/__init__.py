@@ -58,6 +58,7 @@ def write_report_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
         for name, text in files.items():
             fd, tmp_name = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
             staged.append((Path(tmp_name), out_dir / name))
+            os.fchmod(fd, _file_mode())  # mkstemp makes 0600; a report is as readable as any file
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 handle.write(text)
     except OSError as exc:
@@ -72,6 +73,13 @@ def write_report_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
             raise OutputError(f"cannot write: {exc.strerror}", file=target) from None
         done.append(target)
     return done
+
+
+def _file_mode() -> int:
+    """The mode a plain new file gets under the process umask."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def _discard(paths: Iterable[Path]) -> None:
