@@ -196,7 +196,7 @@ def test_unknown_reference_id(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     err = error_of(path)
     assert isinstance(err, UnknownIdError)
-    assert err.file == str(path) and err.line == 2
+    assert err.file == str(path) and err.line == line_of(text, 'accelerator = "h900"')
     assert err.field == "accelerator"
     assert "unknown accelerator 'h900'" in err.one_line() and "(got 'h900')" in err.one_line()
 
@@ -206,7 +206,16 @@ def test_unknown_source_id(tmp_path: Path) -> None:
     path = write(tmp_path, text)
     err = error_of(path)
     assert err.file == str(path) and err.field == "sources"
+    assert err.line == line_of(text, "S999")
     assert "unknown source 'S999'" in err.one_line()
+
+
+def test_unknown_source_in_field_provenance_names_its_line(tmp_path: Path) -> None:
+    text = SYSTEM + 'provenance.price_usd = { sources = ["Q404"], confidence = "E", note = "x" }\n'
+    path = write(tmp_path, text)
+    err = error_of(path)
+    assert err.one_line().startswith(f"{path}:{line_of(text, 'Q404')}, field 'sources'")
+    assert "(got 'Q404')" in err.one_line()
 
 
 def test_unknown_kind(tmp_path: Path) -> None:

@@ -173,17 +173,58 @@ def _package_sources() -> dict[str, Source]:
 def load_catalog(extra_files: Sequence[Path] = ()) -> Catalog:
     """The default catalog with ``extra_files`` merged on top (later files win with override)."""
     catalog = Catalog(sources=_package_sources())
+    texts: dict[str, str] = {}
     for name, text in _package_files():
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise CatalogError(f"malformed package TOML: {exc}", file=name) from None
+        texts[name] = text
         _merge(catalog, data, text, name)
     for path in extra_files:
         data, text = read_toml(path)
+        texts[str(path)] = text
         _merge(catalog, data, text, str(path))
-    catalog.check_references()
+    try:
+        catalog.check_references()
+    except CatalogError as exc:
+        # check_references knows the entry's id line; point at the offending key instead.
+        origin_text = texts.get(exc.file or "")
+        if origin_text is not None and exc.line is not None and exc.field is not None:
+            where = _key_line(origin_text, exc.line, exc.field, str(exc.value))
+            exc.line = where or exc.line
+            exc.args = (exc.one_line(),)
+        raise
     return catalog
+
+
+_KEY_AT = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def _key_line(text: str, inside: int, key: str, value: str) -> int | None:
+    """The line in the table around line ``inside`` (1-based) that sets ``key`` to ``value``.
+
+    Falls back to a line quoting ``value`` (a provenance source), then to the ``key`` line.
+    """
+    lines = text.splitlines()
+    start = inside - 1
+    while start > 0 and not lines[start].lstrip().startswith("["):
+        start -= 1
+    key_line: int | None = None
+    quoted_line: int | None = None
+    for number in range(start + 1, len(lines)):
+        line = lines[number]
+        if line.lstrip().startswith("["):
+            break
+        match = _KEY_AT.match(line)
+        quoted = f'"{value}"' in line
+        if match and match.group(1) == key:
+            if quoted:
+                return number + 1
+            key_line = key_line or number + 1
+        elif quoted and quoted_line is None:
+            quoted_line = number + 1
+    return quoted_line or key_line
 
 
 def _merge(catalog: Catalog, data: dict[str, Any], text: str, name: str) -> None:
