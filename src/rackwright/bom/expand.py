@@ -214,22 +214,28 @@ def flatten(bom: Bom) -> list[PartDemand]:
 
 
 def _expansion_for(component: Component, family: Family, supply: SupplyData) -> Expansion:
+    by_family: Expansion | None = None
     generic: Expansion | None = None
     for expansion in supply.expansions:
         if expansion.component_kind != component.component_kind:
             continue
-        if expansion.family == family.id:
+        if component.id in expansion.components:
             return expansion
-        if expansion.family is None:
+        if expansion.components:
+            continue
+        if expansion.family == family.id:
+            by_family = expansion
+        elif expansion.family is None:
             generic = expansion
-    if generic is None:
+    found = by_family or generic
+    if found is None:
         raise InputError(
             f"component '{component.id}' is a {component.component_kind.value}, which has no "
             f"BOM expansion for family '{family.id}'",
             field="component_kind",
             value=component.component_kind.value,
         )
-    return generic
+    return found
 
 
 def _component_node(

@@ -198,10 +198,15 @@ class Assembly(Sourced):
 
 
 class Expansion(Sourced):
-    """How a catalog component of one kind breaks down into assemblies and parts."""
+    """How a catalog component breaks down into assemblies and parts.
+
+    The most specific expansion wins: one listing the component's id, then one for the kind and
+    the rack's part family, then one for the kind alone.
+    """
 
     component_kind: ComponentKind
     family: str | None = Field(default=None, description="only for racks of this part family")
+    components: list[str] = Field(default_factory=list, description="only these component ids")
     lines: list[Line] = Field(min_length=1)
 
 
