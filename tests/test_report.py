@@ -179,7 +179,8 @@ def test_html_has_header_contents_sections_and_legend(context: PlanContext) -> N
         assert label in html
     assert "S145" in html and "test-site-b" in html
     # the scenario's build plan table: racks per year per generation
-    assert '<td>test-rack</td><td class="num">2,026</td>' in html
+    assert "<td>test-rack</td><td>2026</td>" in html  # a year is not a quantity
+    assert "10 Ttok in 60 days" in html and "100 Gtok output per day" in html
     assert '<td class="num">100</td><td class="num">250</td><td class="num">0</td>' in html
 
 

@@ -6,12 +6,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.markup import escape
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, print_json
 from rackwright.errors import InputError
 from rackwright.fileio import write_text_atomic
 from rackwright.plan import prepare
 from rackwright.scenario import default_scenario_text, scenario_summary
+from rackwright.units import human
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -30,7 +32,9 @@ def init(
     if file.exists() and not force:
         raise InputError("file exists; pass --force to overwrite it", file=file)
     write_text_atomic(file, default_scenario_text())
-    console.print(f"wrote {file}; edit it, then run: rackwright plan {file}", markup=False)
+    console.print(
+        f"wrote {file}; edit it, then run: rackwright plan {file}", markup=False, soft_wrap=True
+    )
 
 
 @app.command("validate")
@@ -50,30 +54,39 @@ def validate(
 
 def _print_summary(file: str, info: dict[str, Any]) -> None:
     horizon = info["horizon"]
-    console.print(f"[green]valid[/green]: {file}: scenario '{info['name']}'")
+    console.print(
+        f"[green]valid[/green]: {escape(file)}: scenario '{escape(info['name'])}'", soft_wrap=True
+    )
     console.print(
         f"horizon {horizon['start_year']}-{horizon['end_year']}, facility {info['facility']}",
         markup=False,
+        soft_wrap=True,
     )
-    console.print(f"workloads ({len(info['workloads'])}):")
+    console.print(f"workloads ({len(info['workloads'])}):", soft_wrap=True)
     for w in info["workloads"]:
         if w["kind"] == "train":
-            what = f"train {w['model']}: {w['tokens']:.3g} tokens in {w['deadline_days']:g} days"
+            what = f"train {w['model']}: {human(w['tokens'], 'tok')} in {w['deadline_days']:g} days"
         else:
             what = (
-                f"infer {w['model']}: {w['daily_output_tokens']:.3g} output tokens/day, "
+                f"infer {w['model']}: {human(w['daily_output_tokens'], 'tok')} output per day, "
                 f"TTFT <= {w['ttft_limit_s']:g} s, TPOT <= {w['tpot_limit_s'] * 1e3:g} ms"
             )
-        console.print(f"  {w['id']}: {what}", markup=False)
-    console.print(f"generations ({len(info['generations'])}):")
+        console.print(f"  {w['id']}: {what}", markup=False, soft_wrap=True)
+    console.print(f"generations ({len(info['generations'])}):", soft_wrap=True)
     for g in info["generations"]:
         per_year = ", ".join(f"{y}: {n:,}" for y, n in g["racks_by_year"].items()) or "no builds"
         console.print(
             f"  {g['rack']} from {g['first_year']}: {g['racks_total']:,} racks ({per_year})",
             markup=False,
+            soft_wrap=True,
         )
-    console.print(f"sites ({len(info['sites'])}, {info['racks_per_week_total']:,.0f} racks/week):")
+    console.print(
+        f"sites ({len(info['sites'])}, {info['racks_per_week_total']:,.0f} racks/week):",
+        soft_wrap=True,
+    )
     for s in info["sites"]:
-        console.print(f"  {s['site']}: {s['racks_per_week']:,.0f} racks/week", markup=False)
+        console.print(
+            f"  {s['site']}: {s['racks_per_week']:,.0f} racks/week", markup=False, soft_wrap=True
+        )
     targets = ", ".join(f"{y}: {share:.0%}" for y, share in info["domestic_targets"].items())
-    console.print(f"domestic-content targets: {targets}", markup=False)
+    console.print(f"domestic-content targets: {targets}", markup=False, soft_wrap=True)

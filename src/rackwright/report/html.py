@@ -21,6 +21,7 @@ from rackwright.report.charts import bar
 from rackwright.report.json_report import catalog_provenance, jsonable, scenario_header
 from rackwright.report.section import Figure, PlanContext, Section, Table
 from rackwright.report.terminal import format_cell
+from rackwright.units import human
 
 _STYLE = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
@@ -115,9 +116,9 @@ def _scenario_html(info: dict[str, Any]) -> str:
                 w["id"],
                 w["kind"],
                 w["model"],
-                f"{w['tokens']:.3g} tokens in {w['deadline_days']:g} days"
+                f"{human(w['tokens'], 'tok')} in {w['deadline_days']:g} days"
                 if w["kind"] == "train"
-                else f"{w['daily_output_tokens']:.3g} output tokens/day",
+                else f"{human(w['daily_output_tokens'], 'tok')} output per day",
                 f"precision {w['precision']}"
                 if w["kind"] == "train"
                 else f"TTFT {w['ttft_limit_s']:g} s, TPOT {w['tpot_limit_s'] * 1e3:g} ms",
@@ -132,7 +133,7 @@ def _scenario_html(info: dict[str, Any]) -> str:
         rows=[
             [
                 g["rack"],
-                g["first_year"],
+                str(g["first_year"]),
                 *(g["racks_by_year"].get(y, 0) for y in years),
                 g["racks_total"],
             ]
@@ -175,28 +176,31 @@ def build_plan_figure(info: dict[str, Any]) -> Figure | None:
     )
 
 
+def _badge(code: str) -> str:
+    """A coloured V/S/E/U tag."""
+    css = f" conf-{code}" if code in {"V", "S", "E", "U"} else ""
+    return f'<span class="conf{css}">{escape(code)}</span>'
+
+
 def _provenance_html(provenance: dict[str, Any]) -> str:
     legend = "".join(
-        f'<li><span class="conf conf-{code}">{code}</span> {escape(label)}</li>'
-        for code, label in provenance["legend"].items()
+        f"<li>{_badge(code)} {escape(label)}</li>" for code, label in provenance["legend"].items()
     )
-    entries = Table(
-        title="Catalog entries this plan uses",
-        columns=["kind", "id", "confidence", "sources", "per-field sources", "from"],
-        rows=[
-            [
-                e["kind"],
-                e["id"],
-                e["confidence"],
-                ", ".join(e["sources"]),
-                "; ".join(
-                    f"{name}: {f['confidence']} {', '.join(f['sources'])}"
-                    for name, f in e["fields"].items()
-                ),
-                e["origin"],
-            ]
-            for e in provenance["entries"]
-        ],
+    entry_rows = []
+    for e in provenance["entries"]:
+        fields = "; ".join(
+            f"{name}: {f['confidence']} {', '.join(f['sources'])}"
+            for name, f in e["fields"].items()
+        )
+        entry_rows.append(
+            f"<tr><td>{escape(e['kind'])}</td><td>{escape(e['id'])}</td>"
+            f"<td>{_badge(e['confidence'])}</td><td>{escape(', '.join(e['sources']))}</td>"
+            f"<td>{escape(fields)}</td><td>{escape(e['origin'])}</td></tr>"
+        )
+    entries = (
+        "<table><caption>Catalog entries this plan uses</caption><thead><tr><th>kind</th>"
+        "<th>id</th><th>confidence</th><th>sources</th><th>per-field sources</th><th>from</th>"
+        f"</tr></thead><tbody>{''.join(entry_rows)}</tbody></table>"
     )
     source_rows = []
     for source_id, source in provenance["sources"].items():
@@ -219,7 +223,7 @@ def _provenance_html(provenance: dict[str, Any]) -> str:
         "<p>Every catalog figure carries its sources and a confidence tag; a figure whose "
         "source differs from its entry's is listed per field. Override any entry with "
         "<code>--catalog FILE</code> and <code>override = true</code>.</p>"
-        f"<ul>{legend}</ul>{_table_html(entries)}{sources}</section>"
+        f"<ul>{legend}</ul>{entries}{sources}</section>"
     )
 
 
