@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from conftest import RunCli
+from rackwright.catalog import load_catalog
 from rackwright.cli.app import app
 
 runner = CliRunner()
@@ -60,7 +61,7 @@ def test_list_includes_a_user_catalog_file(tmp_path: Path) -> None:
     assert isinstance(rows, list)
     mine = next(row for row in rows if row["id"] == "my-fabric")
     assert mine["origin"] == f"{path}:2"
-    assert len(rows) == 6
+    assert len(rows) == len(load_catalog().all("fabric")) + 1
 
 
 def test_show_gives_every_figure_with_unit_source_and_confidence() -> None:
