@@ -306,3 +306,26 @@ def test_refuses_to_overwrite_without_force(cli: RunCli, tmp_path: Path) -> None
     path.write_text("# my edits\n", encoding="utf-8")
     assert_one_line_error(cli("scenario", "init", path), str(path), "--force")
     assert path.read_text(encoding="utf-8") == "# my edits\n"
+
+
+def test_output_path_that_is_a_file(
+    cli: RunCli, write_scenario: WriteScenario, tmp_path: Path
+) -> None:
+    blocker = tmp_path / "out"
+    blocker.write_text("not a directory\n", encoding="utf-8")
+    result = cli("plan", write_scenario(BASE_SCENARIO), "--out", blocker)
+    assert_one_line_error(result, str(blocker), "not a directory")
+    assert blocker.read_text(encoding="utf-8") == "not a directory\n"
+    result = cli("plan", write_scenario(BASE_SCENARIO), "--out", blocker / "sub")
+    assert_one_line_error(result, str(blocker / "sub"), "cannot create output directory")
+
+
+def test_output_blocked_for_one_report_leaves_no_partial_report(
+    cli: RunCli, write_scenario: WriteScenario, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    (out / "report.html").mkdir(parents=True)
+    result = cli("plan", write_scenario(BASE_SCENARIO), "--out", out)
+    assert_one_line_error(result, str(out / "report.html"), "in the way")
+    assert [p.name for p in out.iterdir()] == ["report.html"]  # still just the directory
+    assert list((out / "report.html").iterdir()) == []
