@@ -9,6 +9,7 @@ import os
 import re
 from dataclasses import replace
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
@@ -292,3 +293,33 @@ def test_chart_helpers_make_json_safe_figures() -> None:
     assert points.plotly["layout"]["yaxis"]["type"] == "log"
     with pytest.raises(ValueError, match="3 values for 2 x positions"):
         line("bad", [1, 2], {"s": [1, 2, 3]})
+
+
+class _TagBalance(HTMLParser):
+    """Records markup errors: an end tag that does not close the innermost open element."""
+
+    VOID = frozenset({"meta", "br", "hr", "img", "input", "link", "col", "wbr"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.errors: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        if not self.open or self.open[-1] != tag:
+            self.errors.append(f"</{tag}> closes {self.open[-1:]}")
+        else:
+            self.open.pop()
+
+
+def test_html_markup_is_balanced(context: PlanContext) -> None:
+    html = render_reports(context, [power_section(), cost_section()], WHEN)[HTML_NAME]
+    checker = _TagBalance()
+    checker.feed(html)
+    checker.close()
+    assert checker.errors == []
+    assert checker.open == []
