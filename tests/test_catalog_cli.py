@@ -148,3 +148,13 @@ def test_unknown_fabric_is_exit_2(cli: RunCli) -> None:
     result = cli("catalog", "fabric", "ib-zdr", "--gpus", "8")
     assert result.code == 2
     assert "unknown fabric id 'ib-zdr'" in result.err
+
+
+def test_compound_units_are_not_misread() -> None:
+    rack_id = next(e.id for e in load_catalog().all("rack"))
+    info = invoke_json("catalog", "show", rack_id)
+    assert isinstance(info, dict)
+    units = {fig["field"]: fig["unit"] for fig in info["figures"]}
+    assert units["coolant_cp_j_per_kg_k"] == "J/(kg*K)"
+    assert units["coolant_density_kg_per_m3"] == "kg/m3"
+    assert units["busbar_voltage_v"] == "V"

@@ -32,6 +32,9 @@ app = typer.Typer(
     "facilities.",
 )
 
+# Compound units units.FIELD_UNIT_SUFFIXES lacks (it would read "_j_per_kg_k" as kelvin).
+_EXTRA_SUFFIXES = (("_j_per_kg_k", "J/(kg*K)"), ("_kg_per_m3", "kg/m3"))
+
 # Entry-head fields that describe the entry rather than a figure of it.
 _META_FIELDS = {"id", "name", "kind", "sources", "confidence", "notes", "provenance", "override"}
 
@@ -184,7 +187,7 @@ def describe(cat: Catalog, entry: Entry) -> dict[str, Any]:
             continue
         raw = getattr(entry, name)
         prov = entry.provenance_of(name)
-        unit = unit_of_field(name) if raw is None or _is_number(raw) else ""
+        unit = _unit_of(name) if raw is None or _is_number(raw) else ""
         figures.append(
             {
                 "field": name,
@@ -285,6 +288,13 @@ def sizing_dict(sizing: FabricSizing) -> dict[str, Any]:
         "cost_usd": sizing.cost_usd,
         "switch_rack_units_u": sizing.switch_rack_units_u,
     }
+
+
+def _unit_of(name: str) -> str:
+    for suffix, unit in _EXTRA_SUFFIXES:
+        if name.endswith(suffix):
+            return unit
+    return unit_of_field(name)
 
 
 def _is_number(value: Any) -> bool:
