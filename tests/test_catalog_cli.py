@@ -157,4 +157,4 @@ def test_compound_units_are_not_misread() -> None:
     units = {fig["field"]: fig["unit"] for fig in info["figures"]}
     assert units["coolant_cp_j_per_kg_k"] == "J/(kg*K)"
     assert units["coolant_density_kg_per_m3"] == "kg/m3"
-    assert units["busbar_voltage_v"] == "V"
+    assert units["coolant_delta_t_k"] == "K"
