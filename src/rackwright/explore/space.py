@@ -46,7 +46,7 @@ class SearchSpace:
     tp: tuple[int, ...] = _powers_of_two(64)
     pp: tuple[int, ...] | None = None
     pp_max: int = 64
-    vpp: tuple[int, ...] = (1, 2, 4)
+    vpp: tuple[int, ...] = (1, 2, 3, 4)
     cp: tuple[int, ...] = (1, 2, 4, 8)
     ep: tuple[int, ...] = _powers_of_two(256)
     zero: tuple[int, ...] = (0, 1, 2, 3)

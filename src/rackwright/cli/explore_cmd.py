@@ -1,0 +1,162 @@
+"""``rackwright explore``: search parallelism x systems x GPU counts for a training run."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from rackwright.cli.common import (
+    CatalogFiles,
+    JsonFlag,
+    catalog_from,
+    console,
+    console_err,
+    print_json,
+)
+from rackwright.explore.executors import make_executor
+from rackwright.explore.search import (
+    Candidate,
+    ExploreResult,
+    make_job,
+    parse_gpu_range,
+    system_choices,
+)
+from rackwright.explore.search import (
+    explore as run_explore,
+)
+from rackwright.perf.models import resolve_model
+from rackwright.units import parse_quantity
+
+
+def explore(
+    model: Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")],
+    gpus: Annotated[str, typer.Option("--gpus", "-g", help="GPU count N or range N..M.")],
+    system: Annotated[
+        list[str] | None,
+        typer.Option("--system", "-s", help="Catalog system id (repeatable; default: all)."),
+    ] = None,
+    objective: Annotated[
+        str, typer.Option("--objective", help="Rank by time, cost or power.")
+    ] = "time",
+    top: Annotated[int, typer.Option("--top", "-k", help="How many best configurations.")] = 5,
+    executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
+    workers: Annotated[
+        int, typer.Option("--workers", help="Threads (local) or CPUs (new Ray cluster).")
+    ] = 1,
+    tokens: Annotated[
+        str, typer.Option("--tokens", help="Training token budget, e.g. '15 Ttok'.")
+    ] = "1 Ttok",
+    seq: Annotated[
+        int | None, typer.Option("--seq", help="Sequence length (default: the model's).")
+    ] = None,
+    batch_tokens: Annotated[
+        str, typer.Option("--batch-tokens", help="Target tokens per optimizer step.")
+    ] = "16 Mtok",
+    precision: Annotated[str, typer.Option("--precision", help="bf16, fp8, fp4, ...")] = "bf16",
+    facility: Annotated[
+        str, typer.Option("--facility", help="Catalog facility for PUE and electricity price.")
+    ] = "us-avg",
+    catalog: CatalogFiles = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Find the best training configurations and the time/cost/MW Pareto front."""
+    arch = resolve_model(model)
+    low, high = parse_gpu_range(gpus)
+    cat = catalog_from(catalog)
+    ids = system or sorted(cat.entries["system"])
+    job = make_job(
+        arch,
+        parse_quantity(tokens, "tokens", field="tokens"),
+        precision,
+        seq,
+        parse_quantity(batch_tokens, "tokens", field="batch_tokens"),
+    )
+    choices = system_choices(cat, ids, facility, low, high)
+    runner = make_executor(executor, workers=workers)
+    progress = Progress(
+        TextColumn("[bold]explore[/bold]"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console_err,
+        transient=True,
+    )
+    try:
+        with progress:
+            task = progress.add_task("", total=None)
+
+            def done(finished: int, total: int) -> None:
+                progress.update(task, completed=finished, total=total)
+
+            result = run_explore(
+                arch, choices, job, objective=objective, top=top, executor=runner, on_task_done=done
+            )
+    finally:
+        runner.close()
+    if json_out:
+        data = result.to_dict()
+        data = {
+            "model": arch.id,
+            "tokens": job.tokens,
+            "seq": job.seq,
+            "precision": job.precision,
+            "executor": runner.name,
+            **data,
+        }
+        print_json(data)
+        return
+    _print(result, arch.id)
+
+
+PARETO_ROWS = 12
+
+
+def _spread(cands: tuple[Candidate, ...], n: int) -> tuple[Candidate, ...]:
+    """``n`` candidates evenly spaced along the front, both ends included."""
+    last = len(cands) - 1
+    picks = sorted({round(i * last / (n - 1)) for i in range(n)})
+    return tuple(cands[i] for i in picks)
+
+
+def _row(c: Candidate) -> list[str]:
+    return [
+        c.system_id,
+        str(c.gpus),
+        f"{c.tp}/{c.pp}/{c.vpp}/{c.cp}/{c.ep}/{c.dp}",
+        f"z{c.zero} {c.recompute} mbs{c.mbs} gbs{c.gbs}",
+        f"{c.mfu:.1%}",
+        f"{c.days:,.1f}",
+        f"{c.cost_usd / 1e6:,.2f}",
+        f"{c.power_w / 1e6:,.2f}",
+    ]
+
+
+def _table(title: str, cands: tuple[Candidate, ...]) -> Table:
+    table = Table(title=title)
+    for col in ("system", "GPUs", "tp/pp/vpp/cp/ep/dp", "zero, recompute, batch", "MFU", "days"):
+        table.add_column(col)
+    table.add_column("cost M$ (est.)", justify="right")
+    table.add_column("MW", justify="right")
+    for c in cands:
+        table.add_row(*_row(c))
+    return table
+
+
+def _print(result: ExploreResult, model_id: str) -> None:
+    console.print(_table(f"{model_id}: best by {result.objective}", result.best))
+    front = result.pareto
+    shown = front if len(front) <= PARETO_ROWS else _spread(front, PARETO_ROWS)
+    title = "Pareto front (time, cost, MW)"
+    if len(shown) < len(front):
+        title += f": {len(shown)} of {len(front)} points, all in --json"
+    console.print(_table(title, shown))
+    console.print(
+        f"{result.configs_evaluated:,} configurations evaluated "
+        f"({result.configs_enumerated:,} enumerated, {result.configs_valid:,} valid and fitting) "
+        f"in {result.seconds:.2f} s ({result.configs_per_s:,.0f}/s). Cost and MW are estimates: "
+        "amortised system price over 4 years plus energy at the facility's PUE and tariff.",
+        markup=False,
+    )

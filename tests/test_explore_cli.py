@@ -1,0 +1,83 @@
+"""``rackwright explore`` as a user runs it: JSON figures that check out, one-line errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import RunCli
+from rackwright.catalog import load_catalog
+from rackwright.perf.hardware import hardware_view
+from rackwright.perf.models import load_models
+from rackwright.perf.training import ParallelConfig, predict_training
+
+ARGS = (
+    *("explore", "--model", "llama3-8b", "--system", "dgx-h100", "--system", "gb200-nvl72"),
+    *("--gpus", "8..256", "--tokens", "1 Ttok", "--seq", "4096", "--top", "3", "--json"),
+)
+
+
+def _dominates(a: dict[str, float], b: dict[str, float]) -> bool:
+    keys = ("time_s", "cost_usd", "power_w")
+    return all(a[k] <= b[k] for k in keys) and any(a[k] < b[k] for k in keys)
+
+
+def test_json_reports_work_done_and_best_configurations_that_the_scalar_model_confirms(
+    cli: RunCli,
+) -> None:
+    result = cli(*ARGS)
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["configs_evaluated"] > 10_000
+    assert data["configs_valid"] <= data["configs_evaluated"] <= data["configs_enumerated"]
+    assert data["seconds"] > 0
+    best = data["best"]
+    assert len(best) == 3
+    assert [b["time_s"] for b in best] == sorted(b["time_s"] for b in best)
+    top = best[0]
+    assert top["tp"] * top["pp"] * top["cp"] * top["dp"] == top["gpus"]
+    hw = hardware_view(top["system_id"], load_catalog([]))
+    par = ParallelConfig(
+        gpus=top["gpus"], tp=top["tp"], pp=top["pp"], vpp=top["vpp"], cp=top["cp"], ep=top["ep"],
+        dp=top["dp"], zero=["none", "1", "2", "3"][top["zero"]], gbs=top["gbs"], mbs=top["mbs"],
+        seq=4096, recompute=top["recompute"], precision="bf16",
+    )  # fmt: skip
+    scalar = predict_training(load_models()["llama3-8b"], hw, par)
+    assert scalar.fits
+    assert scalar.step_s == top["step_s"]
+    steps = 1e12 / (top["gbs"] * 4096)
+    assert top["days"] == pytest.approx(steps * top["step_s"] / 86400, rel=1e-12)
+    # the fastest configuration overall is on the front, and no front point dominates another
+    front = data["pareto"]
+    assert front[0]["time_s"] == top["time_s"]
+    assert not any(_dominates(a, b) for a in front for b in front)
+    assert {p["system_id"] for p in front} <= {"dgx-h100", "gb200-nvl72"}
+
+
+def test_power_objective_picks_the_smallest_footprint(cli: RunCli) -> None:
+    args = [a if a != "3" else "1" for a in ARGS]
+    data = json.loads(cli(*args, "--objective", "power").out)
+    best = data["best"][0]
+    assert best["power_w"] == min(p["power_w"] for p in data["pareto"])
+    # one 8-GPU DGX H100 at ~7.5 kW typical is smaller than any 72-GPU rack
+    assert best["system_id"] == "dgx-h100" and best["gpus"] == 8
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (("--model", "no-such-model", "--gpus", "8"), "unknown model"),
+        (("--model", "llama3-8b", "--gpus", "64..8"), "reversed"),
+        (("--model", "llama3-8b", "--gpus", "8", "--system", "no-such"), "unknown system"),
+        (("--model", "deepseek-v3", "--gpus", "8", "--system", "dgx-a100-40gb"), "fits"),
+        (("--model", "llama3-8b", "--gpus", "8", "--objective", "speed"), "objective"),
+        (("--model", "llama3-8b", "--gpus", "8", "--executor", "dask"), "executor"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(cli: RunCli, args: tuple[str, ...], needle: str) -> None:
+    result = cli("explore", *args)
+    assert result.code == 2
+    assert len(result.err_lines) == 1
+    assert needle in result.err_lines[0]
+    assert "Traceback" not in result.err

@@ -1,0 +1,39 @@
+"""The Ray executor on a real local Ray cluster gives the same answer as the local one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import ray
+
+from rackwright.catalog import load_catalog
+from rackwright.explore import LocalExecutor, explore, make_job, system_choices
+from rackwright.explore.ray_executor import RayExecutor
+from rackwright.perf.models import load_models
+
+
+@pytest.fixture
+def ray_cluster() -> Iterator[None]:
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
+
+
+def test_ray_and_local_executors_find_the_same_configurations(ray_cluster: None) -> None:
+    catalog = load_catalog([])
+    model = load_models()["mixtral-8x22b"]
+    choices = system_choices(catalog, ["dgx-h100", "gb200-nvl72"], "us-tx", 64, 1024)
+    job = make_job(model, 2e12, "fp8", 4096)
+    local = explore(model, choices, job, objective="cost", top=5, executor=LocalExecutor())
+    executor = RayExecutor()
+    remote = explore(model, choices, job, objective="cost", top=5, executor=executor)
+    executor.close()
+    assert ray.is_initialized()  # the executor leaves a cluster it did not start running
+    assert remote.configs_evaluated == local.configs_evaluated > 0
+    assert remote.configs_valid == local.configs_valid
+    assert remote.best == local.best
+    assert remote.pareto == local.pareto
+    assert [c.cost_usd for c in local.best] == sorted(c.cost_usd for c in local.best)
