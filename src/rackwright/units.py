@@ -170,6 +170,8 @@ FIELD_UNIT_SUFFIXES: tuple[tuple[str, str], ...] = (
     ("_usd_per_kwh", "USD/kWh"),
     ("_usd_per_w", "USD/W"),
     ("_kg_per_m2", "kg/m2"),
+    ("_j_per_kg_k", "J/(kg*K)"),
+    ("_kg_per_m3", "kg/m3"),
     ("_bits_per_s", "b/s"),
     ("_bytes", "B"),
     ("_w", "W"),
