@@ -30,6 +30,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "layer_overhead_s": (0.0, 5e-3),
     "tp_overlap": (0.0, 0.95),
     "dp_overlap": (0.0, 0.99),
+    "ep_overlap": (0.0, 0.95),
     "su_eff": (0.2, 0.98),
     "su_latency_s": (1e-7, 1e-4),
     "su_half_bytes": (1.0, 1e9),
@@ -43,6 +44,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "step_overhead_s": (0.0, 0.1),
     "decode_eff": (0.05, 1.0),
     "server_load": (0.3, 1.0),
+    "infer_ar_latency_s": (1e-6, 5e-4),
 }
 
 
@@ -76,7 +78,12 @@ class Efficiency:
     def get(self, name: str, arch: str = "default", precision: str = "bf16") -> float:
         """The most specific value for ``name`` on ``arch`` at ``precision``."""
         pc = prec_class(precision)
-        for key in (f"{arch}.{pc}.{name}", f"{arch}.{name}", f"default.{pc}.{name}", f"default.{name}"):
+        for key in (
+            f"{arch}.{pc}.{name}",
+            f"{arch}.{name}",
+            f"default.{pc}.{name}",
+            f"default.{name}",
+        ):
             if key in self.params:
                 return self.params[key].value
         raise InputError("efficiency parameter missing", file=self.origin, field=f"default.{name}")
@@ -89,7 +96,9 @@ class Efficiency:
                 return key
         return f"default.{name}"
 
-    def with_values(self, values: dict[str, float], sources: tuple[str, ...], note: str) -> Efficiency:
+    def with_values(
+        self, values: dict[str, float], sources: tuple[str, ...], note: str
+    ) -> Efficiency:
         """A copy with ``values`` replaced or added (confidence E: fitted)."""
         params = dict(self.params)
         for key, value in values.items():
@@ -105,25 +114,36 @@ def parse_efficiency(data: dict[str, Any], origin: str) -> Efficiency:
     """Validate a parsed efficiency TOML."""
     raw = data.get("params")
     if not isinstance(raw, dict):
-        raise InputError("expected a [params.\"<key>\"] table per parameter", file=origin, field="params")
+        raise InputError(
+            'expected a [params."<key>"] table per parameter', file=origin, field="params"
+        )
     params: dict[str, Param] = {}
     for key, row in raw.items():
         name = _name_of(key)
         where = f"params.{key}"
         if name not in BOUNDS:
-            raise InputError(f"unknown efficiency parameter; use one of {', '.join(BOUNDS)}",
-                             file=origin, field=where, value=name)
+            raise InputError(
+                f"unknown efficiency parameter; use one of {', '.join(BOUNDS)}",
+                file=origin,
+                field=where,
+                value=name,
+            )
         if not isinstance(row, dict) or "value" not in row:
             raise InputError("missing required field", file=origin, field=f"{where}.value")
         value = row["value"]
         lo, hi = BOUNDS[name]
         if not isinstance(value, int | float) or not lo <= float(value) <= hi:
-            raise InputError(f"value out of range [{lo:g}, {hi:g}]", file=origin,
-                             field=f"{where}.value", value=value)
+            raise InputError(
+                f"value out of range [{lo:g}, {hi:g}]",
+                file=origin,
+                field=f"{where}.value",
+                value=value,
+            )
         sources = row.get("sources", [])
         if not sources:
-            raise InputError("every efficiency parameter needs sources", file=origin,
-                             field=f"{where}.sources")
+            raise InputError(
+                "every efficiency parameter needs sources", file=origin, field=f"{where}.sources"
+            )
         params[key] = Param(
             value=float(value),
             sources=tuple(str(s) for s in sources),

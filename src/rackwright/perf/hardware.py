@@ -91,7 +91,7 @@ def _arch_key(architecture: str) -> str:
 
 
 def hardware_view(system_id: str, catalog: Any | None = None) -> HardwareView:
-    """The hardware view of ``system_id``: from ``catalog`` if it has it, else the fallback table."""
+    """The view of ``system_id``: from ``catalog`` if it has it, else the fallback table."""
     if catalog is not None:
         systems = catalog.entries.get("system", {})
         if system_id in systems:
@@ -112,7 +112,7 @@ def hardware_view(system_id: str, catalog: Any | None = None) -> HardwareView:
                     scaleup_bw_bytes_per_s=accel.scaleup_bidir_bytes_per_s / 2.0,
                     scaleout_bw_bytes_per_s=nic_bits / 8.0,
                     scaleout_fabric=str(system.scaleout_fabric),
-                    sources=tuple(system.sources) + tuple(accel.sources),
+                    sources=tuple(dict.fromkeys([*system.sources, *accel.sources])),
                 )
     table = _fallback_table()
     if system_id not in table:

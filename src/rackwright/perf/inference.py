@@ -7,12 +7,16 @@ average ``isl/osl`` prefill tokens per decode token. A step costs
 ``max(compute, weight + KV reads) + TP all-reduces + scheduler overhead``.
 
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
-an arrival rate (B = λ·(TTFT + osl·TPOT)); the prefill queue is M/D/1 (Pollaczek-Khinchine mean
-wait) with p99 ≈ 3 × mean wait; TPOT p99 ≈ 1.15 × the mean step; and a fitted ``server_load``
-caps the usable fraction of the offline capacity (Poisson arrivals leave batch slots idle).
+an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
+M/M/c queue (c = max batch, Sakasegawa's mean-wait formula) and p99 wait ≈ 3 × mean; TTFT adds
+the request's own prefill and one step; TPOT p99 ≈ 1.15 × the mean step; and a fitted
+``server_load`` caps the usable fraction of the offline capacity (Poisson arrivals leave batch
+slots idle).
 """
 
 from __future__ import annotations
+
+import math
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -86,7 +90,9 @@ class _Instance:
         self.attn_eff = eff.get("attn_eff", arch, prec)
         self.bw = hw.hbm_bw_bytes_per_s * eff.get("mem_eff", arch, prec)
         self.overhead = eff.get("step_overhead_s", arch, prec)
-        self.su_lat = eff.get("su_latency_s", arch, prec)
+        self.ar_lat = eff.get("infer_ar_latency_s", arch, prec)
+        self.su_eff = eff.get("su_eff", arch, prec)
+        self.su_half = eff.get("su_half_bytes", arch, prec)
         self.server_load = eff.get("server_load", arch, prec)
         reserve = eff.get("mem_reserve_bytes", arch, prec)
         frag = eff.get("mem_frag", arch, prec)
@@ -122,7 +128,9 @@ class _Instance:
         matmul = m.matmul_params_per_token()
         eff = self.eff_max * tokens / (tokens + self.d_half)
         dqk, dv = m.attn_score_dims()
-        attn_flops = batch * (2.0 * m.layers * m.heads * (dqk + dv) * ctx) * (1.0 + cfg.isl / cfg.osl)
+        attn_flops = (
+            batch * (2.0 * m.layers * m.heads * (dqk + dv) * ctx) * (1.0 + cfg.isl / cfg.osl)
+        )
         compute = 2.0 * matmul * tokens / (self.g * self.peak * eff) + attn_flops / (
             self.g * self.hw.bf16_flops_per_s * self.attn_eff
         )
@@ -134,9 +142,18 @@ class _Instance:
         tp_comm = 0.0
         if cfg.tp > 1 and not cfg.attn_dp:
             msg = tokens * m.hidden * 2.0
-            tp_comm = m.layers / cfg.pp * 2.0 * (
-                2.0 * (cfg.tp - 1) * self.su_lat
-                + 2.0 * (cfg.tp - 1) / cfg.tp * msg / (self.hw.scaleup_bw_bytes_per_s * 0.7)
+            tp_comm = (
+                m.layers
+                / cfg.pp
+                * 2.0
+                * (
+                    self.ar_lat
+                    + 2.0
+                    * (cfg.tp - 1)
+                    / cfg.tp
+                    * msg
+                    / (self.hw.scaleup_bw_bytes_per_s * self.su_eff * msg / (msg + self.su_half))
+                )
             )
         return max(compute, memory) + tp_comm + self.overhead
 
@@ -157,16 +174,18 @@ class _Instance:
     def latency_at(self, rate: float) -> tuple[float, float, float]:
         """(TTFT p99, TPOT p99, batch) at ``rate`` requests/s, by fixed-point on Little's law."""
         cfg = self.cfg
-        pre = self.prefill_s()
+        slots = float(self.max_batch)
         batch = 1.0
-        ttft = pre
-        for _ in range(60):
-            step = self.step_s(batch)
-            rho = min(rate * pre, 0.999)
-            wait = rho * pre / (2.0 * (1.0 - rho))
-            ttft = pre + step + TTFT_WAIT_P99_FACTOR * wait
-            batch = max(rate * (ttft + cfg.osl * step), 1.0)
-        return ttft, TPOT_P99_FACTOR * self.step_s(batch), batch
+        ttft = step = self.step_s(batch)
+        for _ in range(40):
+            step = self.step_s(min(batch, slots))
+            service = cfg.osl * step
+            rho = min(rate * service / slots, 0.9999)
+            # Sakasegawa's M/M/c mean wait for a KV-cache slot, then the first (mixed) step
+            wait = rho ** (math.sqrt(2.0 * (slots + 1.0)) - 1.0) / (slots * (1.0 - rho)) * service
+            ttft = step + self.prefill_s() + TTFT_WAIT_P99_FACTOR * wait
+            batch = max(rate * (ttft + service), 1.0)
+        return ttft, TPOT_P99_FACTOR * self.step_s(min(batch, slots)), batch
 
 
 def predict_inference(
@@ -177,7 +196,9 @@ def predict_inference(
 ) -> InferencePrediction:
     """Throughput at maximum batch, server throughput under the latency limits, and latency at
     ``cfg.rate_req_per_s`` when given. InfeasibleError when the weights or one request don't fit."""
-    if model.heads % cfg.tp or (model.attention != "mla" and model.kv % cfg.tp and cfg.tp % model.kv):
+    if model.heads % cfg.tp or (
+        model.attention != "mla" and model.kv % cfg.tp and cfg.tp % model.kv
+    ):
         raise InfeasibleError("tp must divide the attention heads", field="tp", value=cfg.tp)
     if model.is_moe and model.experts % cfg.ep:
         raise InfeasibleError("ep must divide the experts", field="ep", value=cfg.ep)
@@ -192,11 +213,12 @@ def predict_inference(
     lo, hi = 0.0, cap
     for _ in range(50):
         mid = (lo + hi) / 2.0
-        ttft, tpot, batch = inst.latency_at(mid)
-        ok = ttft <= cfg.ttft_limit_s and tpot <= cfg.tpot_limit_s and batch <= b
+        t_first, t_token, batch = inst.latency_at(mid)
+        ok = t_first <= cfg.ttft_limit_s and t_token <= cfg.tpot_limit_s and batch <= b
         lo, hi = (mid, hi) if ok else (lo, mid)
-    ttft = tpot = None
-    meets = None
+    ttft: float | None = None
+    tpot: float | None = None
+    meets: bool | None = None
     if cfg.rate_req_per_s is not None:
         t1, t2, batch = inst.latency_at(cfg.rate_req_per_s)
         ttft, tpot = t1, t2 / TPOT_P99_FACTOR

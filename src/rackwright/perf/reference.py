@@ -1,9 +1,14 @@
 """Published measurements in calibration.csv's schema: parsing rows into model, system and layout.
 
-Blank cells take documented defaults: vpp, cp, ep, mbs 1; zero none (DDP); recompute unknown
-means selective with sequence parallelism (what Megatron-Core/NeMo recipes run); MLA ranks, when
-the row names an MLA model without them, are DeepSeek-V3's; MLPerf Llama-2-70B rows without
-isl/osl use the OpenOrca means (A-perf-mlperf-orca: 294 input / 294 output tokens).
+Blank cells take documented defaults: vpp, cp, ep, mbs 1; zero blank means Megatron-Core's
+distributed optimizer (the NeMo/Megatron-Bridge default; "DDP"/"none" mean no sharding);
+recompute unknown means selective with sequence parallelism (what Megatron-Core/NeMo recipes
+run); MLA ranks, when the row names an MLA model without them, are DeepSeek-V3's; MLPerf
+Llama-2-70B rows without isl/osl use the OpenOrca means (A-perf-mlperf-orca: 294 input / 294
+output tokens); a layer count not divisible by pp·vpp means the run used an uneven (custom)
+pipeline layout, as Megatron-Bridge's DeepSeek-V3 recipe does. MLPerf Inference rows: one
+instance has ``tp`` GPUs and the system runs ``dp`` instances. A100 rows (2021-22 Megatron-LM)
+ran without flash attention; later rows with it.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ TRAIN_METRICS = {
 INFER_METRICS = {"offline_tokens_per_s", "server_tokens_per_s", "output_tokens_per_s_per_gpu"}
 MLPERF_ORCA_TOKENS = (294, 294)
 ZERO_MAP = {
-    "": "none", "none": "none", "ddp": "none", "zero-1": "1", "zero-2": "2", "zero-3": "3",
+    "": "distopt", "none": "none", "ddp": "none", "zero-1": "1", "zero-2": "2", "zero-3": "3",
     "fsdp": "fsdp", "distributed optimizer": "distopt", "distopt": "distopt",
 }  # fmt: skip
 REQUIRED = ("id", "kind", "system", "gpus", "layers", "hidden", "heads", "ffn", "vocab", "metric",
@@ -80,7 +85,7 @@ def _model(row: dict[str, str], path: Path, line: int) -> ModelArch:
         vocab=n("vocab"),
         tied_embeddings=False,
         seq=n("seq", 2048),
-        attention=attention,  # type: ignore[arg-type]
+        attention=attention,
         q_lora_rank=1536 if mla else 0,
         kv_lora_rank=512 if mla else 0,
         qk_rope_dim=64 if mla else 0,
@@ -109,18 +114,25 @@ def read_reference(path: Path) -> list[ReferenceRow]:
         line = index + 2
         kind = (row.get("kind") or "").strip()
         if kind not in {"train", "infer"}:
-            raise InputError("kind must be train or infer", file=path, line=line, field="kind",
-                             value=kind)
+            raise InputError(
+                "kind must be train or infer", file=path, line=line, field="kind", value=kind
+            )
         try:
             value = float(row["value"])
         except ValueError:
-            raise InputError("expected a number", file=path, line=line, field="value",
-                             value=row["value"]) from None
+            raise InputError(
+                "expected a number", file=path, line=line, field="value", value=row["value"]
+            ) from None
         try:
             model = _model(row, path, line)
         except ValueError as exc:
-            raise InputError(f"bad model columns: {exc}".splitlines()[0], file=path, line=line,
-                             field="model", value=row.get("model")) from None
+            raise InputError(
+                f"bad model columns: {exc}".splitlines()[0],
+                file=path,
+                line=line,
+                field="model",
+                value=row.get("model"),
+            ) from None
         gpus = _int(row, "gpus", 1, path, line)
         tp, pp = _int(row, "tp", 1, path, line), _int(row, "pp", 1, path, line)
         cp, ep = _int(row, "cp", 1, path, line), _int(row, "ep", 1, path, line)
@@ -130,26 +142,46 @@ def read_reference(path: Path) -> list[ReferenceRow]:
         if kind == "train":
             zero_text = (row.get("zero") or "").strip().lower()
             if zero_text not in ZERO_MAP:
-                raise InputError(f"unknown zero; use one of {', '.join(k for k in ZERO_MAP if k)}",
-                                 file=path, line=line, field="zero", value=zero_text)
+                raise InputError(
+                    f"unknown zero; use one of {', '.join(k for k in ZERO_MAP if k)}",
+                    file=path,
+                    line=line,
+                    field="zero",
+                    value=zero_text,
+                )
             rec_text = (row.get("recompute") or "").strip().lower()
-            recompute = "full" if rec_text == "full" else ("none" if rec_text == "none" else "selective")
+            recompute = (
+                "full" if rec_text == "full" else ("none" if rec_text == "none" else "selective")
+            )
             sp = rec_text != "full" and tp > 1
+            vpp_n = _int(row, "vpp", 1, path, line)
             parallel = ParallelConfig(
                 gpus=gpus, tp=tp, pp=pp, vpp=_int(row, "vpp", 1, path, line), cp=cp, ep=ep,
-                dp=dp, zero=ZERO_MAP[zero_text],  # type: ignore[arg-type]
+                dp=dp, zero=ZERO_MAP[zero_text],
                 gbs=_int(row, "gbs", 1, path, line), mbs=_int(row, "mbs", 1, path, line),
-                seq=model.seq, recompute=recompute,  # type: ignore[arg-type]
+                seq=model.seq, recompute=recompute,
                 sp=sp, flash=not row["system"].startswith(("dgx-a100", "hgx-a100")),
-                precision=precision,
+                precision=precision, uneven_pipeline=model.layers % (pp * vpp_n) != 0,
             )  # fmt: skip
         isl = _int(row, "isl", MLPERF_ORCA_TOKENS[0], path, line)
         osl = _int(row, "osl", MLPERF_ORCA_TOKENS[1], path, line)
         rows.append(
             ReferenceRow(
-                id=row["id"], kind=kind, source=row.get("source", ""), system=row["system"].strip(),
-                model=model, metric=row["metric"].strip(), value=value, parallel=parallel,
-                tp=tp, ep=ep, dp=dp, precision=precision, isl=isl, osl=osl, line=line,
-            )  # fmt: skip
+                id=row["id"],
+                kind=kind,
+                source=row.get("source", ""),
+                system=row["system"].strip(),
+                model=model,
+                metric=row["metric"].strip(),
+                value=value,
+                parallel=parallel,
+                tp=tp,
+                ep=ep,
+                dp=dp,
+                precision=precision,
+                isl=isl,
+                osl=osl,
+                line=line,
+            )
         )
     return rows

@@ -6,7 +6,8 @@ Contract (the design-space search calls this on arrays of configurations)
 below to a Python number or a numpy array; arrays broadcast against each other (give every key of a
 batch the same shape, or scalars). Only ``+ - * / **``, comparisons and numpy ufuncs
 (``np.maximum``, ``np.minimum``, ``np.where``, ``np.ceil``, ``np.mod``, ``np.log2``) are used, so
-the result for element ``i`` of an array batch equals, bit for bit, the scalar call on element ``i``.
+the result for element ``i`` of an array batch equals, bit for bit, the scalar call on element
+``i``.
 No key is optional; build them with ``training.cfg_arrays``, ``training.hw_arrays`` and
 ``training.model_arrays`` (those wrappers also accept arrays) or by hand.
 
@@ -14,12 +15,14 @@ cfg keys (integers are given as floats or ints):
   gpus, tp, pp, vpp, cp, ep, dp, gbs, mbs, seq,
   zero (0 none, 1 ZeRO-1 / distributed optimizer, 2 ZeRO-2, 3 ZeRO-3 / FSDP),
   recompute (0 none, 1 selective, 2 full), sp (0/1 sequence parallelism), flash (0/1),
+  uneven (0/1: allow a layer count not divisible by pp·vpp, busiest stage rounds up),
   overlap (0/1: use the hardware's compute/communication overlap fractions), low_precision
   (0/1: fp8/fp4 GEMMs, adds cast traffic), act_bytes (bytes per activation element, 2).
 hw keys (per GPU, SI; precision-dependent ones already chosen for each config's precision):
   peak_flops_per_s (GEMM peak at the config's precision), bf16_flops_per_s, hbm_bytes,
   hbm_bw_bytes_per_s, su_bw_bytes_per_s, so_bw_bytes_per_s (one direction), su_domain,
   gemm_eff_max, gemm_dim_half, attn_eff, mem_eff, layer_overhead_s, tp_overlap, dp_overlap,
+  ep_overlap,
   su_eff, su_latency_s, su_half_bytes, so_eff, so_latency_s, so_half_bytes, elem_passes,
   cast_passes, mem_reserve_bytes, mem_frag.
 model keys: layers, hidden, heads, kv_heads, dqk, dv (per-head score and value dims), ffn,
@@ -47,8 +50,7 @@ Arrays = Mapping[str, Num]
 INVALID_BITS: dict[int, str] = {
     1: "tp·pp·cp·dp does not equal the GPU count",
     2: "tp does not divide the attention heads or the KV heads",
-    4: "layers (or layers + embedding + loss, Megatron's pipeline-split accounting) are not "
-    "divisible by pp·vpp",
+    4: "layers are not divisible by pp·vpp (ask for an uneven pipeline layout to allow it)",
     8: "global batch is not a whole number of micro-batches per data-parallel rank",
     16: "ep does not divide the experts or the tp·cp·dp ranks",
     32: "the hardware has no tensor cores for this precision",
@@ -116,7 +118,7 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     invalid = (
         np.where(tp * pp * cp * dp != cfg["gpus"], 1, 0)
         + 2 * np.where(_divides(tp, a) * _divides(tp, model["kv_heads"]) > 0, 0, 1)
-        + 4 * np.where(_divides(pp * vpp, L) + _divides(pp * vpp, L + 2) > 0, 0, 1)
+        + 4 * np.where((_divides(pp * vpp, L) > 0) | (cfg["uneven"] > 0), 0, 1)
         + 8 * np.where(_divides(dp * mbs, gbs) > 0, 0, 1)
         + 16 * is_moe * np.where(_divides(ep, E) * _divides(ep, tp * cp * dp) > 0, 0, 1)
         + 16 * (1 - is_moe) * np.where(ep > 1, 1, 0)
@@ -127,6 +129,8 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     peak = np.where(hw["peak_flops_per_s"] > 0, hw["peak_flops_per_s"], 1.0)
 
     m = gbs / (dp * mbs)  # micro-batches per pipeline per step
+    # layers on the busiest pipeline rank (an uneven layout gives some chunks one layer more)
+    Ls = np.where(cfg["uneven"] > 0, np.ceil(L / (pp * vpp)) * vpp, L / pp)
     tok = mbs * seq / cp  # tokens a tp group holds per micro-batch
     sp_div = np.where(cfg["sp"] > 0, tp, 1.0)
 
@@ -164,16 +168,19 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     cp_x = _coll_time(hw, (cp - 1) * kv_bytes, kv_bytes, cp - 1, tp * cp <= dom)
     cp_comm = np.where(cp > 1, np.maximum(3.0 * cp_x - 3.0 * t_core, 0.0), 0.0)
     a2a_msg = tok / tp * topk * h * ab
-    a2a = _coll_time(hw, (ep - 1) / ep * a2a_msg, a2a_msg / ep, ep - 1, tp * ep <= dom)
-    ep_comm = np.where(ep > 1, moe_frac * (6.0 + 2.0 * full) * a2a, 0.0)
+    # dispatch/combine kernels (DeepEP-style) batch all peers: efficiency follows the total size
+    a2a = _coll_time(hw, (ep - 1) / ep * a2a_msg, a2a_msg, ep - 1, tp * ep <= dom)
+    ep_comm = np.where(ep > 1, moe_frac * (4.0 + 2.0 * full) * a2a, 0.0)
+    ep_comm = ep_comm * (1.0 - overlap * hw["ep_overlap"])
 
-    t_stage = (L / pp) * (t_layer + tp_comm + cp_comm + ep_comm)
+    t_stage = Ls * (t_layer + tp_comm + cp_comm + ep_comm)
     # output layer + loss on the last stage, in bf16
     f_logits = 2.0 * tok * V * h / tp
     t_logits = 3.0 * f_logits / (
         hw["bf16_flops_per_s"] * _gemm_eff(hw, np.minimum(tok, V / tp))
     ) + 3.0 * tok * V / tp * 4.0 / (hw["hbm_bw_bytes_per_s"] * hw["mem_eff"])
-    p2p_msg = tok * h * ab / sp_div
+    # Megatron's scatter/gather: each TP rank sends 1/tp of the boundary activations on its own NIC
+    p2p_msg = tok * h * ab / tp
     p2p = _coll_time(hw, p2p_msg, p2p_msg, 1.0, tp * cp * dp * pp <= dom)
     t_p2p = np.where(pp > 1, 2.0 * vpp * p2p, 0.0)
     bubble = (pp - 1) / vpp * (t_stage + t_p2p)
@@ -186,20 +193,28 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     z3 = np.where(cfg["zero"] >= 3, 1.0, 0.0)
     passes = np.where(z3 > 0, 3.0 * m, 2.0)  # AR = RS + AG once per step; ZeRO-3 per micro-batch
     dp_dense = _coll_time(
-        hw, passes * (dpn - 1) / dpn * p_dense * 2.0, p_dense * 2.0 / L, passes * (dpn - 1),
+        hw,
+        passes * (dpn - 1) / dpn * p_dense * 2.0,
+        p_dense * 2.0 / L,
+        passes * (dpn - 1),
         tp * dpn <= dom,
     )
     dp_exp = _coll_time(
-        hw, passes * (edp - 1) / edp * p_expert * 2.0, p_expert * 2.0 / L + 1.0,
-        passes * (edp - 1), tp * cp * dp <= dom,
+        hw,
+        passes * (edp - 1) / edp * p_expert * 2.0,
+        p_expert * 2.0 / L + 1.0,
+        passes * (edp - 1),
+        tp * cp * dp <= dom,
     )
     dp_comm = np.where(dpn > 1, dp_dense, 0.0) + np.where((edp > 1) & (E > 0), dp_exp, 0.0)
     ov = overlap * hw["dp_overlap"]
     dp_exposed = np.maximum(dp_comm - ov * pipeline, (1.0 - ov) * dp_comm)
 
     shard = np.where(cfg["zero"] >= 1, dpn, 1.0)
-    optimizer = (p_dense / shard + p_expert / np.where(cfg["zero"] >= 1, edp, 1.0)) * 36.0 / (
-        hw["hbm_bw_bytes_per_s"] * hw["mem_eff"]
+    optimizer = (
+        (p_dense / shard + p_expert / np.where(cfg["zero"] >= 1, edp, 1.0))
+        * 36.0
+        / (hw["hbm_bw_bytes_per_s"] * hw["mem_eff"])
     )
     step = pipeline + dp_exposed + optimizer
 
@@ -212,7 +227,9 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     )
     attn_tok = 2.0 * L * seq * a * (model["dqk"] + model["dv"])
     model_flops = tokens * (6.0 * (matmul_layers + V * h) + 3.0 * attn_tok)
-    hw_flops = model_flops + tokens * (full * (2.0 * matmul_layers + attn_tok) + selective * attn_tok)
+    hw_flops = model_flops + tokens * (
+        full * (2.0 * matmul_layers + attn_tok) + selective * attn_tok
+    )
     gpus = cfg["gpus"]
 
     # ---- memory per GPU (busiest = first stage) --------------------------------------------
@@ -239,9 +256,9 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     per_layer = shardable / tp + 10.0 * sbh / sp_div + scores
     per_layer = np.where(full > 0, 2.0 * sbh / sp_div, per_layer)
     in_flight = np.minimum(m, pp) * (1.0 + np.where(vpp > 1, (pp - 1) / (pp * vpp), 0.0))
-    acts = per_layer * (L / pp) * in_flight + 4.0 * tok * V / tp
+    acts = per_layer * Ls * in_flight + 4.0 * tok * V / tp
     # ZeRO-3 gathers the current layer's weights (twice for prefetch)
-    gathered = z3 * 2.0 * 2.0 * (p_total / (L / pp))
+    gathered = z3 * 2.0 * 2.0 * (p_total / Ls)
     total = (weights + grads + optim + acts + gathered) * (1.0 + hw["mem_frag"]) + hw[
         "mem_reserve_bytes"
     ]
@@ -252,10 +269,10 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
         "step_s": step,
         "pipeline_s": pipeline,
         "bubble_s": bubble,
-        "compute_s": m * (L / pp) * t_layer + m * t_logits,
-        "tp_comm_s": m * (L / pp) * tp_comm,
-        "cp_comm_s": m * (L / pp) * cp_comm,
-        "ep_comm_s": m * (L / pp) * ep_comm,
+        "compute_s": m * Ls * t_layer + m * t_logits,
+        "tp_comm_s": m * Ls * tp_comm,
+        "cp_comm_s": m * Ls * cp_comm,
+        "ep_comm_s": m * Ls * ep_comm,
         "pp_comm_s": m * t_p2p,
         "dp_comm_s": dp_comm,
         "dp_exposed_s": dp_exposed,

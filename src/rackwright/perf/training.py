@@ -17,7 +17,7 @@ ZERO_CODES = {"none": 0, "ddp": 0, "1": 1, "distopt": 1, "2": 2, "3": 3, "fsdp":
 RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
 HW_KEYS = (
     "gemm_eff_max", "gemm_dim_half", "attn_eff", "mem_eff", "layer_overhead_s", "tp_overlap",
-    "dp_overlap", "su_eff", "su_latency_s", "su_half_bytes", "so_eff", "so_latency_s",
+    "dp_overlap", "ep_overlap", "su_eff", "su_latency_s", "su_half_bytes", "so_eff", "so_latency_s",
     "so_half_bytes", "elem_passes", "cast_passes", "mem_reserve_bytes", "mem_frag",
 )  # fmt: skip
 
@@ -42,6 +42,7 @@ class ParallelConfig(BaseModel):
     sp: bool = True
     flash: bool = True
     overlap: bool = True
+    uneven_pipeline: bool = False
     precision: str = "bf16"
 
     def resolved_dp(self) -> int:
@@ -132,6 +133,7 @@ def cfg_arrays(par: ParallelConfig, model: ModelArch) -> dict[str, float]:
         "sp": 1.0 if par.sp and par.tp > 1 else 0.0,
         "flash": 1.0 if par.flash else 0.0,
         "overlap": 1.0 if par.overlap else 0.0,
+        "uneven": 1.0 if par.uneven_pipeline else 0.0,
         "low_precision": low,
         "act_bytes": 2.0,
     }

@@ -91,8 +91,16 @@ def validate_rows(
             results.append(RowResult(row.id, row.kind, row.metric, row.value, pred, err, "ok"))
         except (RackwrightError, ValueError) as exc:
             results.append(
-                RowResult(row.id, row.kind, row.metric, row.value, None, None, "unsupported",
-                          str(exc).splitlines()[0])  # fmt: skip
+                RowResult(
+                    row.id,
+                    row.kind,
+                    row.metric,
+                    row.value,
+                    None,
+                    None,
+                    "unsupported",
+                    str(exc).splitlines()[0],
+                )
             )
         if progress is not None:
             progress()
