@@ -95,7 +95,7 @@ def _supply_rule(
 
 def power_shelves(rack: RackDesign, a: RackAnalysis) -> CheckResult:
     """Power shelves carry the max DC load with the design's redundancy spares failed."""
-    title = f"Power shelves at {rack.redundancy.value}"
+    title = "Power shelves (design redundancy)"
     if a.power_shelves_count == 0:
         return _not_applicable(
             "power_shelves", title, "W", "no power shelves: servers carry their own supplies"
@@ -114,7 +114,7 @@ def power_shelves(rack: RackDesign, a: RackAnalysis) -> CheckResult:
 
 def psus(rack: RackDesign, a: RackAnalysis) -> CheckResult:
     """PSUs carry the max DC load with the design's redundancy spares failed."""
-    title = f"PSUs at {rack.redundancy.value}"
+    title = "PSUs (design redundancy)"
     if a.psus_count == 0:
         return _not_applicable("psus", title, "W", "no separate PSU modules in this rack")
     return _supply_rule(

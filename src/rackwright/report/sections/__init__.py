@@ -1,0 +1,1 @@
+"""Report section builders, one module per engine; each exposes ``build(ctx) -> Section``."""

@@ -1,0 +1,106 @@
+"""Plan section: every rack engineering rule on every generation of the scenario."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from rackwright.rack import WARN_FRACTION, RackReport, Status, check, display, rule_ids
+from rackwright.report.charts import figure_from
+from rackwright.report.section import Figure, PlanContext, Section, Table
+
+
+def _cell(report: RackReport, rule: str) -> str:
+    r = report.result(rule)
+    if r.status is Status.NOT_APPLICABLE or r.limit is None:
+        return r.status.value
+    use = f" {r.utilisation:.0%}" if r.utilisation is not None else ""
+    return f"{r.status.value}{use} ({display(r.computed, r.unit)} / {display(r.limit, r.unit)})"
+
+
+def _matrix(reports: list[RackReport]) -> Table:
+    titles = {r.rule: r.title for r in reports[0].results}
+    rows: list[list[str | float | int | None]] = [
+        [titles[rule], *(_cell(report, rule) for report in reports)] for rule in rule_ids()
+    ]
+    return Table(
+        title="Rack rules by generation: status, use of the limit (computed / limit)",
+        columns=["rule", *(r.rack_id for r in reports)],
+        rows=rows,
+        note=f"warn above {WARN_FRACTION:.0%} of a rating; counts (GPUs, rack units, cables, "
+        "ports) only pass or fail.",
+    )
+
+
+def _details(reports: list[RackReport]) -> Table:
+    rows: list[list[str | float | int | None]] = []
+    for report in reports:
+        for r in report.results:
+            rows.append(
+                [
+                    report.rack_id,
+                    r.title,
+                    r.status.value,
+                    r.computed,
+                    r.limit,
+                    r.unit,
+                    None if r.utilisation is None else round(r.utilisation, 3),
+                    r.explanation,
+                ]
+            )
+    return Table(
+        title="Rack rule details (SI units)",
+        columns=["rack", "rule", "status", "computed", "limit", "unit", "use", "why"],
+        rows=rows,
+    )
+
+
+def _utilisation_chart(reports: list[RackReport]) -> Figure:
+    fig = go.Figure()
+    for report in reports:
+        rated = [r for r in report.results if r.utilisation is not None]
+        fig.add_trace(
+            go.Bar(
+                name=report.rack_id,
+                x=[r.title for r in rated],
+                y=[100.0 * (r.utilisation or 0.0) for r in rated],
+                text=[r.status.value for r in rated],
+                hovertext=[r.explanation for r in rated],
+            )
+        )
+    fig.add_hline(y=100.0, line_dash="solid", line_color="firebrick", annotation_text="limit")
+    fig.add_hline(
+        y=100.0 * WARN_FRACTION,
+        line_dash="dot",
+        line_color="darkorange",
+        annotation_text="warn",
+    )
+    fig.update_layout(
+        barmode="group",
+        yaxis_title="% of limit",
+        legend={"orientation": "h", "y": -0.35},
+        margin={"l": 60, "r": 20, "t": 60, "b": 120},
+    )
+    return figure_from(fig, "Use of each engineering limit per generation")
+
+
+def build(ctx: PlanContext) -> Section:
+    """The rack engineering section."""
+    reports = [check(ctx.catalog.rack(g.rack), ctx.catalog) for g in ctx.scenario.generations]
+    summary = [report.summary_line() for report in reports]
+    for report in reports:
+        for r in report.results:
+            if r.status in (Status.WARN, Status.FAIL):
+                summary.append(f"{report.rack_id} {r.status.value}: {r.title}: {r.explanation}")
+    return Section(
+        key="rack",
+        title="Rack engineering",
+        summary=summary,
+        data={"warn_fraction": WARN_FRACTION, "racks": [r.to_dict() for r in reports]},
+        tables=[_matrix(reports), _details(reports)],
+        figures=[_utilisation_chart(reports)],
+        notes=[
+            "Every figure is summed from the rack's components (qty x component), so a "
+            "component override in a user catalog flows into these checks.",
+            "Coolant flow from Q = m·cp·ΔT with the rack's coolant and temperature rise.",
+        ],
+    )

@@ -1,0 +1,64 @@
+"""The generations comparison section against published rack figures."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rackwright.plan import prepare
+from rackwright.report.section import PlanContext
+from rackwright.report.sections import generations
+from rackwright.scenario import Generation
+
+
+@pytest.fixture(scope="module")
+def default_ctx() -> PlanContext:
+    return prepare(None)
+
+
+def _with(ctx: PlanContext, *racks: str) -> PlanContext:
+    gens = [Generation(rack=r, first_year=2025) for r in racks]
+    scenario = ctx.scenario.model_copy(update={"generations": gens})
+    return PlanContext(scenario=scenario, catalog=ctx.catalog, scenario_file="test")
+
+
+def test_gb200_rack_figures_match_nvidia(default_ctx: PlanContext) -> None:
+    section = generations.build(_with(default_ctx, "ref-gb200-nvl72", "ref-dgx-h100-4x"))
+    gb200, dgx = section.data["generations"]
+    # NVIDIA GB200 NVL72: 360 PF dense FP8, 720 PF dense FP4, ~13.4 TB HBM (S41)
+    assert gb200["fp8_flops_per_s"] == pytest.approx(360e15)
+    assert gb200["fp4_flops_per_s"] == pytest.approx(720e15)
+    assert gb200["hbm_bytes"] == pytest.approx(13.4e12, rel=0.01)
+    # price per dense FP8 PFLOP/s: $3.2M / 360 = $8,889; power per PFLOP/s from rack max
+    assert gb200["usd_per_fp8_pflops"] == pytest.approx(3.2e6 / 360)
+    assert gb200["w_per_fp8_pflops"] == pytest.approx(gb200["power_max_w"] / 360)
+    assert gb200["power_per_rack_unit_w"] == pytest.approx(gb200["power_max_w"] / 48)
+    # 4 DGX H100: 32 x 1,978.9 TFLOP/s dense FP8, 40.8 kW, no FP4
+    assert dgx["fp8_flops_per_s"] == pytest.approx(32 * 1978.9e12)
+    assert dgx["power_max_w"] == pytest.approx(40_800.0)
+    assert dgx["fp4_flops_per_s"] is None
+
+
+def test_default_scenario_generations_get_cheaper_and_leaner_per_pflops(
+    default_ctx: PlanContext,
+) -> None:
+    section = generations.build(default_ctx)
+    rows = section.data["generations"]
+    assert [r["rack"] for r in rows] == [g.rack for g in default_ctx.scenario.generations]
+    watts = [r["w_per_fp8_pflops"] for r in rows]
+    assert watts == sorted(watts, reverse=True)
+    assert rows[-1]["power_max_w"] > rows[0]["power_max_w"]
+    assert len(section.summary) == len(rows)
+    table = section.tables[0]
+    assert table.columns[1:] == [r["rack"] for r in rows]
+    assert all(len(row) == len(table.columns) for row in table.rows)
+
+
+def test_section_is_json_safe(default_ctx: PlanContext) -> None:
+    section = generations.build(default_ctx)
+    json.dumps(section.data)
+    assert len(section.figures) == 3
+    for figure in section.figures:
+        text = json.dumps(figure.plotly)
+        assert '"type": "bar"' in text

@@ -1,0 +1,53 @@
+"""The rack engineering plan section: a rule x generation table, chart and summary lines."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from rackwright.plan import prepare
+from rackwright.rack import rule_ids
+from rackwright.report.section import PlanContext
+from rackwright.report.sections import rack
+
+
+@pytest.fixture(scope="module")
+def ctx() -> PlanContext:
+    return prepare(None)
+
+
+def test_every_rule_for_every_generation(ctx: PlanContext) -> None:
+    section = rack.build(ctx)
+    racks = [g.rack for g in ctx.scenario.generations]
+    matrix = section.tables[0]
+    assert matrix.columns == ["rule", *racks]
+    assert len(matrix.rows) == len(rule_ids())
+    details = section.tables[1]
+    assert len(details.rows) == len(rule_ids()) * len(racks)
+    statuses = {row[2] for row in details.rows}
+    assert statuses <= {"pass", "warn", "fail", "n/a"}
+
+
+def test_summary_lines_count_each_status(ctx: PlanContext) -> None:
+    section = rack.build(ctx)
+    data = section.data["racks"]
+    for line, report in zip(section.summary, data, strict=False):
+        counts = report["counts"]
+        assert line.startswith(f"{report['rack']}: {counts['pass']} pass, {counts['warn']} warn")
+        assert sum(counts.values()) == len(rule_ids())
+    # every warn or fail is named with its explanation
+    flagged = sum(r["counts"]["warn"] + r["counts"]["fail"] for r in data)
+    assert len(section.summary) == len(data) + flagged
+
+
+def test_chart_plots_use_of_limits_per_generation(ctx: PlanContext) -> None:
+    section = rack.build(ctx)
+    figure = section.figures[0].plotly
+    json.dumps(figure)
+    assert [t["name"] for t in figure["data"]] == [g.rack for g in ctx.scenario.generations]
+    busbar = section.data["racks"][0]["results"]
+    use = {r["rule"]: r["utilisation"] for r in busbar}
+    trace = figure["data"][0]
+    by_title = dict(zip(trace["x"], trace["y"], strict=True))
+    assert by_title["Busbar current"] == pytest.approx(100 * use["busbar_current"])
