@@ -14,7 +14,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from rackwright.catalog.catalog import Catalog
-from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
+from rackwright.cli.common import (
+    CatalogFiles,
+    JsonFlag,
+    catalog_from,
+    console,
+    console_err,
+    print_json,
+)
 from rackwright.errors import InputError
 from rackwright.plan import prepare
 from rackwright.rack import RackReport, Status, check, display
@@ -136,9 +143,9 @@ def _check_all(cat: Catalog, rack_ids: list[str]) -> list[RackReport]:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
+        console=console_err,
         transient=True,
-        disable=not console.is_terminal,
+        disable=not console_err.is_terminal,
     )
     reports: list[RackReport] = []
     with progress:
