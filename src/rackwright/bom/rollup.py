@@ -121,7 +121,7 @@ def _cost_line(
     offers = supply.offers_in(row.part_id, year)
     if not offers:
         sites = ", ".join(
-            f"{o.site_id} from {o.site_operating_from_year}" for o in supply.offers_for(row.part_id)
+            f"{o.site_id} from {o.first_year}" for o in supply.offers_for(row.part_id)
         )
         raise InfeasibleError(
             f"part '{row.part_id}' has no offer able to ship in {year} (offers: {sites})",

@@ -78,6 +78,14 @@ class Offer:
                 units = step.units_per_quarter
         return units
 
+    @property
+    def first_year(self) -> int | None:
+        """The first year the offer can ship anything (None when it never can)."""
+        for step in self.capacity:
+            if step.units_per_quarter > 0:
+                return max(step.from_year, self.site_operating_from_year)
+        return None
+
     def available(self, year: int) -> bool:
         """True when the offer can ship anything in ``year``."""
         return self.capacity_per_quarter(year) > 0

@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from rackwright.cli import bench_cmd, catalog_cmd, plan_cmd, rack_cmd, scenario_cmd
+from rackwright.cli import bench_cmd, bom_cmd, catalog_cmd, plan_cmd, rack_cmd, scenario_cmd
 from rackwright.cli import perf_cmd
 from rackwright.cli.common import console_err
 from rackwright.errors import RackwrightError
@@ -24,6 +24,7 @@ app = typer.Typer(
 )
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(rack_cmd.app, name="rack")
+app.add_typer(bom_cmd.app, name="bom")
 app.add_typer(scenario_cmd.app, name="scenario")
 app.command("plan")(plan_cmd.plan)
 app.add_typer(bench_cmd.app, name="bench")

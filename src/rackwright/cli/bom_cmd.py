@@ -1,0 +1,215 @@
+"""``rackwright bom``: a rack's multi-level bill of materials and its domestic content."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+from rich.tree import Tree
+
+from rackwright.bom import (
+    Bom,
+    BomNode,
+    CostLine,
+    Policy,
+    Rollup,
+    domestic_content,
+    expand_bom,
+    load_supply_data,
+    read_rules,
+    rollup,
+)
+from rackwright.bom.views import bom_json, domestic_json, node_cost_usd, node_countries
+from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
+
+SUPPLY_BASE_YEAR = 2025
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Bill of materials: parts, makers, sites and origin; cost roll-ups; domestic content.",
+)
+
+BomFiles = Annotated[
+    list[Path] | None,
+    typer.Option("--bom", help="Extra BOM TOML files ([[part]], [[mpart]], [[offer]], ...)."),
+]
+YearOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--year", "-y", help="Year to price and check (default: the rack's first year, >= 2025)."
+    ),
+]
+PolicyOpt = Annotated[
+    Policy,
+    typer.Option("--policy", help="Offer per part: cheapest, or domestic where one can ship."),
+]
+VolumeOpt = Annotated[
+    int, typer.Option("--volume", min=1, help="Racks in the order lot (sets price breaks).")
+]
+
+
+def _prepare(
+    rack: str,
+    catalog: list[Path] | None,
+    bom_files: list[Path] | None,
+    year: int | None,
+    policy: Policy,
+    volume: int,
+) -> tuple[Bom, Rollup]:
+    cat = catalog_from(catalog)
+    supply = load_supply_data(cat, bom_files or [])
+    design = cat.rack(rack)
+    bom = expand_bom(design, cat, supply)
+    chosen_year = year if year is not None else default_year(design.year_available)
+    return bom, rollup(bom, supply, year=chosen_year, policy=policy, volume_racks=volume)
+
+
+def default_year(year_available: int) -> int:
+    """The year a rack is priced in by default: its first year, but not before the offers' base.
+
+    The offers describe the 2025 supply base (with planned sites later), not past markets.
+    """
+    return max(year_available, SUPPLY_BASE_YEAR)
+
+
+def _usd(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def _qty(value: float) -> str:
+    return f"{value:,.4g}" if value != int(value) else f"{int(value):,}"
+
+
+@app.command("show")
+def show(
+    rack: Annotated[str, typer.Argument(help="Catalog rack id, e.g. ref-gb200-nvl72.")],
+    tree: Annotated[bool, typer.Option("--tree", help="Show the multi-level tree.")] = False,
+    year: YearOpt = None,
+    policy: PolicyOpt = Policy.CHEAPEST,
+    volume: VolumeOpt = 1,
+    catalog: CatalogFiles = None,
+    bom_files: BomFiles = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """A rack's BOM: quantity, unit and extended cost, maker site and country of origin."""
+    bom, result = _prepare(rack, catalog, bom_files, year, policy, volume)
+    if json_out:
+        print_json(bom_json(bom, result))
+        return
+    lines = {line.part_id: line for line in result.lines}
+    if tree:
+        console.print(_tree(bom.root, lines))
+    else:
+        console.print(_parts_table(bom, result))
+    by_subsystem = ", ".join(
+        f"{s.value} {_usd(v)}" for s, v in result.cost_by_subsystem().items() if v > 0
+    )
+    console.print(
+        f"{bom.rack_id} ({bom.family_id}) in {result.year}, {result.policy.value} offers: "
+        f"total {_usd(result.total_cost_usd)}; {by_subsystem}"
+    )
+    console.print(
+        f"weight {result.weight_kg:,.0f} kg, power {result.power_typical_w / 1e3:,.1f} kW typical"
+        f" / {result.power_max_w / 1e3:,.1f} kW max"
+    )
+
+
+def _label(node: BomNode, lines: dict[str, CostLine]) -> str:
+    cost = node_cost_usd(node, lines)
+    if node.level == "part":
+        line = lines[node.item_id]
+        attrition = f" +{node.attrition_pct:g}%" if node.attrition_pct else ""
+        return (
+            f"{node.item_id} [dim]{node.name}[/dim]  x{_qty(node.qty)}{attrition}  "
+            f"@ {_usd(line.unit_cost_usd)} = {_usd(cost)}  "
+            f"[cyan]{line.country}[/cyan] ({line.site_id})"
+        )
+    countries = "/".join(node_countries(node, lines))
+    return f"[bold]{node.item_id}[/bold] x{_qty(node.qty)}  {_usd(cost)}  [cyan]{countries}[/cyan]"
+
+
+def _tree(root: BomNode, lines: dict[str, CostLine]) -> Tree:
+    out = Tree(_label(root, lines))
+
+    def grow(branch: Tree, node: BomNode) -> None:
+        for child in node.children:
+            grow(branch.add(_label(child, lines)), child)
+
+    grow(out, root)
+    return out
+
+
+def _parts_table(bom: Bom, result: Rollup) -> Table:
+    table = Table(title=f"BOM of {bom.rack_name} ({result.year})")
+    for column in ("subsystem", "part", "qty/rack", "unit", "extended", "maker", "site", "origin"):
+        justify = "right" if column in {"qty/rack", "unit", "extended"} else "left"
+        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    for line in result.lines:
+        table.add_row(
+            line.subsystem.value,
+            line.part_id,
+            _qty(line.qty_per_rack),
+            _usd(line.unit_cost_usd),
+            _usd(line.extended_cost_usd),
+            line.maker,
+            line.site_id,
+            line.country,
+        )
+    return table
+
+
+@app.command("domestic")
+def domestic(
+    rack: Annotated[str, typer.Argument(help="Catalog rack id.")],
+    rules_file: Annotated[
+        Path | None,
+        typer.Option("--rules", help="Domestic-content rules TOML (default: FAR 25.101 preset)."),
+    ] = None,
+    year: YearOpt = None,
+    policy: PolicyOpt = Policy.CHEAPEST,
+    volume: VolumeOpt = 1,
+    catalog: CatalogFiles = None,
+    bom_files: BomFiles = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Domestic share of component value, per subsystem, against the rules' threshold."""
+    rules = read_rules(rules_file)
+    _, result = _prepare(rack, catalog, bom_files, year, policy, volume)
+    verdict = domestic_content(result, rules)
+    if json_out:
+        print_json(domestic_json(verdict))
+        return
+    table = Table(title=f"Domestic content of {rack} in {verdict.year} ({rules.name})")
+    for column in ("subsystem", "value", "domestic", "share", "target", "verdict"):
+        table.add_column(column, justify="left" if column == "subsystem" else "right")
+    for share in verdict.by_subsystem:
+        if share.total_usd == 0:
+            continue
+        table.add_row(
+            share.subsystem.value,
+            _usd(share.total_usd),
+            _usd(share.domestic_usd),
+            f"{share.share:.1%}",
+            "" if share.target is None else f"{share.target:.0%}",
+            {None: "", True: "pass", False: "FAIL"}[share.passes],
+        )
+    console.print(table)
+    value = "PASS" if verdict.passes_value else "FAIL"
+    console.print(
+        f"value test: {verdict.share:.1%} domestic of {_usd(verdict.counted_usd)} component "
+        f"value vs threshold {verdict.threshold:.0%} -> {value}"
+    )
+    where = ", ".join(verdict.final_assembly_countries) or "none"
+    assembly = "PASS" if verdict.passes_final_assembly else "FAIL"
+    required = "required" if verdict.final_assembly_required else "not required"
+    console.print(f"final assembly in {where} (U.S. final assembly {required}) -> {assembly}")
+    console.print(f"overall: {'PASS' if verdict.passes else 'FAIL'}")
+    if verdict.top_foreign:
+        foreign = Table(title="Largest foreign-origin parts (where domestic value is lost)")
+        for column in ("part", "extended", "country", "site"):
+            foreign.add_column(column)
+        for line in verdict.top_foreign[:5]:
+            foreign.add_row(line.part_id, _usd(line.extended_cost_usd), line.country, line.site_id)
+        console.print(foreign)
