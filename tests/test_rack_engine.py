@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.models import (
@@ -352,3 +354,28 @@ def test_spares_per_scheme() -> None:
     assert physics.spares(8, Redundancy.N_PLUS_1) == 1
     assert physics.spares(8, Redundancy.N_PLUS_N) == 4
     assert physics.spares(5, Redundancy.N_PLUS_N) == 3  # an odd count keeps only 2 working
+
+
+@settings(max_examples=30, deadline=None)
+@given(k=st.integers(min_value=1, max_value=6))
+def test_rack_figures_are_the_sum_of_their_parts(k: int) -> None:
+    catalog = _catalog(*nvl72_parts())
+    one = analyze(nvl72_rack(), catalog)
+    many = analyze(nvl72_rack({c: q * k for c, q in NVL72_QTY.items()}), catalog)
+    for field in ("power_max_w", "power_typical_w", "heat_liquid_w", "weight_kg", "bom_cost_usd"):
+        assert getattr(many, field) == pytest.approx(k * getattr(one, field)), field
+    assert many.coolant_flow_m3_per_s == pytest.approx(k * one.coolant_flow_m3_per_s)
+    assert many.rack_units_used_u == k * one.rack_units_used_u
+
+
+@given(
+    heat_w=st.floats(min_value=1e3, max_value=2e6),
+    delta_t_k=st.floats(min_value=2.0, max_value=30.0),
+)
+def test_coolant_flow_carries_the_heat_back(heat_w: float, delta_t_k: float) -> None:
+    flow = physics.coolant_flow_m3_per_s(heat_w, 3800.0, 1030.0, delta_t_k)
+    # the heat the flow carries at that rise: rho x V x cp x dT
+    assert 1030.0 * flow * 3800.0 * delta_t_k == pytest.approx(heat_w)
+    assert physics.coolant_flow_m3_per_s(heat_w, 3800.0, 1030.0, 2 * delta_t_k) == (
+        pytest.approx(flow / 2)
+    )
