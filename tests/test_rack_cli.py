@@ -105,3 +105,28 @@ def test_bad_input_is_one_line_and_exit_2(
     assert expected in err
     assert len(err.strip().splitlines()) == 1
     assert "Traceback" not in err
+
+
+def test_part_missing_its_rating_names_the_file_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    parts = tmp_path / "bar.toml"
+    parts.write_text(
+        """
+[[component]]
+id = "bb-nvl72-50v"
+override = true
+name = "busbar without a voltage"
+component_kind = "busbar"
+current_rating_a = "3000 A"
+sources = ["S35"]
+confidence = "E"
+notes = "test"
+""",
+        encoding="utf-8",
+    )
+    with pytest.raises(SystemExit) as exit_info:
+        main(["rack", "check", "ref-gb200-nvl72", "-c", str(parts)])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "bar.toml" in err and "voltage_v" in err and "bb-nvl72-50v" in err
