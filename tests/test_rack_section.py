@@ -23,7 +23,14 @@ def test_every_rule_for_every_generation(ctx: PlanContext) -> None:
     matrix = section.tables[0]
     assert matrix.columns == ["rule", *racks]
     assert len(matrix.rows) == len(rule_ids())
-    details = section.tables[1]
+    supplies = section.tables[1]
+    assert [row[0] for row in supplies.rows] == racks
+    # N+1 is one more than N, N+N twice N, for every rack with shelves
+    for row in supplies.rows:
+        n = row[3]
+        assert isinstance(n, int)
+        assert row[4:6] == [n + 1, 2 * n]
+    details = section.tables[2]
     assert len(details.rows) == len(rule_ids()) * len(racks)
     statuses = {row[2] for row in details.rows}
     assert statuses <= {"pass", "warn", "fail", "n/a"}

@@ -161,14 +161,19 @@ def report_table(report: RackReport, cat: Catalog) -> Table:
     """One rack's rule results as a rich table."""
     rack = cat.rack(report.rack_id)
     a = report.analysis
-    table = Table(
-        title=f"{rack.id}: {rack.name}",
-        caption=(
-            f"{a.gpus_count} GPUs, {display(a.power_max_w, 'W')} max / "
-            f"{display(a.power_typical_w, 'W')} typical, {a.weight_kg:,.0f} kg, "
-            f"bill {display(a.bom_cost_usd, 'USD')} vs price {display(a.price_usd, 'USD')}"
-        ),
+    caption = (
+        f"{a.gpus_count} GPUs, {display(a.power_max_w, 'W')} max / "
+        f"{display(a.power_typical_w, 'W')} typical, {display(a.heat_liquid_w, 'W')} to liquid, "
+        f"{a.weight_kg:,.0f} kg, bill {display(a.bom_cost_usd, 'USD')} vs price "
+        f"{display(a.price_usd, 'USD')}"
     )
+    if a.power_shelves_count:
+        caption += (
+            f"; shelves installed {a.power_shelves_count}, needed N/N+1/N+N "
+            f"{a.shelves_needed_n_count}/{a.shelves_needed_n_plus_1_count}/"
+            f"{a.shelves_needed_n_plus_n_count}"
+        )
+    table = Table(title=f"{rack.id}: {rack.name}", caption=caption)
     table.add_column("rule")
     table.add_column("status")
     table.add_column("computed", justify="right")

@@ -54,6 +54,42 @@ def _details(reports: list[RackReport]) -> Table:
     )
 
 
+def _supplies(reports: list[RackReport]) -> Table:
+    rows: list[list[str | float | int | None]] = []
+    for report in reports:
+        a = report.analysis
+        rows.append(
+            [
+                report.rack_id,
+                round(a.dc_load_max_w / 1e3, 1),
+                a.power_shelves_count,
+                a.shelves_needed_n_count,
+                a.shelves_needed_n_plus_1_count,
+                a.shelves_needed_n_plus_n_count,
+                a.psus_count,
+                a.psus_needed_n_count,
+                a.psus_needed_n_plus_1_count,
+                a.psus_needed_n_plus_n_count,
+            ]
+        )
+    return Table(
+        title="Power supplies installed vs needed at N, N+1 and N+N",
+        columns=[
+            "rack",
+            "max DC load (kW)",
+            "shelves",
+            "N",
+            "N+1",
+            "N+N",
+            "PSUs",
+            "N",
+            "N+1",
+            "N+N",
+        ],
+        rows=rows,
+    )
+
+
 def _utilisation_chart(reports: list[RackReport]) -> Figure:
     fig = go.Figure()
     for report in reports:
@@ -96,7 +132,7 @@ def build(ctx: PlanContext) -> Section:
         title="Rack engineering",
         summary=summary,
         data={"warn_fraction": WARN_FRACTION, "racks": [r.to_dict() for r in reports]},
-        tables=[_matrix(reports), _details(reports)],
+        tables=[_matrix(reports), _supplies(reports), _details(reports)],
         figures=[_utilisation_chart(reports)],
         notes=[
             "Every figure is summed from the rack's components (qty x component), so a "
