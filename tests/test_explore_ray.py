@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
 import ray
 
+from conftest import RunCli
 from rackwright.catalog import load_catalog
 from rackwright.explore import LocalExecutor, explore, make_job, system_choices
 from rackwright.explore.ray_executor import RayExecutor
@@ -37,3 +39,13 @@ def test_ray_and_local_executors_find_the_same_configurations(ray_cluster: None)
     assert remote.best == local.best
     assert remote.pareto == local.pareto
     assert [c.cost_usd for c in local.best] == sorted(c.cost_usd for c in local.best)
+
+
+def test_without_ray_the_cli_says_so_in_one_line(
+    cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "ray", None)  # makes `import ray` fail as if not installed
+    result = cli("explore", "--model", "llama3-8b", "--gpus", "8", "--executor", "ray")
+    assert result.code == 2
+    assert len(result.err_lines) == 1
+    assert "needs Ray" in result.err_lines[0] and "--executor local" in result.err_lines[0]

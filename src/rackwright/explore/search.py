@@ -385,6 +385,20 @@ def explore(
     return found
 
 
+def pick_for_deadline(front: Sequence[Candidate], deadline_s: float) -> tuple[Candidate, bool]:
+    """The cheapest front point that finishes by ``deadline_s``, else the fastest (and False).
+
+    The cheapest configuration meeting a deadline is always on the (time, cost, MW) front: a
+    point dominating it is no slower and no dearer.
+    """
+    if not front:
+        raise InfeasibleError("no configuration to choose from", field="pareto")
+    meeting = [c for c in front if c.time_s <= deadline_s]
+    if meeting:
+        return min(meeting, key=lambda c: (c.cost_usd, c.time_s)), True
+    return min(front, key=lambda c: (c.time_s, c.cost_usd)), False
+
+
 __all__ = [
     "ROW_KEYS",
     "Candidate",
@@ -396,6 +410,7 @@ __all__ = [
     "make_job",
     "merge",
     "parse_gpu_range",
+    "pick_for_deadline",
     "plan_tasks",
     "system_choices",
 ]

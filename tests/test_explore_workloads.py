@@ -1,0 +1,100 @@
+"""The workloads section of the plan: each workload sized on each scenario generation."""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+
+import pytest
+
+from rackwright.perf.hardware import hardware_view
+from rackwright.perf.models import load_models
+from rackwright.perf.training import ParallelConfig, predict_training
+from rackwright.plan import prepare
+from rackwright.report.section import PlanContext, Section
+from rackwright.report.sections import workloads
+from rackwright.scenario import TrainingWorkload
+
+
+@functools.cache
+def default_context() -> PlanContext:
+    return prepare(None)
+
+
+@functools.cache
+def default_section() -> Section:
+    return workloads.build(default_context())
+
+
+def test_every_training_workload_gets_a_checked_configuration_per_generation() -> None:
+    ctx = default_context()
+    section = default_section()
+    assert section.key == "workloads"
+    training = section.data["training"]
+    pairs = {(t["workload"], t["rack"]) for t in training}
+    assert pairs == {
+        (w.id, g.rack) for w in ctx.scenario.training() for g in ctx.scenario.generations
+    }
+    facility = ctx.catalog.facility(ctx.scenario.facility)
+    for entry in training:
+        workload = next(w for w in ctx.scenario.training() if w.id == entry["workload"])
+        choice = entry["choice"]
+        assert choice is not None, entry["reason"]
+        rack = ctx.catalog.rack(entry["rack"])
+        system = ctx.catalog.system(rack.system)
+        assert choice["gpus"] <= workload.max_gpus
+        assert entry["racks"] == math.ceil(
+            choice["gpus"] / (rack.systems_count * system.gpus_count)
+        )
+        # MW from the catalog: whole systems x typical power x the facility's PUE
+        systems = math.ceil(choice["gpus"] / system.gpus_count)
+        assert choice["power_w"] == pytest.approx(
+            systems * system.power_typical_w * facility.pue_ratio
+        )
+        # the scalar perf model confirms the step time; days follow from the token budget
+        par = ParallelConfig(
+            gpus=choice["gpus"], tp=choice["tp"], pp=choice["pp"], vpp=choice["vpp"],
+            cp=choice["cp"], ep=choice["ep"], dp=choice["dp"],
+            zero=["none", "1", "2", "3"][choice["zero"]], gbs=choice["gbs"], mbs=choice["mbs"],
+            seq=workload.seq_len, recompute=choice["recompute"], precision=workload.precision,
+        )  # fmt: skip
+        model = load_models()[workload.model]
+        scalar = predict_training(model, hardware_view(system.id, ctx.catalog), par)
+        assert scalar.fits and scalar.step_s == choice["step_s"]
+        steps = workload.tokens / (choice["gbs"] * workload.seq_len)
+        assert choice["days"] == pytest.approx(steps * choice["step_s"] / 86400, rel=1e-12)
+        assert entry["meets_deadline"] == (choice["days"] <= workload.deadline_days)
+        if entry["meets_deadline"]:  # cheapest on the front among those meeting the deadline
+            meeting = [p for p in entry["pareto"] if p["days"] <= workload.deadline_days]
+            assert choice["cost_usd"] == min(p["cost_usd"] for p in meeting)
+    json.dumps(section.data)  # report.json must be able to hold it
+    json.dumps([f.plotly for f in section.figures])
+
+
+def test_inference_fleet_covers_the_daily_volume() -> None:
+    ctx = default_context()
+    for entry in default_section().data["inference"]:
+        workload = next(w for w in ctx.scenario.inference() if w.id == entry["workload"])
+        plan = entry["plan"]
+        assert plan is not None, entry["reason"]
+        fleet_rate = plan["instance_tokens_per_s"] * plan["instances"]
+        assert fleet_rate >= workload.daily_output_tokens / 86400
+        # one instance fewer would not do
+        assert fleet_rate - plan["instance_tokens_per_s"] < workload.daily_output_tokens / 86400
+        assert plan["gpus"] == plan["instances"] * plan["gpus_per_instance"]
+
+
+def test_an_impossible_deadline_is_reported_as_missed_with_the_fastest_configuration() -> None:
+    ctx = default_context()
+    original = ctx.scenario.training()[0]
+    rushed = TrainingWorkload.model_validate(
+        {**original.model_dump(), "deadline_days": 0.5, "max_gpus": 4096}
+    )
+    rack = ctx.scenario.generations[0].rack
+    outcome, result = workloads.train_outcome(rushed, rack, ctx.catalog, ctx.scenario.facility)
+    assert result is not None and outcome.choice is not None
+    assert not outcome.meets_deadline
+    assert outcome.choice.time_s == min(c.time_s for c in result.pareto)
+    assert outcome.choice.gpus <= 4096
+    assert "misses the 0.5-day deadline" in workloads._train_line(outcome)
