@@ -208,6 +208,8 @@ def human(value: float, unit: str) -> str:
     magnitude = abs(value)
     if unit in {"USD"}:
         return f"${value:,.0f}"
+    if unit == "kg":  # masses read in kg (or t), never "kkg"
+        return f"{value / 1e3:.3g} t" if magnitude >= 1e4 else f"{value:,.4g} kg"
     for factor, prefix in prefixes:
         if magnitude >= factor:
             return f"{value / factor:.4g} {prefix}{unit}"
