@@ -15,7 +15,7 @@ from rackwright.errors import InputError
 from rackwright.fileio import write_text_atomic
 from rackwright.perf.calibrate import calibrate as fit_efficiency
 from rackwright.perf.calibrate import fitted_params
-from rackwright.perf.efficiency import load_efficiency, render_efficiency
+from rackwright.perf.efficiency import load_efficiency, load_priors, render_efficiency
 from rackwright.perf.hardware import hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import load_models, resolve_model
@@ -234,13 +234,16 @@ def validate(
 def calibrate(
     data: DataOpt = DEFAULT_DATA,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the TOML.")] = None,
-    calibration: CalibrationOpt = None,
+    calibration: Annotated[
+        Path | None,
+        typer.Option("--calibration", help="Start from this calibration (default: the priors)."),
+    ] = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Fit efficiency parameters to a measurement CSV and write a calibration TOML."""
     rows = read_reference(data)
-    start = load_efficiency(calibration)
+    start = load_efficiency(calibration) if calibration else load_priors()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     note = f"fit by rackwright perf calibrate on {data.name} at {when}"
     cat = catalog_from(catalog)

@@ -70,8 +70,11 @@ class _TrainBatch:
         return np.asarray(np.log(np.maximum(pred, 1e-30) / self.measured))
 
 
-def _candidates(rows: list[ReferenceRow], hws: list[HardwareView], kind: str) -> list[str]:
-    counts: dict[str, int] = {}
+def _candidates(
+    rows: list[ReferenceRow], hws: list[HardwareView], kind: str
+) -> dict[str, tuple[str, ...]]:
+    """Fittable keys, each with the ids of the rows that exercise it."""
+    users: dict[str, list[str]] = {}
     for row, hw in zip(rows, hws, strict=True):
         pc = prec_class(row.precision)
         keys: list[str]
@@ -84,16 +87,15 @@ def _candidates(rows: list[ReferenceRow], hws: list[HardwareView], kind: str) ->
             if row.tp > 1:
                 keys.append(f"{hw.architecture}.infer_ar_latency_s")
         for key in keys:
-            counts[key] = counts.get(key, 0) + 1
-    return [k for k, n in counts.items() if n >= MIN_ROWS]
+            users.setdefault(key, []).append(row.id)
+    return {k: tuple(ids) for k, ids in users.items() if len(ids) >= MIN_ROWS}
 
 
 def _coordinate_search(
     eff: Efficiency,
-    keys: list[str],
+    keys: dict[str, tuple[str, ...]],
     loss: Callable[[Efficiency], float],
     note: str,
-    sources: tuple[str, ...],
     progress: Callable[[], None] | None,
 ) -> Efficiency:
     values = {}
@@ -102,7 +104,9 @@ def _coordinate_search(
         arch = key.split(".", 1)[0]
         pc = key.split(".")[1] if key.count(".") == 2 else "bf16"
         values[key] = eff.get(name, arch, pc)
-    current = eff.with_values(values, sources, note)
+    current = eff
+    for key, value in values.items():
+        current = current.with_values({key: value}, keys[key], note)
     best = loss(current)
     step = 1.5
     while step > 1.01:
@@ -118,7 +122,7 @@ def _coordinate_search(
                     if trial == old:
                         continue
                     values[key] = trial
-                    cand = current.with_values({key: trial}, sources, note)
+                    cand = current.with_values({key: trial}, keys[key], note)
                     value = loss(cand)
                     if value < best - 1e-9:
                         best, current, improved = value, cand, True
@@ -146,20 +150,16 @@ def calibrate(
         t_rows, t_hws = [r for r, _ in train], [h for _, h in train]
         batch = _TrainBatch(t_rows, t_hws)
         keys = _candidates(t_rows, t_hws, "train")
-        sources = tuple(sorted({r.id for r in t_rows}))
-        eff = _coordinate_search(
-            eff, keys, lambda e: _objective(batch.log_err(e)), note, sources, progress
-        )
+        eff = _coordinate_search(eff, keys, lambda e: _objective(batch.log_err(e)), note, progress)
     if infer:
         i_rows, i_hws = [r for r, _ in infer], [h for _, h in infer]
         keys = _candidates(i_rows, i_hws, "infer")
-        sources = tuple(sorted({r.id for r in i_rows}))
 
         def loss(e: Efficiency) -> float:
             pred = np.array([predict_row(r, h, e) for r, h in zip(i_rows, i_hws, strict=True)])
             return _objective(np.log(pred / np.array([r.value for r in i_rows])))
 
-        eff = _coordinate_search(eff, keys, loss, note, sources, progress)
+        eff = _coordinate_search(eff, keys, loss, note, progress)
     return eff
 
 

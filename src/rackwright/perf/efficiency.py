@@ -3,8 +3,9 @@
 Keys are dotted: ``<arch>.<precision>.<name>`` for GEMM curves, ``<arch>.<name>`` for the rest of a
 GPU generation (attention, memory, overheads, collectives per tier), ``default...`` for fallbacks.
 Lookup tries the most specific key first, so a new architecture works (at default confidence) and
-becomes specific once a measurement of it is fitted. The same TOML format serves the shipped
-efficiency.toml, ``perf calibrate`` output and ``perf microbench`` output.
+becomes specific once a measurement of it is fitted. The same TOML format serves priors.toml
+(calibration's starting point), the shipped efficiency.toml (priors.toml calibrated on
+calibration.csv), ``perf calibrate`` output and ``perf microbench`` output.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ PREC_CLASSES = ("bf16", "fp8", "fp4")
 
 # name -> (lower, upper) bounds used by calibration and to reject nonsense in files
 BOUNDS: dict[str, tuple[float, float]] = {
-    "gemm_eff_max": (0.2, 0.98),
+    "gemm_eff_max": (0.2, 0.85),
     "gemm_dim_half": (1.0, 4096.0),
     "attn_eff": (0.02, 0.9),
     "mem_eff": (0.3, 0.98),
@@ -31,10 +32,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "tp_overlap": (0.0, 0.95),
     "dp_overlap": (0.0, 0.99),
     "ep_overlap": (0.0, 0.95),
-    "su_eff": (0.2, 0.98),
+    "su_eff": (0.2, 0.9),
     "su_latency_s": (1e-7, 1e-4),
     "su_half_bytes": (1.0, 1e9),
-    "so_eff": (0.1, 0.98),
+    "so_eff": (0.1, 0.9),
     "so_latency_s": (1e-7, 1e-3),
     "so_half_bytes": (1.0, 1e9),
     "elem_passes": (2.0, 200.0),
@@ -151,6 +152,12 @@ def parse_efficiency(data: dict[str, Any], origin: str) -> Efficiency:
             note=str(row.get("note", "")),
         )
     return Efficiency(params=params, origin=origin)
+
+
+def load_priors() -> Efficiency:
+    """The prior parameters calibration starts from (perf/data/priors.toml)."""
+    text = resources.files("rackwright.perf.data").joinpath("priors.toml").read_text("utf-8")
+    return parse_efficiency(tomllib.loads(text), "<perf>/priors.toml")
 
 
 def load_efficiency(path: Path | None = None) -> Efficiency:

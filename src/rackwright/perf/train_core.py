@@ -30,11 +30,12 @@ model keys: layers, hidden, heads, kv_heads, dqk, dv (per-head score and value d
   attn_params (per layer), kv_dim (K+V width per token per layer).
 
 Returned keys (seconds, bytes, FLOPs; per GPU unless named otherwise): step_s, pipeline_s,
-bubble_s, compute_s, tp_comm_s, cp_comm_s, ep_comm_s, pp_comm_s, dp_comm_s, dp_exposed_s,
-optimizer_s, microbatches, model_flops_per_step, hw_flops_per_step, tokens_per_step,
-tokens_per_s_per_gpu, model_tflops_per_gpu, hw_tflops_per_gpu, mfu, hfu, mem_weights_bytes,
-mem_grads_bytes, mem_optimizer_bytes, mem_activations_bytes, mem_total_bytes, fits (0/1),
-invalid (bit mask, 0 = valid; see INVALID_BITS).
+bubble_s, bubble_fraction ((pp-1)/(m·vpp)), compute_s, tp_comm_s, cp_comm_s, ep_comm_s,
+pp_comm_s, dp_comm_s, dp_exposed_s, optimizer_s, microbatches, model_flops_per_step,
+hw_flops_per_step, tokens_per_step, tokens_per_s_per_gpu, model_tflops_per_gpu,
+hw_tflops_per_gpu, mfu, hfu, mem_weights_bytes, mem_grads_bytes, mem_optimizer_bytes,
+mem_activations_bytes, mem_total_bytes, fits (0/1), invalid (bit mask, 0 = valid; see
+INVALID_BITS; 256 alone means "valid but does not fit in memory").
 """
 
 from __future__ import annotations
@@ -269,6 +270,7 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
         "step_s": step,
         "pipeline_s": pipeline,
         "bubble_s": bubble,
+        "bubble_fraction": (pp - 1) / (m * vpp),
         "compute_s": m * Ls * t_layer + m * t_logits,
         "tp_comm_s": m * Ls * tp_comm,
         "cp_comm_s": m * Ls * cp_comm,
