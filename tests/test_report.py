@@ -261,6 +261,10 @@ def test_terminal_summary(context: PlanContext) -> None:
         (True, "yes"),
         (1234567, "1,234,567"),
         (1234567.4, "1,234,567"),
+        (12500, "12,500"),
+        (2026, "2026"),  # years and four-digit counts are not grouped
+        (1500.0, "1500"),
+        (-9999.6, "-10,000"),
         (12.3456, "12.3"),
         (3.0, "3"),
         (0.0123, "0.0123"),

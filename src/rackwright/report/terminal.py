@@ -18,13 +18,17 @@ MAX_COLUMNS = 8
 
 
 def format_cell(value: str | float | int | None) -> str:
-    """A table cell as text: thousands separators, 3-4 significant digits, '-' for missing."""
+    """A table cell as text: 3-4 significant digits, '-' for missing.
+
+    Digits are grouped in thousands from five digits on (ISO 80000 style), so years and
+    four-digit counts read as written: 2026, 1500, 12,500.
+    """
     if value is None:
         return "-"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
-        return f"{value:,}"
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
     if isinstance(value, float):
         if not math.isfinite(value):
             return "-"
@@ -32,7 +36,7 @@ def format_cell(value: str | float | int | None) -> str:
         if magnitude >= 1e15 or (0 < magnitude < 1e-3):
             return f"{value:.3g}"
         if magnitude >= 100 or value == int(value):
-            return f"{value:,.0f}"
+            return format_cell(round(value))
         return f"{value:.3g}"
     return str(value)
 
