@@ -12,11 +12,16 @@ from hypothesis import strategies as st
 
 from rackwright.catalog import load_catalog
 from rackwright.catalog.catalog import Catalog
-from rackwright.explore.perf_inputs import fixed_cfg_inputs, hardware_inputs, model_inputs
+from rackwright.explore.perf_inputs import (
+    fixed_cfg_inputs,
+    hardware_inputs,
+    model_inputs,
+    with_sequence_parallel,
+)
 from rackwright.explore.search import make_job
 from rackwright.explore.space import CONFIG_KEYS, ModelShape, SearchSpace, expand, structures
-from rackwright.perf.hardware import hardware_view
-from rackwright.perf.models import load_models
+from rackwright.perf.hardware import HardwareView, hardware_view
+from rackwright.perf.models import ModelArch, load_models
 from rackwright.perf.train_core import evaluate
 from rackwright.perf.training import ParallelConfig, predict_training
 
@@ -36,7 +41,9 @@ def catalog() -> Catalog:
     return default_catalog()
 
 
-def _space_rows(model_id: str, system_id: str, gpus: int, seq: int, catalog: Catalog):
+def _space_rows(
+    model_id: str, system_id: str, gpus: int, seq: int, catalog: Catalog
+) -> tuple[ModelArch, HardwareView, dict[str, np.ndarray]]:
     model = load_models()[model_id]
     hw = hardware_view(system_id, catalog)
     shape = ModelShape(model.layers, model.heads, model.kv, model.experts)
@@ -68,7 +75,9 @@ def test_vectorized_rows_equal_the_scalar_model_bit_for_bit(
     job = make_job(model, 1e12, precision, seq)
     hwd = hardware_inputs(hw, precision)
     out = evaluate(
-        {**cfg, **fixed_cfg_inputs(cfg["tp"], seq, job.low_precision)}, hwd, model_inputs(model)
+        with_sequence_parallel(cfg, fixed_cfg_inputs(model, seq, job.precision)),
+        hwd,
+        model_inputs(model),
     )
     i = pick % n
     row = {key: int(cfg[key][i]) for key in CONFIG_KEYS}
@@ -102,7 +111,7 @@ def test_enumeration_keeps_every_layout_the_core_accepts(catalog: Catalog) -> No
     brute = {"gpus": gpus, "tp": tp, "pp": pp, "vpp": vpp, "cp": cp, "ep": ep, "dp": dp,
              "zero": 0.0, "recompute": 2.0, "mbs": 1.0, "gbs": dp * pp * 8}  # fmt: skip
     out = evaluate(
-        {**brute, **fixed_cfg_inputs(tp, 4096, False)},
+        with_sequence_parallel(brute, fixed_cfg_inputs(model, 4096, "bf16")),
         hardware_inputs(hw, "bf16"),
         model_inputs(model),
     )

@@ -2,7 +2,7 @@
 
 The model and hardware inputs of the array core come from perf's own wrappers, so the search
 feeds ``train_core.evaluate`` exactly what ``predict_training`` does; this module only adds the
-configuration keys the search holds fixed, spelled the way ``training.cfg_arrays`` spells them.
+configuration keys the search holds fixed, taken from ``training.cfg_arrays`` itself.
 """
 
 from __future__ import annotations
@@ -13,7 +13,12 @@ from numpy.typing import NDArray
 from rackwright.perf.efficiency import Efficiency, load_efficiency, prec_class
 from rackwright.perf.hardware import PRECISIONS, HardwareView
 from rackwright.perf.models import ModelArch
-from rackwright.perf.training import hw_arrays, model_arrays
+from rackwright.perf.training import ParallelConfig, cfg_arrays, hw_arrays, model_arrays
+
+# Keys the search varies (space.CONFIG_KEYS) and the tp-dependent sequence-parallel switch.
+VARIED_KEYS = frozenset(
+    {"gpus", "tp", "pp", "vpp", "cp", "ep", "dp", "zero", "recompute", "mbs", "gbs", "sp"}
+)
 
 
 def is_low_precision(precision: str) -> bool:
@@ -36,20 +41,20 @@ def hardware_inputs(
     return hw_arrays(hw, efficiency if efficiency is not None else load_efficiency(), precision)
 
 
-def fixed_cfg_inputs(
-    tp: NDArray[np.float64], seq: int, low_precision: bool
-) -> dict[str, NDArray[np.float64] | float]:
-    """Configuration keys the search does not vary, as ``training.cfg_arrays`` would set them.
+def fixed_cfg_inputs(model: ModelArch, seq: int, precision: str) -> dict[str, float]:
+    """Configuration keys the search does not vary, exactly as ``training.cfg_arrays`` sets them.
 
-    Sequence parallelism is on wherever tp > 1, flash attention and overlap are on, pipeline
-    layouts are even, activations are 2 bytes.
+    Taken from perf's own defaults (flash attention and overlap on, even pipeline layout, the
+    precision's cast traffic), so a key perf adds later reaches the core with perf's default.
+    Sequence parallelism depends on tp; ``with_sequence_parallel`` adds it per configuration.
     """
-    return {
-        "seq": float(seq),
-        "sp": np.where(tp > 1, 1.0, 0.0),
-        "flash": 1.0,
-        "overlap": 1.0,
-        "uneven": 0.0,
-        "low_precision": 1.0 if low_precision else 0.0,
-        "act_bytes": 2.0,
-    }
+    defaults = ParallelConfig(gpus=1, gbs=1, seq=seq, precision=precision)
+    base = cfg_arrays(defaults, model)
+    return {key: value for key, value in base.items() if key not in VARIED_KEYS}
+
+
+def with_sequence_parallel(
+    cfg: dict[str, NDArray[np.float64]], fixed: dict[str, float]
+) -> dict[str, NDArray[np.float64] | float]:
+    """The core's full cfg: searched columns, fixed keys, and sp on wherever tp > 1 (as perf)."""
+    return {**fixed, **cfg, "sp": np.where(cfg["tp"] > 1, 1.0, 0.0)}

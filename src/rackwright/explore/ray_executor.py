@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType, TracebackType
 from typing import Any, TypeVar
@@ -40,7 +41,11 @@ class RayExecutor:
         self._ray = import_ray()
         self._owns_cluster = False
         if not self._ray.is_initialized():
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False}
+            kwargs: dict[str, Any] = {
+                "include_dashboard": False,
+                "log_to_driver": False,
+                "logging_level": logging.ERROR,  # keep Ray's start-up chatter off the CLI
+            }
             if address is not None:
                 kwargs["address"] = address
             elif num_cpus is not None:

@@ -21,7 +21,12 @@ from rackwright.errors import InfeasibleError, InputError, UnknownIdError
 from rackwright.explore.economics import DEFAULT_LIFE_YEARS, Economics
 from rackwright.explore.executors import Executor, LocalExecutor
 from rackwright.explore.pareto import pareto_mask, top_k
-from rackwright.explore.perf_inputs import hardware_inputs, is_low_precision, model_inputs
+from rackwright.explore.perf_inputs import (
+    fixed_cfg_inputs,
+    hardware_inputs,
+    is_low_precision,
+    model_inputs,
+)
 from rackwright.explore.space import ModelShape, SearchSpace
 from rackwright.explore.sweep import (
     OBJECTIVES,
@@ -247,6 +252,7 @@ def plan_tasks(
     """Split the search into tasks of ``counts_per_task`` GPU counts of one system."""
     shape = ModelShape(model.layers, model.heads, model.kv, model.experts)
     minputs = model_inputs(model)
+    fixed = fixed_cfg_inputs(model, job.seq, job.precision)
     tasks = []
     for choice in choices:
         hw = hardware_inputs(choice.hardware, job.precision, efficiency)
@@ -257,6 +263,7 @@ def plan_tasks(
                     economics=choice.economics,
                     hw=hw,
                     model=minputs,
+                    fixed=fixed,
                     shape=shape,
                     job=job,
                     space=space,

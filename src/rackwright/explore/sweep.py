@@ -19,7 +19,7 @@ from numpy.typing import NDArray
 
 from rackwright.explore.economics import Economics
 from rackwright.explore.pareto import top_k
-from rackwright.explore.perf_inputs import fixed_cfg_inputs
+from rackwright.explore.perf_inputs import with_sequence_parallel
 from rackwright.explore.space import CONFIG_KEYS, ModelShape, SearchSpace, chunks, structures
 from rackwright.perf.train_core import evaluate
 
@@ -56,6 +56,7 @@ class SweepTask:
     economics: Economics
     hw: dict[str, float]
     model: dict[str, float]
+    fixed: dict[str, float]
     shape: ModelShape
     job: TrainingJob
     space: SearchSpace
@@ -124,8 +125,7 @@ def run_task(task: SweepTask) -> SweepResult:
     for cfg in chunks(
         struct, task.space, target_sequences=job.target_sequences, rows=task.chunk_rows
     ):
-        fixed = fixed_cfg_inputs(cfg["tp"], job.seq, job.low_precision)
-        out = evaluate({**cfg, **fixed}, task.hw, task.model)
+        out = evaluate(with_sequence_parallel(cfg, task.fixed), task.hw, task.model)
         evaluated += cfg["gpus"].shape[0]
         ok = np.flatnonzero(out["invalid"] == 0)
         if ok.size == 0:
