@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from conftest import BASE_SCENARIO, FIXTURE_CATALOG, RunCli, edit
 from rackwright import plan as plan_module
@@ -194,3 +196,20 @@ def test_plan_on_the_default_scenario(cli: RunCli, tmp_path: Path) -> None:
     assert all(f'id="section-{key}"' in html for key in report["sections"])
     cited = report["provenance"]["sources"]
     assert "S31" in cited or "S29" in cited  # the NVL72 reference architecture behind gen 1
+
+
+def test_progress_bar_steps_once_per_section(
+    cli: RunCli,
+    write_scenario: WriteScenario,
+    tmp_path: Path,
+    fake_builders: list[SectionBuilder],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    screen = io.StringIO()
+    terminal = Console(file=screen, force_terminal=True, width=100, color_system=None)
+    monkeypatch.setattr(plan_cmd, "console_err", terminal)
+    result = cli("plan", write_scenario(BASE_SCENARIO), "--out", tmp_path / "out")
+    assert result.code == 0, result.err
+    shown = screen.getvalue()
+    assert f"{len(fake_builders)}/{len(fake_builders)}" in shown  # the bar reached its end
+    assert "test_plan" in shown  # the running builder's name
