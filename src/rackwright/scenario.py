@@ -2,7 +2,9 @@
 
 A scenario names workloads (training runs and inference services), the rack generations under
 consideration, the manufacturer's sites, the planning horizon, the rack build plan and targets
-such as a rising domestic-content share. ``load_scenario`` checks it against the catalog.
+such as a rising domestic-content share. ``read_scenario`` parses and checks it on its own
+(types, units, periods, unique ids, builds inside the horizon); ``check_against_catalog`` then
+checks every id it names (``rackwright.plan.prepare`` does both).
 """
 
 from __future__ import annotations
