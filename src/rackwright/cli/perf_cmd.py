@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
@@ -37,6 +38,12 @@ CalibrationOpt = Annotated[
 DataOpt = Annotated[Path, typer.Option("--data", help="CSV in calibration.csv's schema.")]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")]
 SystemOpt = Annotated[str, typer.Option("--system", "-s", help="Catalog system id.")]
+
+
+def _print_wide(table: Table) -> None:
+    """Print a table without wrapping ids, even when stdout is a narrow pipe."""
+    wide = Console(highlight=False, width=max(console.width, 160))
+    wide.print(table)
 
 
 def _summary_line(kind: str, s: dict[str, Any]) -> str:
@@ -81,7 +88,7 @@ def models(json_out: JsonFlag = False) -> None:
             r["id"], r["name"], str(r["layers"]), str(r["hidden"]), r["attention"], experts,
             f"{r['total_params'] / 1e9:.1f}", f"{r['active_params'] / 1e9:.1f}",
         )  # fmt: skip
-    console.print(table)
+    _print_wide(table)
 
 
 @app.command("train")
@@ -225,7 +232,7 @@ def validate(
             r.id, r.kind, r.metric, _fmt(r.measured), _fmt(r.predicted),
             _fmt(r.error_pct, 1), r.status if r.status == "ok" else f"{r.status}: {r.reason}",
         )  # fmt: skip
-    console.print(table)
+    _print_wide(table)
     for kind, s in summary.items():
         console.print(_summary_line(kind, s))
 

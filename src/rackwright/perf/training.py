@@ -34,7 +34,7 @@ class ParallelConfig(BaseModel):
     cp: int = Field(default=1, gt=0)
     ep: int = Field(default=1, gt=0)
     dp: int = Field(default=0, ge=0, description="0: gpus / (tp·pp·cp)")
-    zero: Literal["none", "ddp", "1", "2", "3", "fsdp", "distopt"] = "none"
+    zero: Literal["none", "ddp", "1", "2", "3", "fsdp", "distopt"] = "distopt"
     gbs: int = Field(gt=0, description="global batch, sequences")
     mbs: int = Field(default=1, gt=0)
     seq: int = Field(default=0, ge=0, description="0: the model's default")

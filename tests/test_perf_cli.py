@@ -1,0 +1,100 @@
+"""``rackwright perf`` through the real CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+DATA = Path("/work/shared/data/perf/calibration.csv")
+
+
+def test_models_json_lists_every_named_model(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("perf", "models", "--json")
+    assert result.code == 0
+    by_id = {m["id"]: m for m in json.loads(result.out)}
+    assert len(by_id) == 18
+    assert by_id["deepseek-v3"]["total_params"] / 1e9 == pytest.approx(671, rel=0.01)
+
+
+def test_train_json_reports_time_memory_and_mfu(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "perf", "train", "--model", "llama3-70b", "--system", "dgx-h100", "--gpus", "64",
+        "--tp", "4", "--pp", "4", "--vpp", "5", "--cp", "2", "--gbs", "128",
+        "--precision", "fp8", "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["fits"] is True
+    tokens = 128 * 8192
+    assert data["tokens_per_s_per_gpu"] == pytest.approx(tokens / (data["step_s"] * 64))
+    assert 0.2 < data["mfu"] < 0.6
+    assert data["memory_bytes"]["total_bytes"] < 80e9
+
+
+def test_train_invalid_layout_is_one_line_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "perf", "train", "--model", "llama3-70b", "--system", "dgx-h100", "--gpus", "64",
+        "--tp", "48", "--dp", "1", "--gbs", "8",
+    )  # fmt: skip
+    assert result.code == 2
+    assert len(result.err_lines) == 1 and "heads" in result.err
+
+
+def test_train_with_a_custom_model_file(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        '[[model]]\nid = "mine"\nname = "Mine 1B"\nlayers = 16\nhidden = 2048\nheads = 16\n'
+        "ffn = 8192\nvocab = 32000\nseq = 2048\n"
+    )
+    result = cli("perf", "train", "--model", path, "--system", "dgx-h100", "--gpus", "8",
+                 "--gbs", "64", "--json")  # fmt: skip
+    assert result.code == 0, result.err
+    assert json.loads(result.out)["model"] == "mine"
+
+
+def test_infer_json_at_a_rate(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli(
+        "perf", "infer", "--model", "llama2-70b", "--system", "hgx-h200", "--precision", "fp8",
+        "--isl", "294", "--osl", "294", "--rate", "5", "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["server_tokens_per_s"] <= data["max_throughput_tokens_per_s"]
+    assert data["meets_limits"] is True
+    assert data["ttft_s"] < 2.0
+
+
+def test_unknown_system_is_exit_2(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("perf", "infer", "--model", "llama2-70b", "--system", "dgx-z9")
+    assert result.code == 2 and "dgx-z9" in result.err
+
+
+def test_microbench_without_torch_is_one_line_exit_2(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = cli("perf", "microbench", "--out", tmp_path / "mb.toml")
+    assert result.code == 2
+    assert len(result.err_lines) == 1 and "torch" in result.err.lower()
+    assert not (tmp_path / "mb.toml").exists()
+
+
+def test_calibrate_writes_a_file_validate_can_load(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = DATA.read_text().splitlines()
+    subset = tmp_path / "subset.csv"
+    subset.write_text("\n".join([lines[0], *[ln for ln in lines[1:] if ln.startswith("K")]]) + "\n")
+    out = tmp_path / "cal.toml"
+    result = cli("perf", "calibrate", "--data", subset, "--out", out, "--json")
+    assert result.code == 0, result.err
+    fitted = json.loads(result.out)["fitted"]
+    assert "ampere.attn_eff" in fitted
+    assert "subset.csv" in out.read_text()
+    val = cli("perf", "validate", "--data", subset, "--calibration", out, "--json")
+    data = json.loads(val.out)
+    assert data["summary"]["train"]["n"] == 8
+    assert data["summary"]["train"]["mape_pct"] <= 5.0
+
+
+def test_validate_table_output(cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("perf", "validate", "--data", DATA)
+    assert result.code == 0
+    assert "MB2509-H100-DSV3" in result.out and "MAPE" in result.out

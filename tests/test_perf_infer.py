@@ -1,0 +1,79 @@
+"""Inference model: KV-cache sizing, batch limits, latency limits and server throughput."""
+
+from __future__ import annotations
+
+import pytest
+
+from rackwright.errors import InfeasibleError
+from rackwright.perf.efficiency import load_efficiency
+from rackwright.perf.hardware import hardware_view
+from rackwright.perf.inference import InferenceConfig, predict_inference
+from rackwright.perf.models import load_models
+
+MODELS = load_models()
+EFF = load_efficiency()
+H200 = hardware_view("hgx-h200")
+H100 = hardware_view("dgx-h100")
+
+
+def test_kv_bytes_per_token_gqa_fp8_and_tp_split() -> None:
+    tp1 = predict_inference(MODELS["llama2-70b"], H200, InferenceConfig(precision="fp8"), EFF)
+    # 80 layers × (K + V) × 8 KV heads × 128 × 1 byte
+    assert tp1.kv_bytes_per_token_per_gpu == 80 * 2 * 8 * 128
+    tp2 = predict_inference(
+        MODELS["llama2-70b"], H100, InferenceConfig(gpus=2, tp=2, precision="fp8"), EFF
+    )
+    assert tp2.kv_bytes_per_token_per_gpu == 80 * 2 * 8 * 128 / 2
+
+
+def test_max_batch_is_what_the_free_memory_holds() -> None:
+    cfg = InferenceConfig(precision="fp8", isl=1000, osl=1000)
+    pred = predict_inference(MODELS["llama2-70b"], H200, cfg, EFF)
+    frag = EFF.get("mem_frag", "hopper", "fp8")
+    reserve = EFF.get("mem_reserve_bytes", "hopper", "fp8")
+    free = H200.hbm_bytes / (1 + frag) - reserve - MODELS["llama2-70b"].total_params() * 1.0
+    assert pred.max_batch == int(free // (80 * 2 * 8 * 128 * 2000))
+
+
+def test_mla_cache_lets_deepseek_batch_far_more_per_byte() -> None:
+    dsv3 = MODELS["deepseek-v3"]
+    cfg = InferenceConfig(gpus=8, tp=8, ep=8, precision="fp8", isl=2000, osl=500)
+    pred = predict_inference(dsv3, hardware_view("dgx-b200"), cfg, EFF)
+    # latent (512 + 64) per layer, replicated on each TP rank, 1 byte
+    assert pred.kv_bytes_per_token_per_gpu == 61 * (512 + 64)
+
+
+def test_server_throughput_respects_limits_and_never_beats_offline() -> None:
+    m = MODELS["llama2-70b"]
+    loose = predict_inference(m, H200, InferenceConfig(precision="fp8", tpot_limit_s=0.5), EFF)
+    tight = predict_inference(m, H200, InferenceConfig(precision="fp8", tpot_limit_s=0.06), EFF)
+    assert loose.server_tokens_per_s <= loose.max_throughput_tokens_per_s
+    assert tight.server_tokens_per_s < loose.server_tokens_per_s
+    at = predict_inference(
+        m,
+        H200,
+        InferenceConfig(
+            precision="fp8", tpot_limit_s=0.06, rate_req_per_s=tight.max_rate_req_per_s * 0.99
+        ),
+        EFF,
+    )
+    assert at.meets_limits
+    assert at.tpot_s is not None and at.tpot_s * 1.15 <= 0.06 + 1e-9
+
+
+def test_latency_grows_with_load() -> None:
+    m = MODELS["llama3-8b"]
+    low = predict_inference(m, H100, InferenceConfig(precision="fp8", rate_req_per_s=1.0), EFF)
+    high = predict_inference(m, H100, InferenceConfig(precision="fp8", rate_req_per_s=30.0), EFF)
+    assert low.ttft_s is not None and high.ttft_s is not None
+    assert low.tpot_s is not None and high.tpot_s is not None
+    assert high.tpot_s > low.tpot_s and high.ttft_s >= low.ttft_s
+
+
+def test_fp4_needs_blackwell_and_weights_must_fit() -> None:
+    with pytest.raises(InfeasibleError, match="fp4"):
+        predict_inference(MODELS["llama2-70b"], H100, InferenceConfig(precision="fp4"), EFF)
+    with pytest.raises(InfeasibleError, match="weights need"):
+        predict_inference(MODELS["llama3.1-405b"], H100, InferenceConfig(precision="bf16"), EFF)
+    with pytest.raises(InfeasibleError, match="tp"):
+        predict_inference(MODELS["llama2-70b"], H100, InferenceConfig(gpus=3, tp=3), EFF)
