@@ -329,3 +329,25 @@ def test_output_blocked_for_one_report_leaves_no_partial_report(
     assert_one_line_error(result, str(out / "report.html"), "in the way")
     assert [p.name for p in out.iterdir()] == ["report.html"]  # still just the directory
     assert list((out / "report.html").iterdir()) == []
+
+
+def test_unknown_workload_kind(cli: RunCli, write_scenario: WriteScenario) -> None:
+    text = edit(BASE_SCENARIO, 'kind = "infer"', 'kind = "serve"')
+    path = write_scenario(text)
+    bad_line = line_of(text, 'kind = "serve"')
+    assert_one_line_error(
+        validate(cli, path),
+        f"{path}:{bad_line}",
+        "field 'workload[1].kind'",
+        "'train' or 'infer'",
+        "(got 'serve')",
+    )
+
+
+def test_scenario_without_workloads(cli: RunCli, write_scenario: WriteScenario) -> None:
+    start = BASE_SCENARIO.index("[[workload]]")
+    end = BASE_SCENARIO.index("[[generation]]")
+    path = write_scenario(BASE_SCENARIO[:start] + BASE_SCENARIO[end:])
+    assert_one_line_error(
+        validate(cli, path), str(path), "field 'workload'", "at least one [[workload]]"
+    )

@@ -249,6 +249,7 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
                 loc = [loc[0], *loc[2:]]
         else:
             base = ("scenario",)
+        _explain_shape_error(first, base, loc, text, file)
         error = validation_error(exc, file=file, text=text, base=base, loc=tuple(loc))
         raise ScenarioError(
             error.message,
@@ -260,6 +261,28 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
         ) from None
     check_consistency(scenario, text, file)
     return scenario
+
+
+def _explain_shape_error(
+    error: Any, base: tuple[str | int, ...], loc: list[str | int], text: str, file: str
+) -> None:
+    """Clearer messages than pydantic's for a bad workload kind or a missing array of tables."""
+    kind = error["type"]
+    if kind in {"union_tag_invalid", "union_tag_not_found"} and base == ("workload",):
+        path = (*base, *loc, "kind")
+        tag = (error.get("ctx") or {}).get("tag")
+        raise ScenarioError(
+            "kind must be 'train' or 'infer'" if tag else "missing required field: kind",
+            file=file,
+            line=locate(text, path) or locate(text, (*base, *loc)),
+            field=_field_name(path),
+            value=tag,
+            has_value=tag is not None,
+        )
+    if base != ("scenario",) and not loc and kind in {"missing", "too_short"}:
+        raise ScenarioError(
+            f"the scenario needs at least one [[{base[0]}]]", file=file, field=str(base[0])
+        )
 
 
 def check_consistency(scenario: Scenario, text: str, file: str) -> None:
