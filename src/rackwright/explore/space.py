@@ -92,30 +92,45 @@ def structures(
     seq: int,
     scaleup_domain: int,
 ) -> dict[str, FloatArray]:
-    """Every valid (gpus, tp, pp, vpp, cp, ep, dp), as float64 columns of equal length."""
-    axes = [
-        np.asarray(gpu_counts, dtype=np.float64),
-        np.asarray(space.tp, dtype=np.float64),
-        np.asarray(space.pp_choices(shape.layers), dtype=np.float64),
-        np.asarray(space.vpp, dtype=np.float64),
-        np.asarray(space.cp, dtype=np.float64),
-        np.asarray(space.ep, dtype=np.float64),
-    ]
-    gpus, tp, pp, vpp, cp, ep = (g.ravel() for g in np.meshgrid(*axes, indexing="ij"))
-    model_ranks = tp * pp * cp
-    ok = np.mod(gpus, model_ranks) == 0
-    dp = np.floor_divide(gpus, model_ranks)
-    ok &= (np.mod(shape.heads, tp) == 0) & (np.mod(shape.kv_heads, tp) == 0)
-    ok &= tp <= scaleup_domain
-    ok &= np.mod(shape.layers, pp * vpp) == 0
-    ok &= (vpp == 1) | (pp > 1)
-    ok &= (cp == 1) | (np.mod(seq, 2 * cp) == 0)
+    """Every valid (gpus, tp, pp, vpp, cp, ep, dp), as float64 columns of equal length.
+
+    Rules on one degree filter that axis first (tp divides the heads and fits the domain, cp
+    divides the sequence, ep divides the experts, pp·vpp divides the layers), so the meshgrid
+    crosses only survivors; the rules that tie degrees to the GPU count are masks on the cross.
+    """
+    tp = np.asarray(space.tp, dtype=np.int64)
+    tp = tp[(shape.heads % tp == 0) & (shape.kv_heads % tp == 0) & (tp <= scaleup_domain)]
+    cp = np.asarray(space.cp, dtype=np.int64)
+    cp = cp[(cp == 1) | (seq % (2 * cp) == 0)]
+    ep = np.asarray(space.ep, dtype=np.int64)
+    ep = ep[shape.experts % ep == 0] if shape.experts > 0 else ep[ep == 1]
+    pp_grid, vpp_grid = np.meshgrid(
+        np.asarray(space.pp_choices(shape.layers), dtype=np.int64),
+        np.asarray(space.vpp, dtype=np.int64),
+        indexing="ij",
+    )
+    stage_ok = (shape.layers % (pp_grid * vpp_grid) == 0) & ((vpp_grid == 1) | (pp_grid > 1))
+    pp, vpp = pp_grid[stage_ok], vpp_grid[stage_ok]
+    gpus = np.asarray(gpu_counts, dtype=np.int64)
+    g_i, t_i, s_i, c_i, e_i = (
+        a.ravel()
+        for a in np.meshgrid(
+            np.arange(gpus.size),
+            np.arange(tp.size),
+            np.arange(pp.size),
+            np.arange(cp.size),
+            np.arange(ep.size),
+            indexing="ij",
+        )
+    )
+    cols = {"gpus": gpus[g_i], "tp": tp[t_i], "pp": pp[s_i], "vpp": vpp[s_i], "cp": cp[c_i]}
+    cols["ep"] = ep[e_i]
+    model_ranks = cols["tp"] * cols["pp"] * cols["cp"]
+    ok = cols["gpus"] % model_ranks == 0
+    cols["dp"] = cols["gpus"] // model_ranks
     if shape.experts > 0:
-        ok &= (np.mod(shape.experts, ep) == 0) & (np.mod(tp * cp * dp, ep) == 0)
-    else:
-        ok &= ep == 1
-    cols = (gpus, tp, pp, vpp, cp, ep, dp)
-    return {key: col[ok] for key, col in zip(STRUCT_KEYS, cols, strict=True)}
+        ok &= (cols["tp"] * cols["cp"] * cols["dp"]) % cols["ep"] == 0
+    return {key: cols[key][ok].astype(np.float64) for key in STRUCT_KEYS}
 
 
 def expand(

@@ -100,16 +100,13 @@ def keep_rows(rows: dict[str, FloatArray], k: int) -> NDArray[np.intp]:
     Ties break on time, then on memory (more headroom first), then on row order, so the choice
     is deterministic.
     """
-    n = rows["time_s"].shape[0]
-    if n == 0:
+    if rows["time_s"].shape[0] == 0:
         return np.zeros(0, dtype=np.intp)
     time, mem = rows["time_s"], rows["mem_total_bytes"]
     picks = [top_k(rows[col], k, time, mem) for col in OBJECTIVES.values()]
-    order = np.lexsort((np.arange(n), mem, time, rows["gpus"]))
-    gpus_sorted = rows["gpus"][order]
-    first = np.ones(n, dtype=bool)
-    first[1:] = gpus_sorted[1:] != gpus_sorted[:-1]
-    picks.append(order[first])
+    for count in np.unique(rows["gpus"]):  # a task holds a few GPU counts: a short loop
+        group = np.flatnonzero(rows["gpus"] == count)
+        picks.append(group[top_k(time[group], 1, mem[group])])
     return np.unique(np.concatenate(picks))
 
 
