@@ -351,3 +351,26 @@ def test_scenario_without_workloads(cli: RunCli, write_scenario: WriteScenario) 
     assert_one_line_error(
         validate(cli, path), str(path), "field 'workload'", "at least one [[workload]]"
     )
+
+
+def test_user_catalog_file_problems(
+    cli: RunCli, write_scenario: WriteScenario, scenario_dir: Path
+) -> None:
+    path = write_scenario(BASE_SCENARIO)
+    missing = scenario_dir / "absent.toml"
+    assert_one_line_error(validate(cli, path, "--catalog", missing), str(missing), "not found")
+    facility = FIXTURE_CATALOG.split("[[site]]")[0].replace("test-fac", "my-fac")
+    mine = scenario_dir / "mine.toml"
+    broken = edit(facility, 'region = "US-TX"', 'region = "US-TX')
+    mine.write_text(broken, encoding="utf-8")
+    assert_one_line_error(
+        validate(cli, path, "--catalog", mine), f"{mine}:{line_of(broken, 'region')}", "TOML"
+    )
+    bad_unit = edit(facility, '"11.7 USD/W"', '"11.7 furlongs"')
+    mine.write_text(bad_unit, encoding="utf-8")
+    assert_one_line_error(
+        validate(cli, path, "--catalog", mine),
+        f"{mine}:{line_of(bad_unit, 'furlongs')}",
+        "build_cost_usd_per_w",
+        "unknown unit 'furlongs'",
+    )
