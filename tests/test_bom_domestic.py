@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from rackwright.bom import (
     Policy,
     Rollup,
     Subsystem,
+    SupplyData,
     domestic_content,
     expand_bom,
     load_supply_data,
@@ -21,7 +23,7 @@ from rackwright.bom import (
     rollup,
 )
 from rackwright.bom.views import node_cost_usd
-from rackwright.catalog import load_catalog
+from rackwright.catalog import Catalog, RackDesign, load_catalog
 from test_bom_fixtures import gb200_catalog
 
 
@@ -122,7 +124,13 @@ def test_gb200_domestic_share_rises_with_us_sites() -> None:
     assert cheapest.share < 0.01  # the cheapest offers are almost all foreign
 
 
-@settings(max_examples=25, deadline=None)
+@cache
+def _gb200(gpus: int) -> tuple[Catalog, RackDesign, SupplyData]:
+    catalog, design = gb200_catalog(overrides={"t-gb200-compute-tray": {"gpus_count": gpus}})
+    return catalog, design, load_supply_data(catalog)
+
+
+@settings(max_examples=40, deadline=None)
 @given(
     trays=st.integers(min_value=1, max_value=24),
     gpus=st.sampled_from([2, 4, 8]),
@@ -134,7 +142,7 @@ def test_gb200_domestic_share_rises_with_us_sites() -> None:
 def test_rollups_conserve_cost(
     trays: int, gpus: int, shelves: int, year: int, policy: Policy, volume: int
 ) -> None:
-    catalog, design = gb200_catalog(overrides={"t-gb200-compute-tray": {"gpus_count": gpus}})
+    catalog, design, supply = _gb200(gpus)
     design = design.model_copy(
         update={
             "components": [
@@ -149,7 +157,6 @@ def test_rollups_conserve_cost(
             ]
         }
     )
-    supply = load_supply_data(catalog)
     bom = expand_bom(design, catalog, supply)
     result = rollup(bom, supply, year=year, policy=policy, volume_racks=volume)
     by_parts = sum(line.extended_cost_usd for line in result.lines)

@@ -57,11 +57,16 @@ class _Raw:
 
     def __init__(self) -> None:
         self.records: dict[str, dict[str, Sourced]] = {kind: {} for kind in _KINDS}
-        self.where: dict[str, tuple[str, int | None]] = {}
+        self.where: dict[str, tuple[str, tuple[str | int, ...]]] = {}
         self.texts: dict[str, str] = {}
         self.sources: dict[str, Source] = {}
 
-    def add(self, kind: str, record: Sourced, file: str, line: int | None) -> None:
+    def line(self, record_id: str) -> int | None:
+        """The line a record starts at (found only when an error needs it)."""
+        file, path = self.where[record_id]
+        return locate(self.texts[file], path)
+
+    def add(self, kind: str, record: Sourced, file: str, path: tuple[str | int, ...]) -> None:
         for other_kind, table in self.records.items():
             if record.id not in table:
                 continue
@@ -71,16 +76,16 @@ class _Raw:
                     f"BOM id '{record.id}' is already a {other_kind} in {first_file}; ids are "
                     "unique (set override = true in a later file to replace one)",
                     file=file,
-                    line=line,
+                    line=locate(self.texts[file], path),
                     field="id",
                     value=record.id,
                 )
         self.records[kind][record.id] = record
-        self.where[record.id] = (file, line)
+        self.where[record.id] = (file, path)
 
     def fail(self, record_id: str, message: str, field: str, value: Any) -> InputError:
-        file, line = self.where[record_id]
-        return InputError(message, file=file, line=line, field=field, value=value)
+        file, _ = self.where[record_id]
+        return InputError(message, file=file, line=self.line(record_id), field=field, value=value)
 
 
 def _package_texts() -> list[tuple[str, str]]:
@@ -117,7 +122,7 @@ def _parse(raw: _Raw, data: dict[str, Any], text: str, file: str) -> None:
                 record = model.model_validate(row)
             except ValidationError as exc:
                 raise validation_error(exc, file=file, text=text, base=(kind, index)) from None
-            raw.add(kind, record, file, locate(text, (kind, index, "id")))
+            raw.add(kind, record, file, (kind, index, "id"))
 
 
 def read_rates(path: Path | None = None) -> CurrencyRates:
@@ -188,7 +193,7 @@ def _check(raw: _Raw, catalog: Catalog, rates: CurrencyRates) -> SupplyData:
             raise UnknownIdError(
                 f"manufacturer part '{mpart.id}' names an unknown catalog site id",
                 file=raw.where[mpart.id][0],
-                line=raw.where[mpart.id][1],
+                line=raw.line(mpart.id),
                 field="site",
                 value=mpart.site,
             )
@@ -273,7 +278,7 @@ def _check(raw: _Raw, catalog: Catalog, rates: CurrencyRates) -> SupplyData:
         families=families,
         usd_per_unit=dict(rates.usd_per_unit),
         sources=sources,
-        origins={k: f"{f}:{n}" if n else f for k, (f, n) in raw.where.items()},
+        origins={k: f for k, (f, _) in raw.where.items()},
     )
 
 

@@ -1,0 +1,32 @@
+"""The ``bom`` report section on the default scenario."""
+
+from __future__ import annotations
+
+import pytest
+
+from rackwright.plan import prepare
+from rackwright.report.sections import bom
+
+
+def test_bom_section_prices_every_generation_and_compares_with_targets() -> None:
+    ctx = prepare(None)
+    section = bom.build(ctx)
+    rows = section.data["generations"]
+    assert [r["rack"] for r in rows] == [
+        g.rack for g in sorted(ctx.scenario.generations, key=lambda g: (g.first_year, g.rack))
+    ]
+    for row in rows:
+        by_subsystem = row["baseline"]["by_subsystem_usd"]
+        assert sum(by_subsystem.values()) == pytest.approx(row["baseline"]["total_cost_usd"])
+        assert row["target"] == ctx.scenario.domestic_target(row["year"])
+        assert row["domestic"]["share"] >= row["baseline_domestic"]["share"]
+        foreign = [x["extended_cost_usd"] for x in row["top_foreign"]]
+        assert foreign == sorted(foreign, reverse=True)
+        assert all(x["country"] != "US" for x in row["top_foreign"])
+    stacked = section.figures[0].plotly
+    assert stacked["layout"]["barmode"] == "stack"
+    assert len(stacked["data"]) == 7  # one trace per subsystem
+    trajectory = section.data["trajectory"]
+    years = range(ctx.scenario.horizon.start_year, ctx.scenario.horizon.end_year + 1)
+    assert trajectory["target"] == [ctx.scenario.domestic_target(y) for y in years]
+    assert len(section.summary) == len(rows)
