@@ -38,7 +38,10 @@ price_breaks = [{ min_qty = 1, unit_price = 5000 }, { min_qty = 500, unit_price 
 moq = 50
 order_multiple = 25
 lead_time = { dist = "triangular", low_s = "20 weeks", mode_s = "30 weeks", high_s = "46 weeks" }
-capacity = [{ from_year = 2024, units_per_quarter = 1000 }, { from_year = 2027, units_per_quarter = 0 }]
+capacity = [
+  { from_year = 2024, units_per_quarter = 1000 },
+  { from_year = 2027, units_per_quarter = 0 },
+]
 sources = ["ABOM01"]
 confidence = "E"
 
