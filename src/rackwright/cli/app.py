@@ -10,8 +10,16 @@ import sys
 
 import typer
 
-from rackwright.cli import bench_cmd, bom_cmd, catalog_cmd, plan_cmd, rack_cmd, scenario_cmd
-from rackwright.cli import perf_cmd
+from rackwright.cli import (
+    bench_cmd,
+    bom_cmd,
+    catalog_cmd,
+    explore_cmd,
+    perf_cmd,
+    plan_cmd,
+    rack_cmd,
+    scenario_cmd,
+)
 from rackwright.cli.common import console_err
 from rackwright.errors import RackwrightError
 
@@ -27,6 +35,7 @@ app.add_typer(rack_cmd.app, name="rack")
 app.add_typer(bom_cmd.app, name="bom")
 app.add_typer(scenario_cmd.app, name="scenario")
 app.command("plan")(plan_cmd.plan)
+app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.add_typer(perf_cmd.app, name="perf")
 
