@@ -59,9 +59,11 @@ class ServingPlan:
 
     def layout(self) -> str:
         """Compact text of the serving layout."""
+        n = self.gpus_per_instance
+        gpus = f"{n} GPU" if n == 1 else f"{n} GPUs"
         if self.attn_dp:
-            return f"ep{self.ep} + attention DP ({self.gpus_per_instance} GPUs)"
-        return f"tp{self.tp} ({self.gpus_per_instance} GPUs)"
+            return f"ep{self.ep} + attention DP ({gpus} per instance)"
+        return f"tp{self.tp} ({gpus} per instance)"
 
 
 def serving_layouts(model: ModelArch, hw: HardwareView) -> list[tuple[int, int, bool]]:
