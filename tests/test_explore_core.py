@@ -143,3 +143,15 @@ def test_search_finds_a_layout_at_least_as_fast_as_the_published_gpt3_run(catalo
     assert best.step_s <= reference.step_s
     # the published layout itself is among the evaluated ones: its time is reachable
     assert best.time_s == pytest.approx(1000 * best.step_s, rel=1e-12)
+
+
+@pytest.mark.parametrize(("low", "high", "step"), [(64, 4096, 8), (72, 100_000, 72), (100, 130, 8)])
+def test_gpu_counts_are_whole_systems_inside_the_range(low: int, high: int, step: int) -> None:
+    from rackwright.explore import gpu_counts
+
+    counts = gpu_counts(low, high, step, max_points=48)
+    assert 0 < len(counts) <= 48
+    assert all(c % step == 0 and low <= c <= high for c in counts)
+    assert counts[0] == -(-low // step) * step and counts[-1] == high // step * step
+    assert list(counts) == sorted(set(counts))
+    assert gpu_counts(12, 12, 8) == (12,)  # a single count is taken as asked

@@ -8,7 +8,10 @@ import math
 
 import pytest
 
+from rackwright.explore.economics import Economics
+from rackwright.explore.serving import ServingDemand, best_serving, serving_layouts
 from rackwright.perf.hardware import hardware_view
+from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import load_models
 from rackwright.perf.training import ParallelConfig, predict_training
 from rackwright.plan import prepare
@@ -98,3 +101,22 @@ def test_an_impossible_deadline_is_reported_as_missed_with_the_fastest_configura
     assert outcome.choice.time_s == min(c.time_s for c in result.pareto)
     assert outcome.choice.gpus <= 4096
     assert "misses the 0.5-day deadline" in workloads._train_line(outcome)
+
+
+def test_serving_layout_is_the_best_per_gpu_of_those_tried() -> None:
+    ctx = default_context()
+    workload = ctx.scenario.inference()[0]
+    model = load_models()[workload.model]
+    rack = ctx.catalog.rack(ctx.scenario.generations[0].rack)
+    hw = hardware_view(rack.system, ctx.catalog)
+    econ = Economics.of(ctx.catalog.system(rack.system), ctx.catalog.facility("us-tx"))
+    demand = ServingDemand(1e12, 2048, 1024, 2.0, 0.04, "fp8")
+    plan = best_serving(model, hw, econ, demand)
+    rates = []
+    for tp, ep, attn_dp in serving_layouts(model, hw):
+        cfg = InferenceConfig(gpus=max(tp, ep), tp=tp, ep=ep, attn_dp=attn_dp, precision="fp8",
+                              isl=2048, osl=1024, ttft_limit_s=2.0, tpot_limit_s=0.04)  # fmt: skip
+        rates.append(predict_inference(model, hw, cfg).server_tokens_per_s / max(tp, ep))
+    assert len(rates) > 1
+    assert plan.tokens_per_s_per_gpu == max(rates)
+    assert plan.systems == math.ceil(plan.gpus / econ.gpus_per_system)
