@@ -143,9 +143,12 @@ def _tree(root: BomNode, lines: dict[str, CostLine]) -> Tree:
 
 def _parts_table(bom: Bom, result: Rollup) -> Table:
     table = Table(title=f"BOM of {bom.rack_name} ({result.year})")
-    for column in ("subsystem", "part", "qty/rack", "unit", "extended", "maker", "site", "origin"):
-        justify = "right" if column in {"qty/rack", "unit", "extended"} else "left"
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table.add_column("subsystem")
+    table.add_column("part", overflow="fold")
+    for column in ("qty/rack", "unit", "extended"):
+        table.add_column(column, justify="right")
+    table.add_column("site", overflow="fold")
+    table.add_column("origin")
     for line in result.lines:
         table.add_row(
             line.subsystem.value,
@@ -153,7 +156,6 @@ def _parts_table(bom: Bom, result: Rollup) -> Table:
             _qty(line.qty_per_rack),
             _usd(line.unit_cost_usd),
             _usd(line.extended_cost_usd),
-            line.maker,
             line.site_id,
             line.country,
         )

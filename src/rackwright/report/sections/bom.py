@@ -38,7 +38,8 @@ def build(ctx: PlanContext) -> Section:
         f"Domestic content by {rules.citation or rules.name}: value counted at BOM leaves, each "
         "at its maker site's country; assembly labour decides final assembly only.",
         "'baseline' = cheapest offer per part; 'domestic' = cheapest U.S. offer able to ship "
-        "that year, else the cheapest.",
+        "that year, else the cheapest. Per rack, ignoring supplier capacity: the sourcing "
+        "section applies capacity, lead times and build volumes.",
     ]
     try:
         supply = load_supply_data(ctx.catalog)
