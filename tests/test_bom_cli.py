@@ -98,3 +98,25 @@ def test_bad_rules_file_is_one_line(cli: RunCli, tmp_path: Path) -> None:
     result = cli("bom", "domestic", "ref-gb200-nvl72", "--rules", rules)
     assert result.code == 2 and len(result.err_lines) == 1
     assert f"{rules}:3" in result.err_lines[0] and "'USA'" in result.err_lines[0]
+
+
+def test_domestic_for_every_generation(cli: RunCli) -> None:
+    result = cli("bom", "domestic", "--year", "2028", "--policy", "domestic", "--json")
+    assert result.code == 0, result.err
+    rows = {row["rack"]: row for row in json.loads(result.out)}
+    assert set(rows) == {r.id for r in load_catalog().racks()}
+    single = json.loads(
+        cli(
+            "bom",
+            "domestic",
+            "rw-gen2-vr-nvl144",
+            "--year",
+            "2028",
+            "--policy",
+            "domestic",
+            "--json",
+        ).out
+    )
+    assert rows["rw-gen2-vr-nvl144"]["share"] == pytest.approx(single["share"])
+    text = cli("bom", "domestic", "--year", "2027").out
+    assert "rw-gen3-kyber-nvl576" in text and "FAIL" in text

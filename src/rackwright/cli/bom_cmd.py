@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich import box
 from rich.table import Table
 from rich.tree import Tree
 
@@ -13,8 +14,11 @@ from rackwright.bom import (
     Bom,
     BomNode,
     CostLine,
+    DomesticResult,
+    DomesticRules,
     Policy,
     Rollup,
+    Subsystem,
     domestic_content,
     expand_bom,
     load_supply_data,
@@ -164,7 +168,9 @@ def _parts_table(bom: Bom, result: Rollup) -> Table:
 
 @app.command("domestic")
 def domestic(
-    rack: Annotated[str, typer.Argument(help="Catalog rack id.")],
+    rack: Annotated[
+        str | None, typer.Argument(help="Catalog rack id (omit: every generation).")
+    ] = None,
     rules_file: Annotated[
         Path | None,
         typer.Option("--rules", help="Domestic-content rules TOML (default: FAR 25.101 preset)."),
@@ -178,6 +184,9 @@ def domestic(
 ) -> None:
     """Domestic share of component value, per subsystem, against the rules' threshold."""
     rules = read_rules(rules_file)
+    if rack is None:
+        _all_generations(rules, year, policy, volume, catalog, bom_files, json_out)
+        return
     _, result = _prepare(rack, catalog, bom_files, year, policy, volume)
     verdict = domestic_content(result, rules)
     if json_out:
@@ -215,3 +224,62 @@ def domestic(
         for line in verdict.top_foreign[:5]:
             foreign.add_row(line.part_id, _usd(line.extended_cost_usd), line.country, line.site_id)
         console.print(foreign)
+
+
+def _all_generations(
+    rules: DomesticRules,
+    year: int | None,
+    policy: Policy,
+    volume: int,
+    catalog: list[Path] | None,
+    bom_files: list[Path] | None,
+    json_out: bool,
+) -> None:
+    cat = catalog_from(catalog)
+    supply = load_supply_data(cat, bom_files or [])
+    verdicts: list[DomesticResult] = []
+    for design in cat.racks():
+        bom = expand_bom(design, cat, supply)
+        chosen = year if year is not None else default_year(design.year_available)
+        result = rollup(bom, supply, year=chosen, policy=policy, volume_racks=volume)
+        verdicts.append(domestic_content(result, rules))
+    if json_out:
+        print_json([domestic_json(v) for v in verdicts])
+        return
+    subsystems = [s for s in Subsystem if s is not Subsystem.INTEGRATION]
+    table = Table(
+        title=f"Domestic share by generation ({rules.name}, {policy.value} offers)",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+        padding=(0, 0),
+    )
+    table.add_column("rack", no_wrap=True)
+    table.add_column("year")
+    for subsystem in subsystems:
+        table.add_column(_SHORT[subsystem], justify="right")
+    table.add_column("tot/thr", justify="right")
+    table.add_column("final")
+    table.add_column("ok")
+    for verdict in verdicts:
+        shares = {s.subsystem: s for s in verdict.by_subsystem}
+        table.add_row(
+            verdict.rack_id,
+            str(verdict.year),
+            *(f"{shares[s].share:.0%}" if shares[s].total_usd else "-" for s in subsystems),
+            f"{verdict.share:.0%}/{verdict.threshold:.0%}",
+            "/".join(verdict.final_assembly_countries) or "none",
+            "PASS" if verdict.passes else "FAIL",
+        )
+    console.print(table)
+
+
+_SHORT = {
+    Subsystem.COMPUTE: "cmp",
+    Subsystem.NETWORKING: "net",
+    Subsystem.CABLING: "cab",
+    Subsystem.COOLING: "cool",
+    Subsystem.POWER: "pwr",
+    Subsystem.MECHANICAL: "mech",
+    Subsystem.INTEGRATION: "intg",
+}
