@@ -147,3 +147,20 @@ def test_quantity_expressions_allow_only_arithmetic() -> None:
         evaluate("gpus * 2", {"gpus_count": 4})
     with pytest.raises(QtyExprError, match="only numbers"):
         evaluate("__import__('os')", {})
+
+
+def test_rack_without_a_part_family(cli: RunCli, tmp_path: Path) -> None:
+    catalog = tmp_path / "amd.toml"
+    catalog.write_text(
+        '[[rack]]\nid = "my-amd-rack"\nname = "AMD rack"\nsources = ["S51"]\nconfidence = "E"\n'
+        'generation = 1\nstatus = "next"\nyear_available = 2026\nsystem = "mi355x-8gpu"\n'
+        'components = [{ component = "ch-42u-air", qty = 1 }]\ncdu = "cdu-inrack-250kw"\n'
+        'air_cooling_capacity_w = "30 kW"\nprice_usd = "2 MUSD"\n',
+        encoding="utf-8",
+    )
+    result = cli("bom", "show", "my-amd-rack", "--catalog", catalog)
+    assert result.code == 2 and len(result.err_lines) == 1
+    assert (
+        "rack 'my-amd-rack' (accelerator 'mi355x') matches no BOM part family"
+        in (result.err_lines[0])
+    )
