@@ -53,6 +53,12 @@ def test_json_reports_work_done_and_best_configurations_that_the_scalar_model_co
     assert front[0]["time_s"] == top["time_s"]
     assert not any(_dominates(a, b) for a in front for b in front)
     assert {p["system_id"] for p in front} <= {"dgx-h100", "gb200-nvl72"}
+    # the default 16M-token batch (3,906 sequences of 4,096) is kept, never inflated to feed
+    # more data-parallel ranks
+    target = 16e6 / 4096
+    for c in best + front:
+        assert c["dp"] * c["mbs"] <= target
+        assert abs(c["gbs"] - target) <= c["dp"] * c["mbs"] * (c["pp"] if c["vpp"] > 1 else 1)
 
 
 def test_power_objective_picks_the_smallest_footprint(cli: RunCli) -> None:
@@ -64,6 +70,23 @@ def test_power_objective_picks_the_smallest_footprint(cli: RunCli) -> None:
     assert best["system_id"] == "dgx-h100" and best["gpus"] == 8
 
 
+def test_rack_generations_are_searched_in_whole_racks(cli: RunCli) -> None:
+    result = cli(
+        *("explore", "--model", "llama3-70b", "--rack", "rw-gen1-gb300-nvl72"),
+        *("--rack", "ref-dgx-h100-4x", "--gpus", "64..1000", "--precision", "fp8", "--json"),
+    )
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    catalog = load_catalog([])
+    rack_gpus = {
+        rid: catalog.rack(rid).systems_count * catalog.system(catalog.rack(rid).system).gpus_count
+        for rid in ("rw-gen1-gb300-nvl72", "ref-dgx-h100-4x")
+    }
+    assert set(data["per_system"]) == set(rack_gpus)
+    for c in data["best"] + data["pareto"]:
+        assert c["gpus"] % rack_gpus[c["rack"]] == 0 and 64 <= c["gpus"] <= 1000
+
+
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
@@ -73,6 +96,7 @@ def test_power_objective_picks_the_smallest_footprint(cli: RunCli) -> None:
         (("--model", "deepseek-v3", "--gpus", "8", "--system", "dgx-a100-40gb"), "fits"),
         (("--model", "llama3-8b", "--gpus", "8", "--objective", "speed"), "objective"),
         (("--model", "llama3-8b", "--gpus", "8", "--executor", "dask"), "executor"),
+        (("--model", "llama3-8b", "--gpus", "72", "--rack", "no-such"), "unknown rack"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli: RunCli, args: tuple[str, ...], needle: str) -> None:

@@ -22,6 +22,7 @@ from rackwright.explore.search import (
     ExploreResult,
     make_job,
     parse_gpu_range,
+    rack_choices,
     system_choices,
 )
 from rackwright.explore.search import (
@@ -37,6 +38,10 @@ def explore(
     system: Annotated[
         list[str] | None,
         typer.Option("--system", "-s", help="Catalog system id (repeatable; default: all)."),
+    ] = None,
+    rack: Annotated[
+        list[str] | None,
+        typer.Option("--rack", "-r", help="Catalog rack generation (repeatable; whole racks)."),
     ] = None,
     objective: Annotated[
         str, typer.Option("--objective", help="Rank by time, cost or power.")
@@ -62,11 +67,15 @@ def explore(
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Find the best training configurations and the time/cost/MW Pareto front."""
+    """Find the best training configurations and the time/cost/MW Pareto front.
+
+    Searches every catalog system unless --system or --rack names some; a rack generation is
+    searched in whole racks of its system.
+    """
     arch = resolve_model(model)
     low, high = parse_gpu_range(gpus)
     cat = catalog_from(catalog)
-    ids = system or sorted(cat.entries["system"])
+    ids = system or ([] if rack else sorted(cat.entries["system"]))
     job = make_job(
         arch,
         parse_quantity(tokens, "tokens", field="tokens"),
@@ -75,6 +84,7 @@ def explore(
         parse_quantity(batch_tokens, "tokens", field="batch_tokens"),
     )
     choices = system_choices(cat, ids, facility, low, high)
+    choices += rack_choices(cat, rack or [], facility, low, high)
     runner = make_executor(executor, workers=workers)
     progress = Progress(
         TextColumn("[bold]explore[/bold]"),
@@ -123,7 +133,7 @@ def _spread(cands: tuple[Candidate, ...], n: int) -> tuple[Candidate, ...]:
 
 def _row(c: Candidate) -> list[str]:
     return [
-        c.system_id,
+        c.rack or c.system_id,
         str(c.gpus),
         f"{c.tp}/{c.pp}/{c.vpp}/{c.cp}/{c.ep}/{c.dp}",
         f"z{c.zero} {c.recompute} mbs{c.mbs} gbs{c.gbs}",
@@ -136,7 +146,14 @@ def _row(c: Candidate) -> list[str]:
 
 def _table(title: str, cands: tuple[Candidate, ...]) -> Table:
     table = Table(title=title)
-    for col in ("system", "GPUs", "tp/pp/vpp/cp/ep/dp", "zero, recompute, batch", "MFU", "days"):
+    for col in (
+        "system or rack",
+        "GPUs",
+        "tp/pp/vpp/cp/ep/dp",
+        "zero, recompute, batch",
+        "MFU",
+        "days",
+    ):
         table.add_column(col)
     table.add_column("cost M$ (est.)", justify="right")
     table.add_column("MW", justify="right")

@@ -11,6 +11,8 @@ from rackwright.explore.search import (
     gpu_counts,
     make_job,
     parse_gpu_range,
+    pick_for_deadline,
+    rack_choices,
     system_choices,
 )
 from rackwright.explore.space import SearchSpace
@@ -31,6 +33,8 @@ __all__ = [
     "make_job",
     "pareto_mask",
     "parse_gpu_range",
+    "pick_for_deadline",
+    "rack_choices",
     "system_choices",
     "top_k",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from rackwright.catalog.catalog import Catalog
-from rackwright.catalog.models import Facility, System
+from rackwright.catalog.models import Facility, RackDesign, System
 from rackwright.errors import InfeasibleError, InputError, UnknownIdError
 from rackwright.explore.economics import DEFAULT_LIFE_YEARS, Economics
 from rackwright.explore.executors import Executor, LocalExecutor
@@ -47,11 +47,15 @@ RECOMPUTE_NAMES = ("none", "selective", "full")
 
 @dataclass(frozen=True)
 class SystemChoice:
-    """A system to search: its hardware view, economics and the GPU counts to try."""
+    """A system to search: its hardware view, economics and the GPU counts to try.
+
+    ``rack`` names the rack generation the system was chosen through ("" for a bare system).
+    """
 
     hardware: HardwareView
     economics: Economics
     gpu_counts: tuple[int, ...]
+    rack: str = ""
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class Candidate:
     """One evaluated configuration and what it implies for the job (estimates, SI units)."""
 
     system_id: str
+    rack: str
     gpus: int
     systems: int
     tp: int
@@ -87,8 +92,9 @@ class Candidate:
     def label(self) -> str:
         """Compact text: system, GPUs and degrees."""
         return (
-            f"{self.system_id} {self.gpus} GPUs tp{self.tp} pp{self.pp} vpp{self.vpp} cp{self.cp} "
-            f"ep{self.ep} dp{self.dp} zero{self.zero} {self.recompute} mbs{self.mbs}"
+            f"{self.rack or self.system_id} {self.gpus} GPUs tp{self.tp} pp{self.pp} "
+            f"vpp{self.vpp} cp{self.cp} ep{self.ep} dp{self.dp} zero{self.zero} "
+            f"{self.recompute} mbs{self.mbs}"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -239,6 +245,45 @@ def system_choices(
     return choices
 
 
+def rack_choices(
+    catalog: Catalog,
+    rack_ids: Sequence[str],
+    facility_id: str,
+    low: int,
+    high: int,
+    *,
+    life_years: float = DEFAULT_LIFE_YEARS,
+    max_points: int = 48,
+) -> list[SystemChoice]:
+    """Rack generations to search: each rack's system, with GPU counts in whole racks.
+
+    A range below one rack searches the range's own ends (a partial rack is still paid whole).
+    """
+    racks = catalog.entries["rack"]
+    choices = []
+    for rid in rack_ids:
+        rack = racks.get(rid)
+        if not isinstance(rack, RackDesign):
+            raise UnknownIdError(
+                f"unknown rack; use one of {', '.join(sorted(racks))}", field="rack", value=rid
+            )
+        step = rack.systems_count * catalog.system(rack.system).gpus_count
+        (choice,) = system_choices(
+            catalog,
+            [rack.system],
+            facility_id,
+            low,
+            high,
+            step_gpus={rack.system: step},
+            life_years=life_years,
+            max_points=max_points,
+        )
+        choices.append(
+            SystemChoice(choice.hardware, choice.economics, choice.gpu_counts, rack=rack.id)
+        )
+    return choices
+
+
 def plan_tasks(
     model: ModelArch,
     choices: Sequence[SystemChoice],
@@ -270,19 +315,21 @@ def plan_tasks(
                     gpu_counts=counts[start : start + counts_per_task],
                     scaleup_domain=choice.hardware.scaleup_domain_count,
                     top_k=top,
+                    rack=choice.rack,
                 )
             )
     return tasks
 
 
 def _candidates(
-    rows: dict[str, np.ndarray], system_ids: np.ndarray, idx: np.ndarray
+    rows: dict[str, np.ndarray], system_ids: np.ndarray, racks: np.ndarray, idx: np.ndarray
 ) -> tuple[Candidate, ...]:
     out = []
     for i in idx:
         out.append(
             Candidate(
                 system_id=str(system_ids[i]),
+                rack=str(racks[i]),
                 gpus=int(rows["gpus"][i]),
                 systems=int(rows["systems"][i]),
                 tp=int(rows["tp"][i]),
@@ -312,16 +359,17 @@ def merge(
 ) -> ExploreResult:
     """Combine task results into the best ``top`` by ``objective`` and the Pareto front."""
     rows = concat_rows([r.rows for r in results])
-    sys_ids = (
-        np.concatenate(
-            [np.full(r.rows["gpus"].shape[0], r.system_id, dtype=object) for r in results]
-        )
-        if results
-        else np.zeros(0, dtype=object)
-    )
+
+    def per_row(values: list[str]) -> np.ndarray:
+        sizes = [r.rows["gpus"].shape[0] for r in results]
+        return np.repeat(np.array(values, dtype=object), sizes)
+
+    sys_ids = per_row([r.system_id for r in results])
+    racks = per_row([r.rack for r in results])
     per_system: dict[str, dict[str, int]] = {}
     for r in results:
-        entry = per_system.setdefault(r.system_id, {"configs_evaluated": 0, "configs_valid": 0})
+        key = r.rack or r.system_id
+        entry = per_system.setdefault(key, {"configs_evaluated": 0, "configs_valid": 0})
         entry["configs_evaluated"] += r.configs_evaluated
         entry["configs_valid"] += r.configs_valid
     col = OBJECTIVES[objective]
@@ -332,8 +380,8 @@ def merge(
     on_front = pareto_mask(np.column_stack(objectives)[order], keep_duplicates=False)
     front = order[on_front]
     front = front[np.argsort(rows["time_s"][front], kind="stable")]
-    best = _candidates(rows, sys_ids, best_idx)
-    pareto = _candidates(rows, sys_ids, front)
+    best = _candidates(rows, sys_ids, racks, best_idx)
+    pareto = _candidates(rows, sys_ids, racks, front)
     return ExploreResult(
         objective=objective,
         configs_enumerated=sum(r.configs_enumerated for r in results),
@@ -419,5 +467,6 @@ __all__ = [
     "parse_gpu_range",
     "pick_for_deadline",
     "plan_tasks",
+    "rack_choices",
     "system_choices",
 ]

@@ -11,10 +11,12 @@ Pruning that is a modelling choice, not a validity rule (documented so a reader 
 tensor parallelism stays inside one scale-up domain (tp <= domain size), as every published
 large-scale recipe does; vpp > 1 only with pp > 1.
 
-Global batch: the workload fixes a target number of tokens per step; each configuration rounds it
-to whole micro-batches per data-parallel rank (a multiple of pp when the schedule is
-interleaved, which the interleaved 1F1B schedule needs), so every dp is feasible and tokens per
-step stay within one micro-batch per rank of the target.
+Global batch: the workload fixes a target number of sequences per step. A configuration whose
+data-parallel ranks cannot each take one micro-batch within that target (dp·mbs > target) is
+dropped: growing the batch to feed more ranks changes the training recipe, which is the user's
+call (raise the batch tokens to search wider). The others round the target to whole micro-batches
+per rank (a multiple of pp when the schedule is interleaved, which interleaved 1F1B needs), so the
+batch stays within half a round (dp·mbs, times pp when interleaved) of the target.
 """
 
 from __future__ import annotations
@@ -136,7 +138,8 @@ def structures(
 def expand(
     struct: dict[str, FloatArray], space: SearchSpace, *, target_sequences: float
 ) -> dict[str, FloatArray]:
-    """Cross structures with every (zero, recompute, mbs) and set each configuration's gbs."""
+    """Cross structures with every (zero, recompute, mbs), drop those whose dp·mbs exceeds the
+    target batch, and set each configuration's gbs."""
     knobs = np.meshgrid(
         np.asarray(space.zero, dtype=np.float64),
         np.asarray(space.recompute, dtype=np.float64),
@@ -150,6 +153,10 @@ def expand(
     cfg["recompute"] = np.tile(recompute, n_struct)
     cfg["mbs"] = np.tile(mbs, n_struct)
     per_rank = cfg["dp"] * cfg["mbs"]
+    fits_batch = np.flatnonzero(per_rank <= target_sequences)
+    if fits_batch.size < per_rank.size:
+        cfg = {key: col[fits_batch] for key, col in cfg.items()}
+        per_rank = per_rank[fits_batch]
     quantum = np.where(cfg["vpp"] > 1, cfg["pp"], 1.0)
     microbatches = quantum * np.maximum(1.0, np.rint(target_sequences / (per_rank * quantum)))
     cfg["gbs"] = per_rank * microbatches

@@ -64,6 +64,7 @@ class SweepTask:
     scaleup_domain: int
     top_k: int
     chunk_rows: int = 16384
+    rack: str = ""
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class SweepResult:
     configs_evaluated: int
     configs_valid: int
     rows: dict[str, FloatArray]
+    rack: str = ""
 
 
 def empty_rows() -> dict[str, FloatArray]:
@@ -143,4 +145,5 @@ def run_task(task: SweepTask) -> SweepResult:
         configs_evaluated=evaluated,
         configs_valid=valid,
         rows=merged,
+        rack=task.rack,
     )

@@ -20,11 +20,10 @@ from rackwright.explore.economics import DEFAULT_LIFE_YEARS, Economics
 from rackwright.explore.search import (
     Candidate,
     ExploreResult,
-    SystemChoice,
     explore,
-    gpu_counts,
     make_job,
     pick_for_deadline,
+    rack_choices,
 )
 from rackwright.explore.serving import ServingDemand, ServingPlan, best_serving
 from rackwright.perf.hardware import hardware_view
@@ -111,12 +110,10 @@ def train_outcome(
 ) -> tuple[TrainingOutcome, ExploreResult | None]:
     """Search one training workload on one rack generation."""
     model = resolve_model(workload.model)
-    economics, rack_gpus, system_id = _rack_setup(catalog, rack_id, facility_id)
+    _, rack_gpus, _ = _rack_setup(catalog, rack_id, facility_id)
     low = min(rack_gpus, workload.max_gpus)
-    choice = SystemChoice(
-        hardware=hardware_view(system_id, catalog),
-        economics=economics,
-        gpu_counts=gpu_counts(low, workload.max_gpus, rack_gpus, GPU_COUNT_POINTS),
+    (choice,) = rack_choices(
+        catalog, [rack_id], facility_id, low, workload.max_gpus, max_points=GPU_COUNT_POINTS
     )
     job = make_job(
         model, workload.tokens, workload.precision, workload.seq_len, workload.global_batch_tokens
