@@ -2,10 +2,11 @@
 
 Keys are dotted: ``<arch>.<precision>.<name>`` for GEMM curves, ``<arch>.<name>`` for the rest of a
 GPU generation (attention, memory, overheads, collectives per tier), ``default...`` for fallbacks.
-Lookup tries the most specific key first, so a new architecture works (at default confidence) and
-becomes specific once a measurement of it is fitted. The same TOML format serves priors.toml
-(calibration's starting point), the shipped efficiency.toml (priors.toml calibrated on
-calibration.csv), ``perf calibrate`` output and ``perf microbench`` output.
+Lookup tries the most specific key first (the architecture, then its predecessors in LINEAGE, then
+the defaults), so a new architecture works and becomes specific once a measurement of it is fitted.
+The same TOML format serves priors.toml (calibration's starting point), the shipped efficiency.toml
+(priors.toml calibrated on calibration.csv), ``perf calibrate`` output and ``perf microbench``
+output.
 """
 
 from __future__ import annotations
@@ -21,6 +22,14 @@ from rackwright.errors import InputError
 
 ARCHS = ("ampere", "hopper", "blackwell", "rubin", "cdna3", "cdna4")
 PREC_CLASSES = ("bf16", "fp8", "fp4")
+# An architecture without its own fitted figure inherits its predecessor's (same vendor, same
+# software stack): kernel efficiency as a fraction of peak carries across one generation far
+# better than a generic prior does. AMD parts have no NVIDIA predecessor and use the defaults.
+LINEAGE: dict[str, tuple[str, ...]] = {
+    "blackwell": ("hopper",),
+    "rubin": ("blackwell", "hopper"),
+    "cdna4": ("cdna3",),
+}
 
 # name -> (lower, upper) bounds used by calibration and to reject nonsense in files
 BOUNDS: dict[str, tuple[float, float]] = {
@@ -78,24 +87,17 @@ class Efficiency:
 
     def get(self, name: str, arch: str = "default", precision: str = "bf16") -> float:
         """The most specific value for ``name`` on ``arch`` at ``precision``."""
-        pc = prec_class(precision)
-        for key in (
-            f"{arch}.{pc}.{name}",
-            f"{arch}.{name}",
-            f"default.{pc}.{name}",
-            f"default.{name}",
-        ):
-            if key in self.params:
-                return self.params[key].value
-        raise InputError("efficiency parameter missing", file=self.origin, field=f"default.{name}")
+        return self.params[self.key_for(name, arch, precision)].value
 
     def key_for(self, name: str, arch: str, precision: str) -> str:
-        """The key that ``get`` would read."""
+        """The key ``get`` reads: the architecture, then its predecessors, then the defaults."""
         pc = prec_class(precision)
-        for key in (f"{arch}.{pc}.{name}", f"{arch}.{name}", f"default.{pc}.{name}"):
+        line = (arch, *LINEAGE.get(arch, ()))
+        keys = [f"{a}.{pc}.{name}" for a in line] + [f"{a}.{name}" for a in line]
+        for key in (*keys, f"default.{pc}.{name}", f"default.{name}"):
             if key in self.params:
                 return key
-        return f"default.{name}"
+        raise InputError("efficiency parameter missing", file=self.origin, field=f"default.{name}")
 
     def with_values(
         self, values: dict[str, float], sources: tuple[str, ...], note: str

@@ -1,14 +1,15 @@
 """Published measurements in calibration.csv's schema: parsing rows into model, system and layout.
 
 Blank cells take documented defaults: vpp, cp, ep, mbs 1; zero blank means Megatron-Core's
-distributed optimizer (the NeMo/Megatron-Bridge default; "DDP"/"none" mean no sharding);
-recompute unknown means selective with sequence parallelism (what Megatron-Core/NeMo recipes
-run); MLA ranks, when the row names an MLA model without them, are DeepSeek-V3's; MLPerf
-Llama-2-70B rows without isl/osl use the OpenOrca means (A-perf-mlperf-orca: 294 input / 294
-output tokens); a layer count not divisible by pp·vpp means the run used an uneven (custom)
-pipeline layout, as Megatron-Bridge's DeepSeek-V3 recipe does. MLPerf Inference rows: one
-instance has ``tp`` GPUs and the system runs ``dp`` instances. A100 rows (2021-22 Megatron-LM)
-ran without flash attention; later rows with it.
+distributed optimizer (the NeMo/Megatron-Bridge default; their "DDP" is Megatron-Core's DDP
+wrapper, which runs with it too; only "none" means no sharding); recompute unknown means selective
+with sequence parallelism (what Megatron-Core/NeMo recipes run), or full recompute when selective
+would not fit in memory (the run evidently fit); MLA ranks, when the row names an MLA model without
+them, are DeepSeek-V3's; MLPerf Llama-2-70B rows without isl/osl use the OpenOrca means (A-perf-
+mlperf-orca: 294 input / 294 output tokens); a layer count not divisible by pp·vpp means the run
+used an uneven (custom) pipeline layout, as Megatron-Bridge's DeepSeek-V3 recipe does. MLPerf
+Inference rows: one instance has ``tp`` GPUs and the system runs ``dp`` instances. A100 rows
+(2021-22 Megatron-LM) ran without flash attention; later rows with it.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ TRAIN_METRICS = {
 INFER_METRICS = {"offline_tokens_per_s", "server_tokens_per_s", "output_tokens_per_s_per_gpu"}
 MLPERF_ORCA_TOKENS = (294, 294)
 ZERO_MAP = {
-    "": "distopt", "none": "none", "ddp": "none", "zero-1": "1", "zero-2": "2", "zero-3": "3",
+    "": "distopt", "none": "none", "ddp": "distopt", "zero-1": "1", "zero-2": "2", "zero-3": "3",
     "fsdp": "fsdp", "distributed optimizer": "distopt", "distopt": "distopt",
 }  # fmt: skip
 REQUIRED = ("id", "kind", "system", "gpus", "layers", "hidden", "heads", "ffn", "vocab", "metric",
@@ -50,6 +51,7 @@ class ReferenceRow:
     ep: int
     dp: int
     precision: str
+    recompute_known: bool
     isl: int
     osl: int
     line: int
@@ -179,6 +181,8 @@ def read_reference(path: Path) -> list[ReferenceRow]:
                 ep=ep,
                 dp=dp,
                 precision=precision,
+                recompute_known=(row.get("recompute") or "").strip().lower()
+                in {"none", "full", "selective", "selective+sp"},
                 isl=isl,
                 osl=osl,
                 line=line,

@@ -250,14 +250,21 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     # 10·sbh split only with sequence parallelism, plus 5·a·s²·b of scores without flash/recompute.
     ffn_act = (1 - moe_frac) * model["ffn"] + moe_frac * (topk + model["shared"]) * model["moe_ffn"]
     sbh = tok * h
-    shardable = 8.0 * sbh + 2.0 * model["mlp_mats"] * tok * ffn_act
+    # GQA saves K (for QKᵀ) and V (for softmax·V) at kv/a of MHA's 2·sbh each
+    gqa_saving = 4.0 * sbh * (1.0 - model["kv_heads"] / a)
+    shardable = 8.0 * sbh - gqa_saving + 2.0 * model["mlp_mats"] * tok * ffn_act
     scores = np.where(
         (cfg["flash"] > 0) | (cfg["recompute"] >= 1), 0.0, 5.0 * a * seq * (seq / cp) * mbs / tp
     )
-    per_layer = shardable / tp + 10.0 * sbh / sp_div + scores
+    # fp8/fp4 GEMMs keep their saved inputs (QKV, projection, fc1: 3·sbh; fc2: sb·ffn) in 1 byte
+    fp8_saving = cfg["low_precision"] * (3.0 * sbh + tok * ffn_act) / tp
+    per_layer = shardable / tp + 10.0 * sbh / sp_div + scores - fp8_saving
     per_layer = np.where(full > 0, 2.0 * sbh / sp_div, per_layer)
     in_flight = np.minimum(m, pp) * (1.0 + np.where(vpp > 1, (pp - 1) / (pp * vpp), 0.0))
-    acts = per_layer * Ls * in_flight + 4.0 * tok * V / tp
+    logits = 4.0 * tok * V / tp
+    # first stage holds the in-flight micro-batches; the last one a single one plus the logits
+    first = per_layer * Ls * in_flight + np.where(pp == 1, logits, 0.0)
+    acts = np.maximum(first, per_layer * Ls + logits)
     # ZeRO-3 gathers the current layer's weights (twice for prefetch)
     gathered = z3 * 2.0 * 2.0 * (p_total / Ls)
     total = (weights + grads + optim + acts + gathered) * (1.0 + hw["mem_frag"]) + hw[
