@@ -168,3 +168,22 @@ def test_rollups_conserve_cost(
     verdict = domestic_content(result, read_rules())
     assert sum(s.domestic_usd for s in verdict.by_subsystem) == pytest.approx(verdict.domestic_usd)
     assert sum(s.total_usd for s in verdict.by_subsystem) == pytest.approx(verdict.counted_usd)
+
+
+def test_build_rate_excludes_offers_without_the_capacity() -> None:
+    catalog = load_catalog()
+    supply = load_supply_data(catalog)
+    bom = expand_bom(catalog.rack("ref-gb200-nvl72"), catalog, supply)
+
+    def gpu_line(rate: float | None) -> CostLine:
+        result = rollup(bom, supply, year=2028, policy=Policy.DOMESTIC, racks_per_quarter=rate)
+        return next(x for x in result.lines if x.part_id == "gpu-b200")
+
+    amkor = next(o for o in supply.offers_for("gpu-b200") if o.country == "US")
+    taiwan = next(o for o in supply.offers_for("gpu-b200") if o.country == "TW")
+    fits_us = amkor.capacity_per_quarter(2028) / 72  # racks a quarter Arizona alone can feed
+    assert gpu_line(None).country == "US"
+    assert gpu_line(fits_us).country == "US"
+    assert gpu_line(fits_us + 1).country == "TW" and gpu_line(fits_us + 1).capacity_ok
+    too_many = taiwan.capacity_per_quarter(2028) / 72 + 1
+    assert not gpu_line(too_many).capacity_ok

@@ -40,6 +40,7 @@ class CostLine:
     maker: str
     site_id: str
     country: str
+    capacity_ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,12 +91,20 @@ def rollup(
     policy: Policy = Policy.CHEAPEST,
     volume_racks: int = 1,
     domestic_countries: Collection[str] = ("US",),
+    racks_per_quarter: float | None = None,
 ) -> Rollup:
-    """Cost every part of ``bom`` in ``year`` under ``policy``, for a lot of ``volume_racks``."""
+    """Cost every part of ``bom`` in ``year`` under ``policy``, for a lot of ``volume_racks``.
+
+    With ``racks_per_quarter`` an offer is eligible only when it alone can supply that build
+    rate; a part no single offer can supply falls back to every offer and is flagged
+    ``capacity_ok = False`` (splitting demand across offers is the sourcing optimizer's job).
+    """
     if volume_racks < 1:
         raise InfeasibleError("volume must be at least one rack", value=volume_racks)
+    if racks_per_quarter is not None and racks_per_quarter < 0:
+        raise InfeasibleError("racks per quarter must not be negative", value=racks_per_quarter)
     lines = [
-        _cost_line(row, supply, year, policy, volume_racks, domestic_countries)
+        _cost_line(row, supply, year, policy, volume_racks, domestic_countries, racks_per_quarter)
         for row in flatten(bom)
     ]
     return Rollup(
@@ -117,6 +126,7 @@ def _cost_line(
     policy: Policy,
     volume_racks: int,
     domestic_countries: Collection[str],
+    racks_per_quarter: float | None,
 ) -> CostLine:
     offers = supply.offers_in(row.part_id, year)
     if not offers:
@@ -128,6 +138,12 @@ def _cost_line(
             field="year",
             value=year,
         )
+    capacity_ok = True
+    if racks_per_quarter is not None:
+        need = row.qty_per_rack * racks_per_quarter
+        able = [o for o in offers if o.capacity_per_quarter(year) >= need]
+        capacity_ok = bool(able)
+        offers = able or offers
     order = row.qty_per_rack * volume_racks
     offer = choose_offer(offers, order, policy, domestic_countries)
     unit = offer.unit_cost_usd(order)
@@ -144,4 +160,5 @@ def _cost_line(
         maker=offer.maker,
         site_id=offer.site_id,
         country=offer.country,
+        capacity_ok=capacity_ok,
     )

@@ -67,6 +67,7 @@ def line_json(line: CostLine) -> dict[str, Any]:
         "maker": line.maker,
         "site": line.site_id,
         "country": line.country,
+        "capacity_ok": line.capacity_ok,
     }
 
 

@@ -49,6 +49,14 @@ PolicyOpt = Annotated[
     Policy,
     typer.Option("--policy", help="Offer per part: cheapest, or domestic where one can ship."),
 ]
+RateOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--racks-per-quarter",
+        min=0,
+        help="Build rate: only offers that alone can supply it are eligible.",
+    ),
+]
 VolumeOpt = Annotated[
     int, typer.Option("--volume", min=1, help="Racks in the order lot (sets price breaks).")
 ]
@@ -61,13 +69,17 @@ def _prepare(
     year: int | None,
     policy: Policy,
     volume: int,
+    rate: float | None = None,
 ) -> tuple[Bom, Rollup]:
     cat = catalog_from(catalog)
     supply = load_supply_data(cat, bom_files or [])
     design = cat.rack(rack)
     bom = expand_bom(design, cat, supply)
     chosen_year = year if year is not None else default_year(design.year_available)
-    return bom, rollup(bom, supply, year=chosen_year, policy=policy, volume_racks=volume)
+    result = rollup(
+        bom, supply, year=chosen_year, policy=policy, volume_racks=volume, racks_per_quarter=rate
+    )
+    return bom, result
 
 
 def default_year(year_available: int) -> int:
@@ -93,12 +105,13 @@ def show(
     year: YearOpt = None,
     policy: PolicyOpt = Policy.CHEAPEST,
     volume: VolumeOpt = 1,
+    rate: RateOpt = None,
     catalog: CatalogFiles = None,
     bom_files: BomFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
     """A rack's BOM: quantity, unit and extended cost, maker site and country of origin."""
-    bom, result = _prepare(rack, catalog, bom_files, year, policy, volume)
+    bom, result = _prepare(rack, catalog, bom_files, year, policy, volume, rate)
     if json_out:
         print_json(bom_json(bom, result))
         return
@@ -178,6 +191,7 @@ def domestic(
     year: YearOpt = None,
     policy: PolicyOpt = Policy.CHEAPEST,
     volume: VolumeOpt = 1,
+    rate: RateOpt = None,
     catalog: CatalogFiles = None,
     bom_files: BomFiles = None,
     json_out: JsonFlag = False,
@@ -185,9 +199,9 @@ def domestic(
     """Domestic share of component value, per subsystem, against the rules' threshold."""
     rules = read_rules(rules_file)
     if rack is None:
-        _all_generations(rules, year, policy, volume, catalog, bom_files, json_out)
+        _all_generations(rules, year, policy, volume, rate, catalog, bom_files, json_out)
         return
-    _, result = _prepare(rack, catalog, bom_files, year, policy, volume)
+    _, result = _prepare(rack, catalog, bom_files, year, policy, volume, rate)
     verdict = domestic_content(result, rules)
     if json_out:
         print_json(domestic_json(verdict))
@@ -231,6 +245,7 @@ def _all_generations(
     year: int | None,
     policy: Policy,
     volume: int,
+    rate: float | None,
     catalog: list[Path] | None,
     bom_files: list[Path] | None,
     json_out: bool,
@@ -241,7 +256,9 @@ def _all_generations(
     for design in cat.racks():
         bom = expand_bom(design, cat, supply)
         chosen = year if year is not None else default_year(design.year_available)
-        result = rollup(bom, supply, year=chosen, policy=policy, volume_racks=volume)
+        result = rollup(
+            bom, supply, year=chosen, policy=policy, volume_racks=volume, racks_per_quarter=rate
+        )
         verdicts.append(domestic_content(result, rules))
     if json_out:
         print_json([domestic_json(v) for v in verdicts])

@@ -37,9 +37,10 @@ def build(ctx: PlanContext) -> Section:
     notes: list[str] = [
         f"Domestic content by {rules.citation or rules.name}: value counted at BOM leaves, each "
         "at its maker site's country; assembly labour decides final assembly only.",
-        "'baseline' = cheapest offer per part; 'domestic' = cheapest U.S. offer able to ship "
-        "that year, else the cheapest. Per rack, ignoring supplier capacity: the sourcing "
-        "section applies capacity, lead times and build volumes.",
+        "'baseline' = cheapest offer per part; 'reachable' = cheapest U.S. offer that alone can "
+        "supply the scenario's peak quarterly build of that rack in that year (or its peak in "
+        "any year), else the cheapest. Splitting a part across suppliers is left to the "
+        "sourcing section; supplier capacities are labelled estimates (ABOM05).",
     ]
     try:
         supply = load_supply_data(ctx.catalog)
@@ -77,13 +78,15 @@ def _generation(
 ) -> dict[str, Any]:
     design = ctx.catalog.rack(rack_id)
     bom = expand_bom(design, ctx.catalog, supply)
-    base = rollup(bom, supply, year=year, policy=Policy.CHEAPEST)
-    best = rollup(bom, supply, year=year, policy=Policy.DOMESTIC)
+    rate = build_rate(ctx, rack_id, year)
+    base = rollup(bom, supply, year=year, policy=Policy.CHEAPEST, racks_per_quarter=rate)
+    best = rollup(bom, supply, year=year, policy=Policy.DOMESTIC, racks_per_quarter=rate)
     base_verdict = domestic_content(base, rules)
     best_verdict = domestic_content(best, rules)
     return {
         "rack": rack_id,
         "year": year,
+        "racks_per_quarter": rate,
         "target": ctx.scenario.domestic_target(year),
         "weight_kg": base.weight_kg,
         "power_max_w": base.power_max_w,
@@ -93,6 +96,15 @@ def _generation(
         "domestic": domestic_json(best_verdict),
         "top_foreign": [line_json(x) for x in _top_foreign(base_verdict)],
     }
+
+
+def build_rate(ctx: PlanContext, rack_id: str, year: int) -> float | None:
+    """Peak quarterly build of ``rack_id`` in ``year``, else its peak in any year, else None."""
+    lots = [b for b in ctx.scenario.builds if b.rack == rack_id]
+    in_year = [b.racks for b in lots if b.year == year]
+    if in_year:
+        return float(max(in_year))
+    return float(max(b.racks for b in lots)) if lots else None
 
 
 def _cost(result: Rollup) -> dict[str, Any]:
@@ -122,7 +134,10 @@ def _trajectory(
                 shares.append(None)
                 continue
             try:
-                result = rollup(bom, supply, year=year, policy=Policy.DOMESTIC)
+                rate = build_rate(ctx, gen.rack, year)
+                result = rollup(
+                    bom, supply, year=year, policy=Policy.DOMESTIC, racks_per_quarter=rate
+                )
                 shares.append(domestic_content(result, rules).share)
             except RackwrightError:
                 shares.append(None)
