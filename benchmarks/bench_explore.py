@@ -2,7 +2,7 @@
 
 Sweeps every catalog system over GPU counts 64..16384 for a dense and a MoE model and reports
 configs_evaluated / seconds for the whole search (enumeration, core evaluation, pruning, top-K and
-Pareto), on one thread and on two. Run: ``.venv/bin/python -m benchmarks.bench_explore``.
+Pareto), on one thread and on two processes. Run: ``.venv/bin/python -m benchmarks.bench_explore``.
 """
 
 from __future__ import annotations
@@ -26,17 +26,16 @@ def main() -> None:
         model = load_models()[model_id]
         choices = system_choices(catalog, systems, "us-avg", 64, 16384)
         job = make_job(model, tokens, "fp8", seq)
-        for workers in (1, 2):
+        for workers, processes, how in ((1, False, "1 thread"), (2, True, "2 processes")):
+            executor = LocalExecutor(workers, processes=processes)
             runs = [
-                explore(model, choices, job, objective="cost", executor=LocalExecutor(workers))
-                for _ in range(3)
+                explore(model, choices, job, objective="cost", executor=executor) for _ in range(3)
             ]
             best = min(runs, key=lambda r: r.seconds)
             print(
                 f"{model_id}: {best.configs_evaluated:,} configs evaluated "
                 f"({best.configs_valid:,} valid) in {best.seconds:.2f} s = "
-                f"{best.configs_per_s:,.0f} configs/s on {workers} thread(s), "
-                f"{len(systems)} systems"
+                f"{best.configs_per_s:,.0f} configs/s on {how}, {len(systems)} systems"
             )
 
 

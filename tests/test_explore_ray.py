@@ -49,3 +49,19 @@ def test_without_ray_the_cli_says_so_in_one_line(
     assert result.code == 2
     assert len(result.err_lines) == 1
     assert "needs Ray" in result.err_lines[0] and "--executor local" in result.err_lines[0]
+
+
+def test_local_processes_and_threads_agree_with_sequential() -> None:
+    catalog = load_catalog([])
+    model = load_models()["llama3-70b"]
+    choices = system_choices(catalog, ["hgx-h200", "gb300-nvl72"], "us-tx", 64, 2048)
+    job = make_job(model, 15e12, "fp8", 8192)
+    runs = [
+        explore(model, choices, job, objective="time", top=4, executor=executor)
+        for executor in (LocalExecutor(), LocalExecutor(2), LocalExecutor(2, processes=True))
+    ]
+    assert runs[0].configs_valid > 0
+    for other in runs[1:]:
+        assert other.best == runs[0].best
+        assert other.pareto == runs[0].pareto
+        assert other.configs_evaluated == runs[0].configs_evaluated
