@@ -77,3 +77,15 @@ def test_fp4_needs_blackwell_and_weights_must_fit() -> None:
         predict_inference(MODELS["llama3.1-405b"], H100, InferenceConfig(precision="bf16"), EFF)
     with pytest.raises(InfeasibleError, match="tp"):
         predict_inference(MODELS["llama2-70b"], H100, InferenceConfig(gpus=3, tp=3), EFF)
+
+
+def test_attention_data_parallel_spreads_the_latent_cache_over_the_instance() -> None:
+    dsv3 = MODELS["deepseek-v3"]
+    hw = hardware_view("dgx-b200")
+    base = {"gpus": 8, "ep": 8, "precision": "fp8", "isl": 2000, "osl": 500}
+    tp8 = predict_inference(dsv3, hw, InferenceConfig(tp=8, **base), EFF)
+    adp = predict_inference(dsv3, hw, InferenceConfig(tp=1, attn_dp=True, **base), EFF)
+    assert adp.kv_bytes_per_token_per_gpu == tp8.kv_bytes_per_token_per_gpu / 8
+    # attention weights are replicated under attention-DP, so each GPU holds more weights
+    assert adp.weights_bytes_per_gpu > tp8.weights_bytes_per_gpu
+    assert adp.max_batch > tp8.max_batch

@@ -181,3 +181,15 @@ def test_array_core_equals_scalar_calls_exactly(batch: list[tuple]) -> None:  # 
         scalar = train_core.evaluate(cfgs[i], hws[i], mods[i])
         for key, value in scalar.items():
             assert np.array_equal(np.asarray(value), arrays[key][i], equal_nan=True), key
+
+
+def test_capacity_factor_caps_the_busiest_expert() -> None:
+    mixtral = MODELS["mixtral-8x22b"]
+    skewed = mixtral.model_copy(update={"imbalance_factor": 1.6})
+    capped = skewed.model_copy(update={"capacity_factor": 1.25})
+    assert model_arrays(skewed)["imbalance"] == 1.6
+    assert model_arrays(capped)["imbalance"] == 1.25
+    par = ParallelConfig(gpus=64, tp=1, ep=8, gbs=64, precision="fp8")
+    slow = predict_training(skewed, H100, par, EFF, check_memory=False)
+    fast = predict_training(capped, H100, par, EFF, check_memory=False)
+    assert fast.step_s is not None and slow.step_s is not None and fast.step_s < slow.step_s

@@ -88,7 +88,12 @@ def model_arrays(model: ModelArch) -> dict[str, float]:
         "moe_ffn": float(model.moe_ffn),
         "shared": float(model.shared_experts),
         "dense_layers": float(model.dense_layers),
-        "imbalance": float(model.imbalance_factor),
+        # with a capacity factor the busiest expert drops tokens beyond it
+        "imbalance": float(
+            min(model.imbalance_factor, model.capacity_factor)
+            if model.capacity_factor > 0
+            else model.imbalance_factor
+        ),
         "attn_params": model.attn_params(),
         "kv_dim": model.kv_cache_elems_per_token() / model.layers,
     }
