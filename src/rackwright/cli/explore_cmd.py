@@ -49,7 +49,7 @@ def explore(
     top: Annotated[int, typer.Option("--top", "-k", help="How many best configurations.")] = 5,
     executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
     workers: Annotated[
-        int, typer.Option("--workers", help="Threads (local) or CPUs (new Ray cluster).")
+        int, typer.Option("--workers", help="Processes (local) or CPUs (new Ray cluster).")
     ] = 1,
     tokens: Annotated[
         str, typer.Option("--tokens", help="Training token budget, e.g. '15 Ttok'.")
