@@ -18,11 +18,12 @@ from rackwright.bom import (
     SupplyData,
     domestic_content,
     expand_bom,
+    flatten,
     load_supply_data,
     read_rules,
     rollup,
 )
-from rackwright.bom.views import node_cost_usd
+from rackwright.bom.views import by_part, node_cost_usd
 from rackwright.catalog import Catalog, RackDesign, load_catalog
 from test_bom_fixtures import gb200_catalog
 
@@ -138,9 +139,10 @@ def _gb200(gpus: int) -> tuple[Catalog, RackDesign, SupplyData]:
     year=st.integers(min_value=2025, max_value=2031),
     policy=st.sampled_from(list(Policy)),
     volume=st.integers(min_value=1, max_value=500),
+    rate=st.one_of(st.none(), st.floats(min_value=0, max_value=20000)),
 )
 def test_rollups_conserve_cost(
-    trays: int, gpus: int, shelves: int, year: int, policy: Policy, volume: int
+    trays: int, gpus: int, shelves: int, year: int, policy: Policy, volume: int, rate: float | None
 ) -> None:
     catalog, design, supply = _gb200(gpus)
     design = design.model_copy(
@@ -158,11 +160,15 @@ def test_rollups_conserve_cost(
         }
     )
     bom = expand_bom(design, catalog, supply)
-    result = rollup(bom, supply, year=year, policy=policy, volume_racks=volume)
+    result = rollup(
+        bom, supply, year=year, policy=policy, volume_racks=volume, racks_per_quarter=rate
+    )
+    demand = {d.part_id: d.qty_per_rack for d in flatten(bom)}
+    for part_id, lines in by_part(result).items():
+        assert sum(x.qty_per_rack for x in lines) == pytest.approx(demand[part_id])
     by_parts = sum(line.extended_cost_usd for line in result.lines)
     by_subsystem = sum(result.cost_by_subsystem().values())
-    lines = {line.part_id: line for line in result.lines}
-    by_tree = node_cost_usd(bom.root, lines)
+    by_tree = node_cost_usd(bom.root, by_part(result))
     assert by_subsystem == pytest.approx(by_parts, rel=1e-12)
     assert by_tree == pytest.approx(result.total_cost_usd, rel=1e-12)
     verdict = domestic_content(result, read_rules())
@@ -170,20 +176,24 @@ def test_rollups_conserve_cost(
     assert sum(s.total_usd for s in verdict.by_subsystem) == pytest.approx(verdict.counted_usd)
 
 
-def test_build_rate_excludes_offers_without_the_capacity() -> None:
+def test_build_rate_fills_us_capacity_first_then_the_cheapest() -> None:
     catalog = load_catalog()
     supply = load_supply_data(catalog)
     bom = expand_bom(catalog.rack("ref-gb200-nvl72"), catalog, supply)
 
-    def gpu_line(rate: float | None) -> CostLine:
+    def gpu_lines(rate: float | None) -> list[CostLine]:
         result = rollup(bom, supply, year=2028, policy=Policy.DOMESTIC, racks_per_quarter=rate)
-        return next(x for x in result.lines if x.part_id == "gpu-b200")
+        return [x for x in result.lines if x.part_id == "gpu-b200"]
 
     amkor = next(o for o in supply.offers_for("gpu-b200") if o.country == "US")
     taiwan = next(o for o in supply.offers_for("gpu-b200") if o.country == "TW")
     fits_us = amkor.capacity_per_quarter(2028) / 72  # racks a quarter Arizona alone can feed
-    assert gpu_line(None).country == "US"
-    assert gpu_line(fits_us).country == "US"
-    assert gpu_line(fits_us + 1).country == "TW" and gpu_line(fits_us + 1).capacity_ok
-    too_many = taiwan.capacity_per_quarter(2028) / 72 + 1
-    assert not gpu_line(too_many).capacity_ok
+    assert [x.country for x in gpu_lines(None)] == ["US"]
+    assert [x.country for x in gpu_lines(fits_us)] == ["US"]
+    split = gpu_lines(2 * fits_us)
+    assert [x.country for x in split] == ["US", "TW"] and all(x.capacity_ok for x in split)
+    assert [x.qty_per_rack for x in split] == pytest.approx([36, 36])
+    too_many = (amkor.capacity_per_quarter(2028) + taiwan.capacity_per_quarter(2028)) / 72 + 1
+    short = gpu_lines(too_many)
+    assert sum(x.qty_per_rack for x in short) == pytest.approx(72)
+    assert not any(x.capacity_ok for x in short)

@@ -95,18 +95,43 @@ def rollup(
 ) -> Rollup:
     """Cost every part of ``bom`` in ``year`` under ``policy``, for a lot of ``volume_racks``.
 
-    With ``racks_per_quarter`` an offer is eligible only when it alone can supply that build
-    rate; a part no single offer can supply falls back to every offer and is flagged
-    ``capacity_ok = False`` (splitting demand across offers is the sourcing optimizer's job).
+    Without ``racks_per_quarter`` each part comes from the one offer the policy picks. With it,
+    a part's quarterly need (qty per rack x racks per quarter) is filled greedily in policy order
+    (cheapest first; domestic offers first under ``Policy.DOMESTIC``) up to each offer's
+    capacity, so one part may have several lines; a need no set of offers covers is booked on
+    the first offer and flagged ``capacity_ok = False``. The sourcing optimizer makes the real,
+    multi-period choice.
     """
     if volume_racks < 1:
         raise InfeasibleError("volume must be at least one rack", value=volume_racks)
     if racks_per_quarter is not None and racks_per_quarter < 0:
         raise InfeasibleError("racks per quarter must not be negative", value=racks_per_quarter)
-    lines = [
-        _cost_line(row, supply, year, policy, volume_racks, domestic_countries, racks_per_quarter)
-        for row in flatten(bom)
-    ]
+    lines: list[CostLine] = []
+    for row in flatten(bom):
+        offers = _able(row, supply, year)
+        order = row.qty_per_rack * volume_racks
+        if racks_per_quarter is None:
+            chosen = choose_offer(offers, order, policy, domestic_countries)
+            lines.append(_line(row, chosen, row.qty_per_rack, order, capacity_ok=True))
+            continue
+        ranked = _ranked(offers, order, policy, domestic_countries)
+        need = row.qty_per_rack * racks_per_quarter
+        fills: list[tuple[Offer, float]] = []
+        left = need
+        for offer in ranked:
+            if left <= 0:
+                break
+            take = min(left, offer.capacity_per_quarter(year))
+            if take > 0:
+                fills.append((offer, take))
+                left -= take
+        if need <= 0 or not fills:
+            fills = [(ranked[0], need)]
+        elif left > 0:
+            fills[0] = (fills[0][0], fills[0][1] + left)
+        for offer, take in fills:
+            share = take / need if need > 0 else 1.0
+            lines.append(_line(row, offer, row.qty_per_rack * share, order, capacity_ok=left <= 0))
     return Rollup(
         rack_id=bom.rack_id,
         year=year,
@@ -119,15 +144,7 @@ def rollup(
     )
 
 
-def _cost_line(
-    row: PartDemand,
-    supply: SupplyData,
-    year: int,
-    policy: Policy,
-    volume_racks: int,
-    domestic_countries: Collection[str],
-    racks_per_quarter: float | None,
-) -> CostLine:
+def _able(row: PartDemand, supply: SupplyData, year: int) -> list[Offer]:
     offers = supply.offers_in(row.part_id, year)
     if not offers:
         sites = ", ".join(
@@ -138,14 +155,22 @@ def _cost_line(
             field="year",
             value=year,
         )
-    capacity_ok = True
-    if racks_per_quarter is not None:
-        need = row.qty_per_rack * racks_per_quarter
-        able = [o for o in offers if o.capacity_per_quarter(year) >= need]
-        capacity_ok = bool(able)
-        offers = able or offers
-    order = row.qty_per_rack * volume_racks
-    offer = choose_offer(offers, order, policy, domestic_countries)
+    return offers
+
+
+def _ranked(
+    offers: list[Offer], order: float, policy: Policy, domestic_countries: Collection[str]
+) -> list[Offer]:
+    def key(offer: Offer) -> tuple[bool, float, str]:
+        foreign = policy is Policy.DOMESTIC and offer.country not in domestic_countries
+        return (foreign, offer.unit_cost_usd(order), offer.offer_id)
+
+    return sorted(offers, key=key)
+
+
+def _line(
+    row: PartDemand, offer: Offer, qty_per_rack: float, order: float, *, capacity_ok: bool
+) -> CostLine:
     unit = offer.unit_cost_usd(order)
     return CostLine(
         part_id=row.part_id,
@@ -153,9 +178,9 @@ def _cost_line(
         subsystem=row.subsystem,
         category=row.category,
         kind=row.kind,
-        qty_per_rack=row.qty_per_rack,
+        qty_per_rack=qty_per_rack,
         unit_cost_usd=unit,
-        extended_cost_usd=unit * row.qty_per_rack,
+        extended_cost_usd=unit * qty_per_rack,
         offer_id=offer.offer_id,
         maker=offer.maker,
         site_id=offer.site_id,

@@ -8,25 +8,41 @@ from rackwright.bom.domestic import DomesticResult
 from rackwright.bom.expand import Bom, BomNode
 from rackwright.bom.rollup import CostLine, Rollup
 
+PartLines = dict[str, list[CostLine]]
 
-def node_cost_usd(node: BomNode, lines: dict[str, CostLine]) -> float:
+
+def by_part(rollup: Rollup) -> PartLines:
+    """A roll-up's cost lines grouped by part (a part split across offers has several)."""
+    out: PartLines = {}
+    for line in rollup.lines:
+        out.setdefault(line.part_id, []).append(line)
+    return out
+
+
+def unit_cost_usd(lines: list[CostLine]) -> float:
+    """Quantity-weighted unit cost of a part's lines."""
+    qty = sum(line.qty_per_rack for line in lines)
+    return sum(line.extended_cost_usd for line in lines) / qty if qty > 0 else 0.0
+
+
+def node_cost_usd(node: BomNode, lines: PartLines) -> float:
     """Extended cost per rack of ``node`` and everything below it."""
     if node.level == "part":
-        return lines[node.item_id].unit_cost_usd * node.qty_per_rack
+        return unit_cost_usd(lines[node.item_id]) * node.qty_per_rack
     return sum(node_cost_usd(child, lines) for child in node.children)
 
 
-def node_countries(node: BomNode, lines: dict[str, CostLine]) -> list[str]:
+def node_countries(node: BomNode, lines: PartLines) -> list[str]:
     """Countries of origin of the parts at or below ``node``."""
     if node.level == "part":
-        return [lines[node.item_id].country]
+        return sorted({line.country for line in lines[node.item_id]})
     found: set[str] = set()
     for child in node.children:
         found.update(node_countries(child, lines))
     return sorted(found)
 
 
-def tree_json(node: BomNode, lines: dict[str, CostLine]) -> dict[str, Any]:
+def tree_json(node: BomNode, lines: PartLines) -> dict[str, Any]:
     """``node`` and its children as nested JSON with cost and origin."""
     out: dict[str, Any] = {
         "id": node.item_id,
@@ -41,10 +57,10 @@ def tree_json(node: BomNode, lines: dict[str, CostLine]) -> dict[str, Any]:
     if node.subsystem is not None:
         out["subsystem"] = node.subsystem.value
     if node.level == "part":
-        line = lines[node.item_id]
-        out["unit_cost_usd"] = line.unit_cost_usd
-        out["offer"] = line.offer_id
-        out["site"] = line.site_id
+        part_lines = lines[node.item_id]
+        out["unit_cost_usd"] = unit_cost_usd(part_lines)
+        out["offers"] = [line.offer_id for line in part_lines]
+        out["sites"] = [line.site_id for line in part_lines]
         if node.alternates:
             out["alternates"] = list(node.alternates)
     else:
@@ -73,7 +89,7 @@ def line_json(line: CostLine) -> dict[str, Any]:
 
 def bom_json(bom: Bom, rollup: Rollup) -> dict[str, Any]:
     """A rack's BOM and roll-up as JSON."""
-    lines = {line.part_id: line for line in rollup.lines}
+    lines = by_part(rollup)
     return {
         "rack": bom.rack_id,
         "family": bom.family_id,

@@ -13,7 +13,6 @@ from rich.tree import Tree
 from rackwright.bom import (
     Bom,
     BomNode,
-    CostLine,
     DomesticResult,
     DomesticRules,
     Policy,
@@ -25,7 +24,15 @@ from rackwright.bom import (
     read_rules,
     rollup,
 )
-from rackwright.bom.views import bom_json, domestic_json, node_cost_usd, node_countries
+from rackwright.bom.views import (
+    PartLines,
+    bom_json,
+    by_part,
+    domestic_json,
+    node_cost_usd,
+    node_countries,
+    unit_cost_usd,
+)
 from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
 
 SUPPLY_BASE_YEAR = 2025
@@ -54,7 +61,7 @@ RateOpt = Annotated[
     typer.Option(
         "--racks-per-quarter",
         min=0,
-        help="Build rate: only offers that alone can supply it are eligible.",
+        help="Build rate: fill each part's need offer by offer up to capacity.",
     ),
 ]
 VolumeOpt = Annotated[
@@ -115,7 +122,7 @@ def show(
     if json_out:
         print_json(bom_json(bom, result))
         return
-    lines = {line.part_id: line for line in result.lines}
+    lines = by_part(result)
     if tree:
         console.print(_tree(bom.root, lines))
     else:
@@ -133,21 +140,21 @@ def show(
     )
 
 
-def _label(node: BomNode, lines: dict[str, CostLine]) -> str:
+def _label(node: BomNode, lines: PartLines) -> str:
     cost = node_cost_usd(node, lines)
     if node.level == "part":
-        line = lines[node.item_id]
+        part_lines = lines[node.item_id]
         attrition = f" +{node.attrition_pct:g}%" if node.attrition_pct else ""
+        origin = ", ".join(f"[cyan]{x.country}[/cyan] ({x.site_id})" for x in part_lines)
         return (
             f"{node.item_id} [dim]{node.name}[/dim]  x{_qty(node.qty)}{attrition}  "
-            f"@ {_usd(line.unit_cost_usd)} = {_usd(cost)}  "
-            f"[cyan]{line.country}[/cyan] ({line.site_id})"
+            f"@ {_usd(unit_cost_usd(part_lines))} = {_usd(cost)}  {origin}"
         )
     countries = "/".join(node_countries(node, lines))
     return f"[bold]{node.item_id}[/bold] x{_qty(node.qty)}  {_usd(cost)}  [cyan]{countries}[/cyan]"
 
 
-def _tree(root: BomNode, lines: dict[str, CostLine]) -> Tree:
+def _tree(root: BomNode, lines: PartLines) -> Tree:
     out = Tree(_label(root, lines))
 
     def grow(branch: Tree, node: BomNode) -> None:

@@ -37,10 +37,10 @@ def build(ctx: PlanContext) -> Section:
     notes: list[str] = [
         f"Domestic content by {rules.citation or rules.name}: value counted at BOM leaves, each "
         "at its maker site's country; assembly labour decides final assembly only.",
-        "'baseline' = cheapest offer per part; 'reachable' = cheapest U.S. offer that alone can "
-        "supply the scenario's peak quarterly build of that rack in that year (or its peak in "
-        "any year), else the cheapest. Splitting a part across suppliers is left to the "
-        "sourcing section; supplier capacities are labelled estimates (ABOM05).",
+        "'baseline' = cheapest offers first; 'reachable' = U.S. offers first; each part's need "
+        "at the scenario's peak quarterly build of that rack in that year (or its peak in any "
+        "year) is filled up to each offer's capacity. Supplier capacities are labelled "
+        "estimates (ABOM05); the sourcing section plans the real multi-period split.",
     ]
     try:
         supply = load_supply_data(ctx.catalog)
