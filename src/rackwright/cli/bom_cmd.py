@@ -44,7 +44,10 @@ app = typer.Typer(
 
 BomFiles = Annotated[
     list[Path] | None,
-    typer.Option("--bom", help="Extra BOM TOML files ([[part]], [[mpart]], [[offer]], ...)."),
+    typer.Option(
+        "--bom",
+        help="Extra BOM TOML files (part, mpart, offer, assembly, expansion, family tables).",
+    ),
 ]
 YearOpt = Annotated[
     int | None,
@@ -134,6 +137,9 @@ def show(
         f"{bom.rack_id} ({bom.family_id}) in {result.year}, {result.policy.value} offers: "
         f"total {_usd(result.total_cost_usd)}; {by_subsystem}"
     )
+    short = sorted({x.part_id for x in result.lines if not x.capacity_ok})
+    if short:
+        console.print(f"[yellow]capacity short at this build rate:[/yellow] {', '.join(short)}")
     console.print(
         f"weight {result.weight_kg:,.0f} kg, power {result.power_typical_w / 1e3:,.1f} kW typical"
         f" / {result.power_max_w / 1e3:,.1f} kW max"
