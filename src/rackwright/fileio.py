@@ -33,6 +33,10 @@ def write_text_atomic(path: Path, text: str) -> Path:
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror}", file=path) from None
     try:
+        # mkstemp makes the file 0600; give the result the mode a plain open() would have
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(tmp_name, path)

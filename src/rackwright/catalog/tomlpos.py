@@ -38,14 +38,15 @@ def locate(text: str, path: tuple[str | int, ...]) -> int | None:
             else:
                 table = names
             depth = _prefix_len(table, want)
-            if depth == len(table) and depth > best_len:
+            # a header matches when one path is a prefix of the other ("[[x]]" for ("x",))
+            if depth == min(len(table), len(want)) and depth > best_len:
                 best, best_len = number, depth
             continue
         key = _KEY.match(line)
         if key:
             full = table + _split_key(key.group(1))
             depth = _prefix_len(full, want)
-            if depth == len(full) and depth > best_len:
+            if depth == min(len(full), len(want)) and depth > best_len:
                 best, best_len = number, depth
     return best
 
