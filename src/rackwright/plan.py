@@ -14,10 +14,15 @@ from rackwright.scenario import Scenario, check_against_catalog, read_scenario
 
 
 def section_builders() -> list[SectionBuilder]:
-    """Section builders in report order (perf, explore, rack, bom, sourcing, ...)."""
-    from rackwright.report.sections import generations, rack
+    """Section builders in report order: DESIGN.md's engine chain.
 
-    return [generations.build, rack.build]
+    workloads (perf + explore) -> generations and rack (rack engineering) -> bom -> sourcing.
+    Imported here, not at module top, so a command that needs no report loads no engine.
+    """
+    from rackwright.report.sections import bom, generations, rack, workloads
+
+    builders: list[SectionBuilder] = [workloads.build, generations.build, rack.build, bom.build]
+    return builders
 
 
 def prepare(path: Path | None, extra_catalog: list[Path] | None = None) -> PlanContext:
