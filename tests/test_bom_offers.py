@@ -7,9 +7,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rackwright.bom import PartDemand, expand_bom, flatten, load_supply_data, read_rates
+from rackwright.bom import (
+    PartDemand,
+    expand_bom,
+    flatten,
+    load_supply_data,
+    read_rates,
+    rollup,
+)
 from rackwright.bom.models import WEEK_S, LogNormalLeadTime, TriangularLeadTime
 from rackwright.catalog import load_catalog
+from rackwright.errors import CatalogError
 
 ALTERNATE = """\
 [[part]]
@@ -119,3 +127,34 @@ def test_planned_us_sites_ship_nothing_before_they_operate() -> None:
             if site.planned:
                 assert offer.capacity_per_quarter(site.operating_from_year - 1) == 0
             assert offer.sources and offer.price_breaks[0].unit_cost_usd > 0
+
+
+OVERRIDE = """\
+[[offer]]
+id = "of-gpu-b200-tsmc-taiwan-cowos"
+override = true
+mpart = "mp-gpu-b200-tsmc-taiwan-cowos"
+supplier = "NVIDIA"
+currency = "USD"
+price_breaks = [{ min_qty = 1, unit_price = 20000 }]
+lead_time = { dist = "lognormal", median_s = "40 weeks", sigma = 0.2 }
+capacity = [{ from_year = 2024, units_per_quarter = 600000 }]
+sources = ["S90"]
+confidence = "S"
+"""
+
+
+def test_a_user_quote_replaces_a_default_offer(tmp_path: Path) -> None:
+    path = tmp_path / "quote.toml"
+    path.write_text(OVERRIDE, encoding="utf-8")
+    catalog = load_catalog()
+    design = catalog.rack("ref-gb200-nvl72")
+
+    def total(files: list[Path]) -> float:
+        supply = load_supply_data(catalog, files)
+        return rollup(expand_bom(design, catalog, supply), supply, year=2025).total_cost_usd
+
+    assert total([path]) - total([]) == pytest.approx(72 * (20000 - 17500))
+    path.write_text(OVERRIDE.replace("override = true\n", ""), encoding="utf-8")
+    with pytest.raises(CatalogError, match=r"already used by \[\[offer\]\] in <bom>/compute"):
+        load_supply_data(catalog, [path])

@@ -73,8 +73,8 @@ class _Raw:
             first_file, _ = self.where[record.id]
             if other_kind != kind or first_file == file or not record.override:
                 raise CatalogError(
-                    f"BOM id '{record.id}' is already a {other_kind} in {first_file}; ids are "
-                    "unique (set override = true in a later file to replace one)",
+                    f"BOM id '{record.id}' is already used by [[{other_kind}]] in {first_file}; "
+                    "ids are unique (set override = true in a later file to replace one)",
                     file=file,
                     line=locate(self.texts[file], path),
                     field="id",
