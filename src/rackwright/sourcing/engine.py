@@ -1,0 +1,166 @@
+"""Solve a sourcing problem: build the MILP, solve it, read back a typed plan or explain why not."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+from rackwright.optim import SolveOptions, SolveResult, SolveStatus, solve
+from rackwright.optim.model import FloatArray
+from rackwright.sourcing.milp import SourcingModel, build_model
+from rackwright.sourcing.problem import SourcingProblem, period_index, period_label
+from rackwright.sourcing.result import (
+    ZERO_COSTS,
+    BindingCapacity,
+    CostBreakdown,
+    OrderLine,
+    PeriodShare,
+    SourcingResult,
+    Violation,
+)
+
+DEFAULT_OPTIONS = SolveOptions(mip_rel_gap=1e-4, time_limit_s=300.0)
+_QTY_TOL = 1e-6
+
+
+def solve_sourcing(
+    problem: SourcingProblem,
+    options: SolveOptions | None = None,
+    *,
+    explain: bool = True,
+) -> SourcingResult:
+    """Least landed-cost plan for ``problem``; an infeasible one comes back with violations."""
+    from rackwright.sourcing.explain import explain_infeasibility
+
+    problem.check()
+    opts = options or DEFAULT_OPTIONS
+    start = time.perf_counter()
+    built = build_model(problem)
+    build_s = time.perf_counter() - start
+    result = solve(built.model, opts)
+    violations: tuple[Violation, ...] = ()
+    if result.status is SolveStatus.INFEASIBLE and explain:
+        violations = explain_infeasibility(problem, opts)
+    return read_plan(problem, built, result, build_s, violations)
+
+
+def read_plan(
+    problem: SourcingProblem,
+    built: SourcingModel,
+    result: SolveResult,
+    build_seconds: float,
+    violations: tuple[Violation, ...] = (),
+) -> SourcingResult:
+    """Turn solver columns into orders, costs, shares and binding capacities."""
+    common = {
+        "status": result.status,
+        "mip_gap": result.mip_gap,
+        "build_seconds": build_seconds,
+        "solve_seconds": result.seconds,
+        "num_vars": built.model.num_col,
+        "num_rows": built.model.num_row,
+        "violations": violations,
+        "message": result.message,
+    }
+    if not result.has_solution:
+        return SourcingResult(
+            has_plan=False,
+            objective_usd=float("nan"),
+            costs=ZERO_COSTS,
+            orders=(),
+            periods=(),
+            binding=(),
+            qualified=(),
+            **common,  # type: ignore[arg-type]
+        )
+    arr = built.arrays
+    x = result.x
+    q = np.maximum(x[built.q], 0.0)
+    t_o = built.order_offer[built.tier_order]
+    t_a = built.order_period[built.tier_order]
+    spend = built.price * q
+    qualified = x[built.u] > 0.5
+    inventory = np.maximum(x[built.inventory], 0.0)
+    shortfall_usd = float(x[built.shortfall].sum()) if built.shortfall.size else 0.0
+    costs = CostBreakdown(
+        price_usd=float(spend.sum()),
+        tariff_usd=float((spend * arr.tariff[t_o]).sum()),
+        freight_usd=float((q * arr.freight[t_o]).sum()),
+        qualification_usd=float(arr.qualification[qualified].sum()),
+        holding_usd=float((inventory * built.holding_usd[:, None]).sum()),
+        shortfall_penalty_usd=shortfall_usd * problem.policy.shortfall_penalty_per_usd,
+    )
+    n_per = arr.num_periods
+    period_spend = np.bincount(t_a, weights=spend, minlength=n_per)
+    domestic = np.bincount(t_a, weights=spend * arr.domestic[t_o], minlength=n_per)
+    shortfall_by_period = np.zeros(n_per)
+    if built.shortfall.size:
+        shortfall_by_period[np.flatnonzero(arr.floor > 0)] = x[built.shortfall]
+    periods = tuple(
+        PeriodShare(
+            period=label,
+            spend_usd=float(period_spend[a]),
+            domestic_usd=float(domestic[a]),
+            floor=float(arr.floor[a]),
+            shortfall_share=float(shortfall_by_period[a] / period_spend[a])
+            if period_spend[a] > 0
+            else 0.0,
+        )
+        for a, label in enumerate(problem.periods)
+    )
+    return SourcingResult(
+        has_plan=True,
+        objective_usd=result.objective,
+        costs=costs,
+        orders=_orders(problem, built, q),
+        periods=periods,
+        binding=_binding(problem, built, q),
+        qualified=tuple(problem.offers[i].offer_id for i in np.flatnonzero(qualified)),
+        **common,  # type: ignore[arg-type]
+    )
+
+
+def _orders(problem: SourcingProblem, built: SourcingModel, q: FloatArray) -> tuple[OrderLine, ...]:
+    arr = built.arrays
+    active = np.flatnonzero(q > _QTY_TOL)
+    first = period_index(problem.periods[0])
+    lines = []
+    for t in active:
+        o = int(built.order_offer[built.tier_order[t]])
+        a = int(built.order_period[built.tier_order[t]])
+        offer = problem.offers[o]
+        price = float(built.price[t])
+        lines.append(
+            OrderLine(
+                part_id=offer.part_id,
+                offer_id=offer.offer_id,
+                site_id=offer.site_id,
+                country=offer.country,
+                order_period=period_label(first + a - int(arr.lead[o])),
+                arrival_period=problem.periods[a],
+                qty=float(q[t]),
+                unit_cost_usd=price,
+                landed_usd=float(q[t] * (price * (1 + arr.tariff[o]) + arr.freight[o])),
+            )
+        )
+    return tuple(lines)
+
+
+def _binding(
+    problem: SourcingProblem, built: SourcingModel, q: FloatArray
+) -> tuple[BindingCapacity, ...]:
+    arr = built.arrays
+    shipped = np.bincount(built.tier_order, weights=q, minlength=built.order_offer.size)
+    cap = arr.capacity[built.order_offer, built.order_period]
+    tight = np.flatnonzero((cap > 0) & (shipped >= cap * (1 - 1e-6) - _QTY_TOL))
+    return tuple(
+        BindingCapacity(
+            offer_id=problem.offers[int(built.order_offer[v])].offer_id,
+            part_id=problem.offers[int(built.order_offer[v])].part_id,
+            site_id=problem.offers[int(built.order_offer[v])].site_id,
+            period=problem.periods[int(built.order_period[v])],
+            capacity_units=float(cap[v]),
+        )
+        for v in tight
+    )
