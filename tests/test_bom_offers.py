@@ -111,7 +111,12 @@ def test_lead_time_distributions() -> None:
     assert tri.mean_s / WEEK_S == pytest.approx(32)
     draws = tri.sample_s(np.random.default_rng(1), 20000) / WEEK_S
     assert draws.min() >= 20 and draws.max() <= 46 and draws.mean() == pytest.approx(32, rel=0.01)
+    assert tri.quantile_s(0.5) / WEEK_S == pytest.approx(np.median(draws), rel=0.01)
+    assert tri.quantile_s(0.9) / WEEK_S == pytest.approx(np.quantile(draws, 0.9), rel=0.01)
+    assert tri.quantile_s(0.0) / WEEK_S == 20 and tri.quantile_s(1.0) / WEEK_S == 46
     logn = LogNormalLeadTime(median_s="10 weeks", sigma=0.5)
+    assert logn.quantile_s(0.5) / WEEK_S == pytest.approx(10)
+    assert logn.quantile_s(0.9) / WEEK_S == pytest.approx(10 * np.exp(0.5 * 1.2815516), rel=1e-6)
     assert logn.mean_s / WEEK_S == pytest.approx(10 * np.exp(0.125))
     assert np.median(logn.sample_s(np.random.default_rng(2), 20000)) / WEEK_S == pytest.approx(
         10, rel=0.03

@@ -14,8 +14,10 @@ Public API (what the sourcing optimizer and the report call)::
     offers = supply.offers_for(part_id)                        # -> list[Offer], prices in USD
     offers = supply.offers_in(part_id, year)                   # only offers able to ship
     offer.unit_cost_usd(qty), offer.order_qty(qty), offer.capacity_per_quarter(year),
-    offer.lead_time.mean_s / .sample_s(rng, n), offer.country, offer.site_id
-    result = rollup(bom, supply, year=2027, policy=Policy.CHEAPEST)  # -> Rollup
+    offer.lead_time.mean_s / .quantile_s(0.9) / .sample_s(rng, n), offer.first_year,
+    offer.country, offer.site_id, offer.planned_site, offer.price_breaks (UsdPriceBreak)
+    result = rollup(bom, supply, year=2027, policy=Policy.CHEAPEST,
+                    racks_per_quarter=None)                    # -> Rollup (CostLine per part/offer)
     result.total_cost_usd, result.cost_by_subsystem(), result.weight_kg, result.power_max_w
     rules = read_rules(path_or_None)                           # -> DomesticRules (FAR preset)
     verdict = domestic_content(result, rules)                  # -> DomesticResult

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from enum import StrEnum
+from statistics import NormalDist
 from typing import Annotated, Literal
 
 import numpy as np
@@ -118,6 +119,16 @@ class TriangularLeadTime(Strict):
         """Expected lead time."""
         return (self.low_s + self.mode_s + self.high_s) / 3.0
 
+    def quantile_s(self, q: float) -> float:
+        """The lead time not exceeded with probability ``q`` (inverse CDF)."""
+        low, mode, high = self.low_s, self.mode_s, self.high_s
+        if high == low:
+            return low
+        split = (mode - low) / (high - low)
+        if q <= split:
+            return low + math.sqrt(q * (high - low) * (mode - low))
+        return high - math.sqrt((1.0 - q) * (high - low) * (high - mode))
+
     def sample_s(self, rng: np.random.Generator, n: int) -> NDArray[np.float64]:
         """``n`` draws, in seconds."""
         if self.high_s == self.low_s:
@@ -136,6 +147,10 @@ class LogNormalLeadTime(Strict):
     def mean_s(self) -> float:
         """Expected lead time."""
         return self.median_s * math.exp(self.sigma**2 / 2.0)
+
+    def quantile_s(self, q: float) -> float:
+        """The lead time not exceeded with probability ``q``, 0 < q < 1 (inverse CDF)."""
+        return self.median_s * math.exp(self.sigma * NormalDist().inv_cdf(q))
 
     def sample_s(self, rng: np.random.Generator, n: int) -> NDArray[np.float64]:
         """``n`` draws, in seconds."""
