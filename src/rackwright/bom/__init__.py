@@ -22,6 +22,16 @@ Public API (what the sourcing optimizer and the report call)::
     rules = read_rules(path_or_None)                           # -> DomesticRules (FAR preset)
     verdict = domestic_content(result, rules)                  # -> DomesticResult
 
+``PartDemand.kind`` is ``service`` for assembly/test labour (rack integration): it has offers
+at the integration sites but is not a component for the domestic value test. ``critical`` marks
+parts that want a second source (GPUs, HBM, PCBs, optics, PSUs, cold plates, ...).
+
+Package data (``rackwright/bom/data``): one TOML per subsystem with ``[[part]]``, ``[[mpart]]``
+and ``[[offer]]``; ``structure.toml`` with expansions by component kind, assemblies, part
+families and the BOM's labelled assumptions (ABOM01-06); ``currency.toml``; the
+``rules_baa.toml`` preset. A user file passed to ``load_supply_data`` (CLI ``--bom``) adds
+records or replaces one with ``override = true``.
+
 Engines (expand, rollup, domestic) do no I/O; ``loader`` reads package data and user files.
 """
 
