@@ -120,3 +120,15 @@ def test_domestic_for_every_generation(cli: RunCli) -> None:
     assert rows["rw-gen2-vr-nvl144"]["share"] == pytest.approx(single["share"])
     text = cli("bom", "domestic", "--year", "2027").out
     assert "rw-gen3-kyber-nvl576" in text and "FAIL" in text
+
+
+def test_offers_lists_every_origin_in_usd(cli: RunCli) -> None:
+    data = json.loads(cli("bom", "offers", "psu-5.5kw", "--json").out)
+    assert {o["country"] for o in data} == {"TW", "TH", "MX", "US"}
+    us = next(o for o in data if o["country"] == "US")
+    assert us["planned_site"] and us["first_year"] == 2027
+    delta = next(o for o in data if o["site"] == "delta-tw")
+    assert delta["quoted_currency"] == "TWD"
+    assert delta["price_breaks"][0]["unit_cost_usd"] == pytest.approx(1650, rel=1e-4)
+    result = cli("bom", "offers", "no-such-part")
+    assert result.code == 2 and "'no-such-part'" in result.err_lines[0]

@@ -7,6 +7,7 @@ from typing import Any
 from rackwright.bom.domestic import DomesticResult
 from rackwright.bom.expand import Bom, BomNode
 from rackwright.bom.rollup import CostLine, Rollup
+from rackwright.bom.supply import Offer
 
 PartLines = dict[str, list[CostLine]]
 
@@ -136,4 +137,34 @@ def domestic_json(result: DomesticResult) -> dict[str, Any]:
             for s in result.by_subsystem
         ],
         "top_foreign": [line_json(line) for line in result.top_foreign],
+    }
+
+
+def offer_json(offer: Offer) -> dict[str, Any]:
+    """One offer as JSON (prices already in USD)."""
+    return {
+        "offer": offer.offer_id,
+        "part": offer.part_id,
+        "mpart": offer.mpart_id,
+        "mpn": offer.mpn,
+        "maker": offer.maker,
+        "supplier": offer.supplier,
+        "site": offer.site_id,
+        "country": offer.country,
+        "planned_site": offer.planned_site,
+        "first_year": offer.first_year,
+        "quoted_currency": offer.currency,
+        "price_breaks": [
+            {"min_qty": b.min_qty, "unit_cost_usd": b.unit_cost_usd} for b in offer.price_breaks
+        ],
+        "moq": offer.moq,
+        "order_multiple": offer.order_multiple,
+        "lead_time": offer.lead_time.model_dump(),
+        "lead_time_mean_weeks": offer.lead_time_mean_weeks,
+        "capacity": [
+            {"from_year": c.from_year, "units_per_quarter": c.units_per_quarter}
+            for c in offer.capacity
+        ],
+        "sources": list(offer.sources),
+        "confidence": offer.confidence.value,
     }

@@ -31,6 +31,7 @@ from rackwright.bom.views import (
     domestic_json,
     node_cost_usd,
     node_countries,
+    offer_json,
     unit_cost_usd,
 )
 from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
@@ -313,3 +314,36 @@ _SHORT = {
     Subsystem.MECHANICAL: "mech",
     Subsystem.INTEGRATION: "intg",
 }
+
+
+@app.command("offers")
+def offers(
+    part: Annotated[str, typer.Argument(help="BOM part id, e.g. gpu-b200.")],
+    catalog: CatalogFiles = None,
+    bom_files: BomFiles = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Every offer for a part: maker, site, origin, USD price, MOQ, lead time, capacity."""
+    cat = catalog_from(catalog)
+    supply = load_supply_data(cat, bom_files or [])
+    found = supply.offers_for(part)
+    if json_out:
+        print_json([offer_json(o) for o in found])
+        return
+    table = Table(title=f"Offers for {part}: {supply.part(part).name}")
+    for column in ("offer", "site", "origin", "from", "unit", "moq", "lead wk", "cap/qtr"):
+        justify = "left" if column in {"offer", "site", "origin"} else "right"
+        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    for offer in found:
+        first = offer.first_year
+        table.add_row(
+            offer.offer_id,
+            offer.site_id,
+            offer.country + (" (planned)" if offer.planned_site else ""),
+            "-" if first is None else str(first),
+            _usd(offer.price_breaks[0].unit_cost_usd),
+            str(offer.moq),
+            f"{offer.lead_time_mean_weeks:.0f}",
+            _qty(offer.capacity[-1].units_per_quarter),
+        )
+    console.print(table)
