@@ -149,14 +149,14 @@ def _trajectory(
 def _tables(rows: list[dict[str, Any]]) -> list[Table]:
     subsystems = [s.value for s in Subsystem]
     cost = Table(
-        title="Rack cost by subsystem (baseline offers, USD)",
+        title="Rack cost by subsystem (baseline offers, thousand USD)",
         columns=["rack", "year", *subsystems, "total"],
         rows=[
             [
                 r["rack"],
                 r["year"],
-                *(round(r["baseline"]["by_subsystem_usd"][s]) for s in subsystems),
-                round(r["baseline"]["total_cost_usd"]),
+                *(round(r["baseline"]["by_subsystem_usd"][s] / 1e3) for s in subsystems),
+                round(r["baseline"]["total_cost_usd"] / 1e3),
             ]
             for r in rows
         ],
