@@ -26,6 +26,13 @@ def test_bom_section_prices_every_generation_and_compares_with_targets() -> None
     stacked = section.figures[0].plotly
     assert stacked["layout"]["barmode"] == "stack"
     assert len(stacked["data"]) == 7  # one trace per subsystem
+    per_subsystem = {t["name"]: t["y"] for t in section.figures[2].plotly["data"]}
+    assert per_subsystem["scenario target"] == [r["target"] for r in rows]
+    cooling = [
+        next(x["share"] for x in r["domestic"]["by_subsystem"] if x["subsystem"] == "cooling")
+        for r in rows
+    ]
+    assert per_subsystem["cooling"] == pytest.approx(cooling)
     trajectory = section.data["trajectory"]
     years = range(ctx.scenario.horizon.start_year, ctx.scenario.horizon.end_year + 1)
     assert trajectory["target"] == [ctx.scenario.domestic_target(y) for y in years]

@@ -236,6 +236,24 @@ def _figures(
         },
         y_title="share",
     )
+    parts = [s.value for s in Subsystem if s is not Subsystem.INTEGRATION]
+    by_subsystem = bar(
+        "Reachable domestic share by subsystem vs scenario target",
+        racks,
+        {
+            **{
+                name: [
+                    next(
+                        x["share"] for x in r["domestic"]["by_subsystem"] if x["subsystem"] == name
+                    )
+                    for r in rows
+                ]
+                for name in parts
+            },
+            "scenario target": [r["target"] for r in rows],
+        },
+        y_title="share",
+    )
     over_time = line(
         "Reachable domestic share by year vs scenario target",
         years,
@@ -243,4 +261,4 @@ def _figures(
         x_title="year",
         y_title="share",
     )
-    return [cost, share, over_time]
+    return [cost, share, by_subsystem, over_time]
