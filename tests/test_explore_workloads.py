@@ -8,6 +8,7 @@ import math
 
 import pytest
 
+from rackwright.errors import ScenarioError
 from rackwright.explore.economics import Economics
 from rackwright.explore.serving import ServingDemand, best_serving, serving_layouts
 from rackwright.perf.hardware import hardware_view
@@ -120,3 +121,16 @@ def test_serving_layout_is_the_best_per_gpu_of_those_tried() -> None:
     assert len(rates) > 1
     assert plan.tokens_per_s_per_gpu == max(rates)
     assert plan.systems == math.ceil(plan.gpus / econ.gpus_per_system)
+
+
+def test_a_workload_with_an_unknown_model_names_the_workload() -> None:
+    ctx = default_context()
+    first = ctx.scenario.workloads[0]
+    broken = first.model_copy(update={"model": "no-such-model"})
+    scenario = ctx.scenario.model_copy(update={"workloads": [broken, *ctx.scenario.workloads[1:]]})
+    bad = PlanContext(scenario=scenario, catalog=ctx.catalog, scenario_file="plan.toml")
+    with pytest.raises(ScenarioError) as caught:
+        workloads.build(bad)
+    line = caught.value.one_line()
+    assert line.startswith("plan.toml, field 'workload[0].model': unknown model")
+    assert "no-such-model" in line

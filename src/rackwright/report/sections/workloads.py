@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from rackwright.catalog.catalog import Catalog
-from rackwright.errors import InfeasibleError
+from rackwright.errors import InfeasibleError, RackwrightError, ScenarioError
 from rackwright.explore.economics import DEFAULT_LIFE_YEARS, Economics
 from rackwright.explore.search import (
     Candidate,
@@ -285,8 +285,23 @@ def _charts(train: list[TrainingOutcome]) -> list[Figure]:
     return figures
 
 
+def check_models(ctx: PlanContext) -> None:
+    """Every workload names a model perf knows; else a ScenarioError naming the workload."""
+    for i, workload in enumerate(ctx.scenario.workloads):
+        try:
+            resolve_model(workload.model)
+        except RackwrightError as exc:
+            raise ScenarioError(
+                exc.message,
+                file=ctx.scenario_file,
+                field=f"workload[{i}].model",
+                value=workload.model,
+            ) from None
+
+
 def build(ctx: PlanContext) -> Section:
     """The workloads section: best configuration of each workload on each generation."""
+    check_models(ctx)
     scenario, catalog = ctx.scenario, ctx.catalog
     racks = [g.rack for g in scenario.generations]
     train: list[TrainingOutcome] = []
