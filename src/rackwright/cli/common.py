@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from rackwright.catalog import Catalog, load_catalog
 
@@ -29,3 +30,18 @@ def catalog_from(files: list[Path] | None) -> Catalog:
 def print_json(data: Any) -> None:
     """Print ``data`` as JSON on stdout (plain print: no rich wrapping)."""
     print(json.dumps(data, indent=2, default=str))
+
+
+def progress_bar(label: str, width: int = 14, console: Console | None = None) -> Progress:
+    """The progress bar every long command shows: on stderr (or ``console``), so --json on stdout
+    stays clean, and only on a terminal, so logs and pipes get no control codes."""
+    target = console_err if console is None else console
+    return Progress(
+        TextColumn(f"[bold]{label}[/bold] {{task.description:<{width}}}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=target,
+        transient=True,
+        disable=not target.is_terminal,
+    )

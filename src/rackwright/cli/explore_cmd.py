@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rackwright.cli.common import (
@@ -13,8 +12,8 @@ from rackwright.cli.common import (
     JsonFlag,
     catalog_from,
     console,
-    console_err,
     print_json,
+    progress_bar,
 )
 from rackwright.explore.executors import make_executor
 from rackwright.explore.search import (
@@ -86,14 +85,7 @@ def explore(
     choices = system_choices(cat, ids, facility, low, high)
     choices += rack_choices(cat, rack or [], facility, low, high)
     runner = make_executor(executor, workers=workers)
-    progress = Progress(
-        TextColumn("[bold]explore[/bold]"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-    )
+    progress = progress_bar("explore", 0)
     try:
         with progress:
             task = progress.add_task("", total=None)

@@ -7,9 +7,15 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
+from rackwright.cli.common import (
+    CatalogFiles,
+    JsonFlag,
+    console,
+    console_err,
+    print_json,
+    progress_bar,
+)
 from rackwright.plan import prepare, run_plan, section_builders
 from rackwright.report import JSON_NAME, check_output_dir, render_reports, write_report_files
 from rackwright.report.section import Section
@@ -31,15 +37,7 @@ def plan(
     context = prepare(file, catalog)
     check_output_dir(out)  # fail before the engines run, not after
     builders = section_builders()
-    progress = Progress(
-        TextColumn("[bold]plan[/bold] {task.description:<14}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=not console_err.is_terminal,
-    )
+    progress = progress_bar("plan", 14, console_err)
     with progress:
         task = progress.add_task("", total=len(builders))
 

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rackwright.catalog.catalog import Catalog
@@ -21,6 +20,7 @@ from rackwright.cli.common import (
     console,
     console_err,
     print_json,
+    progress_bar,
 )
 from rackwright.errors import InputError
 from rackwright.plan import prepare
@@ -138,15 +138,7 @@ def check_command(
 
 
 def _check_all(cat: Catalog, rack_ids: list[str]) -> list[RackReport]:
-    progress = Progress(
-        TextColumn("[bold]rack check[/bold] {task.description:<22}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console_err,
-        transient=True,
-        disable=not console_err.is_terminal,
-    )
+    progress = progress_bar("rack check", 22, console_err)
     reports: list[RackReport] = []
     with progress:
         task = progress.add_task("", total=len(rack_ids))
