@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor as Executor_
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import Protocol, Self, TypeVar
 
 from rackwright.errors import InputError
 
@@ -35,7 +35,25 @@ class Executor(Protocol):
         ...
 
 
-class LocalExecutor:
+class ClosesOnExit:
+    """``with executor:`` closes it on the way out, whatever happened inside."""
+
+    def close(self) -> None:
+        """Release whatever the executor started (nothing by default)."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+class LocalExecutor(ClosesOnExit):
     """On this machine: sequentially, or on ``workers`` threads or processes.
 
     Threads share memory but hold the GIL between numpy calls, so on cache-sized blocks they gain
@@ -63,20 +81,6 @@ class LocalExecutor:
         )
         with pool:
             yield from pool.map(fn, tasks)
-
-    def close(self) -> None:
-        """Nothing to release."""
-
-    def __enter__(self) -> LocalExecutor:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def make_executor(name: str, *, workers: int = 1) -> Executor:

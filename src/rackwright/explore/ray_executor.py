@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from types import ModuleType, TracebackType
+from types import ModuleType
 from typing import Any, TypeVar
 
 from rackwright.errors import InputError
+from rackwright.explore.executors import ClosesOnExit
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,7 +28,7 @@ def import_ray() -> ModuleType:
     return ray
 
 
-class RayExecutor:
+class RayExecutor(ClosesOnExit):
     """Runs each task as a Ray task on the connected cluster (or a local one it starts).
 
     If Ray is not yet initialised this executor starts it (``address`` None: a local cluster
@@ -66,14 +67,3 @@ class RayExecutor:
         if self._owns_cluster and self._ray.is_initialized():
             self._ray.shutdown()
         self._owns_cluster = False
-
-    def __enter__(self) -> RayExecutor:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
