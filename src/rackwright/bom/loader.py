@@ -125,15 +125,18 @@ def _parse(raw: _Raw, data: dict[str, Any], text: str, file: str) -> None:
             raw.add(kind, record, file, (kind, index, "id"))
 
 
+def _package_or_user_toml(package_file: str, path: Path | None) -> tuple[dict[str, Any], str, str]:
+    """(data, text, name for messages) of the user's ``path``, or of the packaged default."""
+    if path is None:
+        text = resources.files(DATA_PACKAGE).joinpath(package_file).read_text(encoding="utf-8")
+        return tomllib.loads(text), text, f"<bom>/{package_file}"
+    data, text = read_toml(path)
+    return data, text, str(path)
+
+
 def read_rates(path: Path | None = None) -> CurrencyRates:
     """Currency rates: the package table, or a user's file with a ``[rates]`` table."""
-    if path is None:
-        name = f"<bom>/{CURRENCY_FILE}"
-        text = resources.files(DATA_PACKAGE).joinpath(CURRENCY_FILE).read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    else:
-        name = str(path)
-        data, text = read_toml(path)
+    data, text, name = _package_or_user_toml(CURRENCY_FILE, path)
     try:
         return CurrencyRates.model_validate(data.get("rates", {}))
     except ValidationError as exc:
@@ -334,13 +337,7 @@ def _check_cycles(raw: _Raw, assemblies: dict[str, Assembly], families: dict[str
 
 def read_rules(path: Path | None = None) -> DomesticRules:
     """Domestic-content rules from a TOML file, or the Buy-American preset when ``path`` is None."""
-    if path is None:
-        name = f"<bom>/{DEFAULT_RULES}"
-        text = resources.files(DATA_PACKAGE).joinpath(DEFAULT_RULES).read_text(encoding="utf-8")
-        data = tomllib.loads(text)
-    else:
-        name = str(path)
-        data, text = read_toml(path)
+    data, text, name = _package_or_user_toml(DEFAULT_RULES, path)
     body = data.get("rules")
     if not isinstance(body, dict):
         raise InputError("rules file needs a [rules] table", file=name, field="rules")
