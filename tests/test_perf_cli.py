@@ -86,7 +86,7 @@ def test_calibrate_writes_a_file_validate_can_load(cli, tmp_path: Path) -> None:
     result = cli("perf", "calibrate", "--data", subset, "--out", out, "--json")
     assert result.code == 0, result.err
     fitted = json.loads(result.out)["fitted"]
-    assert "ampere.attn_eff" in fitted
+    assert "ampere.unfused_attn_eff" in fitted  # the 2022 Megatron-LM runs: no flash attention
     assert "subset.csv" in out.read_text()
     val = cli("perf", "validate", "--data", subset, "--calibration", out, "--json")
     data = json.loads(val.out)

@@ -239,7 +239,10 @@ def validate(
 
 @app.command("calibrate")
 def calibrate(
-    data: DataOpt = DEFAULT_DATA,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option("--data", help="CSV in calibration.csv's schema; repeat to fit on several."),
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the TOML.")] = None,
     calibration: Annotated[
         Path | None,
@@ -249,10 +252,12 @@ def calibrate(
     json_out: JsonFlag = False,
 ) -> None:
     """Fit efficiency parameters to a measurement CSV and write a calibration TOML."""
-    rows = read_reference(data)
+    files = data or [DEFAULT_DATA]
+    rows = [row for path in files for row in read_reference(path)]
     start = load_efficiency(calibration) if calibration else load_priors()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    note = f"fit by rackwright perf calibrate on {data.name} at {when}"
+    names = " + ".join(path.name for path in files)
+    note = f"fit by rackwright perf calibrate on {names} at {when}"
     cat = catalog_from(catalog)
     with Progress(console=console, transient=True, disable=json_out) as progress:
         task = progress.add_task("fitting", total=None)

@@ -2,8 +2,12 @@
 
 Procedure (deterministic, numpy only):
 1. Candidate parameters are per GPU architecture (and GEMM precision class) plus a few shared
-   kernel constants; a parameter is fitted only when at least ``MIN_ROWS`` rows exercise it, so a
-   single row can never pull its own knob. Rows never get parameters of their own.
+   kernel constants; a parameter is fitted only when at least ``MIN_ROWS`` rows exercise it (the
+   MoE ones only by MoE rows, ep_overlap only by expert-parallel rows, attn_eff by fused-attention
+   rows and unfused_attn_eff by the others), so a single row can never pull its own knob. Rows
+   never get parameters of their own. GEMM curves and attention efficiency are kernel figures
+   identified on dense models only: a MoE row's residual (routing, dispatch, host-bound layers)
+   goes to the MoE/EP parameters, not into the GEMM efficiency every dense model would inherit.
 2. Training parameters are fitted on the training rows (all rows evaluated at once through the
    array core), then inference parameters on the inference rows with the training ones fixed.
 3. The objective is the mean absolute log error plus 3 × the mean excess beyond 10 %, which
@@ -29,9 +33,12 @@ from rackwright.perf.training import cfg_arrays, hw_arrays, model_arrays, stack
 from rackwright.perf.validate import predict_row
 
 MIN_ROWS = 2
-TRAIN_ARCH_PARAMS = ("attn_eff", "tp_overlap", "dp_overlap", "so_eff", "layer_overhead_s")
+TRAIN_ARCH_PARAMS = ("tp_overlap", "dp_overlap", "so_eff", "layer_overhead_s")
 TRAIN_PREC_PARAMS = ("gemm_eff_max", "gemm_dim_half")
 TRAIN_SHARED = ("default.elem_passes", "default.cast_passes")
+# exercised only by some rows: fused vs unfused attention, MoE layers, expert parallelism
+TRAIN_MOE_ARCH = ("moe_floor_s",)
+TRAIN_MOE_SHARED = ("default.moe_elem_passes",)
 INFER_PREC_PARAMS = ("decode_eff",)
 INFER_SHARED = ("default.server_load",)
 
@@ -78,10 +85,17 @@ def _candidates(
     for row, hw in zip(rows, hws, strict=True):
         pc = prec_class(row.precision)
         keys: list[str]
-        if kind == "train":
-            keys = [f"{hw.architecture}.{pc}.{n}" for n in TRAIN_PREC_PARAMS]
-            keys += [f"{hw.architecture}.{n}" for n in TRAIN_ARCH_PARAMS]
-            keys += list(TRAIN_SHARED)
+        if kind == "train" and row.parallel is not None:
+            arch = hw.architecture
+            keys = [f"{arch}.{n}" for n in TRAIN_ARCH_PARAMS] + list(TRAIN_SHARED)
+            if row.model.is_moe:
+                keys += [f"{arch}.{n}" for n in TRAIN_MOE_ARCH] + list(TRAIN_MOE_SHARED)
+            else:
+                keys += [f"{arch}.{pc}.{n}" for n in TRAIN_PREC_PARAMS]
+                attn = "attn_eff" if row.parallel.flash else "unfused_attn_eff"
+                keys.append(f"{arch}.{attn}")
+            if row.parallel.ep > 1:
+                keys.append(f"{arch}.ep_overlap")
         else:
             keys = [f"{hw.architecture}.{pc}.{n}" for n in INFER_PREC_PARAMS] + list(INFER_SHARED)
             if row.tp > 1:

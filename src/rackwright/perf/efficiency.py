@@ -20,14 +20,15 @@ from typing import Any
 from rackwright.catalog.loader import read_toml
 from rackwright.errors import InputError
 
-ARCHS = ("ampere", "hopper", "blackwell", "rubin", "cdna3", "cdna4")
+ARCHS = ("ampere", "hopper", "blackwell", "blackwell-ultra", "rubin", "cdna3", "cdna4")
 PREC_CLASSES = ("bf16", "fp8", "fp4")
 # An architecture without its own fitted figure inherits its predecessor's (same vendor, same
 # software stack): kernel efficiency as a fraction of peak carries across one generation far
 # better than a generic prior does. AMD parts have no NVIDIA predecessor and use the defaults.
 LINEAGE: dict[str, tuple[str, ...]] = {
     "blackwell": ("hopper",),
-    "rubin": ("blackwell", "hopper"),
+    "blackwell-ultra": ("blackwell", "hopper"),
+    "rubin": ("blackwell-ultra", "blackwell", "hopper"),
     "cdna4": ("cdna3",),
 }
 
@@ -36,6 +37,9 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "gemm_eff_max": (0.2, 0.85),
     "gemm_dim_half": (1.0, 4096.0),
     "attn_eff": (0.02, 0.9),
+    "unfused_attn_eff": (0.02, 0.9),
+    "moe_elem_passes": (0.0, 100.0),
+    "moe_floor_s": (0.0, 2e-2),
     "mem_eff": (0.3, 0.98),
     "layer_overhead_s": (0.0, 5e-3),
     "tp_overlap": (0.0, 0.95),

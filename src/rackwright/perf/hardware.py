@@ -67,7 +67,7 @@ def _fallback_table() -> dict[str, dict[str, Any]]:
 def _from_row(row: dict[str, Any]) -> HardwareView:
     return HardwareView(
         system_id=row["id"],
-        architecture=row["architecture"],
+        architecture=_arch_key(row["architecture"]),
         gpus_per_system=int(row["gpus_count"]),
         scaleup_domain_count=int(row["scaleup_domain_count"]),
         bf16_flops_per_s=float(row["bf16_flops_per_s"]),
@@ -84,6 +84,8 @@ def _from_row(row: dict[str, Any]) -> HardwareView:
 
 def _arch_key(architecture: str) -> str:
     a = architecture.lower()
+    if "blackwell" in a and "ultra" in a:
+        return "blackwell-ultra"
     for key in ("ampere", "hopper", "blackwell", "rubin", "cdna3", "cdna4"):
         if key in a:
             return key

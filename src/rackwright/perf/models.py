@@ -51,11 +51,17 @@ class ModelArch(BaseModel):
     dense_layers: int = Field(default=0, ge=0)
     capacity_factor: float = Field(default=0.0, ge=0, description="0 means dropless")
     imbalance_factor: float = Field(default=1.0, ge=1.0, description="busiest expert / mean load")
+    attn_window: int = Field(default=0, ge=0, description="sliding-window tokens; 0 = full")
+    window_layers: int = Field(default=0, ge=0, description="layers using the sliding window")
 
     @model_validator(mode="after")
     def _check(self) -> ModelArch:
         if self.experts and not (0 < self.topk <= self.experts and self.moe_ffn > 0):
             raise ValueError("a MoE model needs 0 < topk <= experts and moe_ffn > 0")
+        if self.window_layers > self.layers:
+            raise ValueError("window_layers exceeds layers")
+        if bool(self.attn_window) != bool(self.window_layers):
+            raise ValueError("attn_window and window_layers go together")
         if self.dense_layers > self.layers:
             raise ValueError("dense_layers exceeds layers")
         if self.attention == "mla" and not (self.kv_lora_rank and self.qk_rope_dim):

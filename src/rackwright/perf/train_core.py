@@ -21,13 +21,16 @@ cfg keys (integers are given as floats or ints):
 hw keys (per GPU, SI; precision-dependent ones already chosen for each config's precision):
   peak_flops_per_s (GEMM peak at the config's precision), bf16_flops_per_s, hbm_bytes,
   hbm_bw_bytes_per_s, su_bw_bytes_per_s, so_bw_bytes_per_s (one direction), su_domain,
-  gemm_eff_max, gemm_dim_half, attn_eff, mem_eff, layer_overhead_s, tp_overlap, dp_overlap,
-  ep_overlap,
+  gemm_eff_max, gemm_dim_half, attn_eff (fused/flash attention), unfused_attn_eff (flash 0),
+  mem_eff, layer_overhead_s, tp_overlap, dp_overlap, ep_overlap, moe_elem_passes (HBM passes
+  over the routed tokens' activations: permute, activation, casts, unpermute), moe_floor_s
+  (host-bound floor of one MoE layer's forward: router, token-count sync, dispatch kernels),
   su_eff, su_latency_s, su_half_bytes, so_eff, so_latency_s, so_half_bytes, elem_passes,
   cast_passes, mem_reserve_bytes, mem_frag.
 model keys: layers, hidden, heads, kv_heads, dqk, dv (per-head score and value dims), ffn,
   mlp_mats (2 or 3), vocab, tied (0/1), experts, topk, moe_ffn, shared, dense_layers, imbalance,
-  attn_params (per layer), kv_dim (K+V width per token per layer).
+  attn_params (per layer), kv_dim (K+V width per token per layer), window (sliding-window tokens,
+  0 none), window_frac (share of layers using the window).
 
 Returned keys (seconds, bytes, FLOPs; per GPU unless named otherwise): step_s, pipeline_s,
 bubble_s, bubble_fraction ((pp-1)/(m·vpp)), compute_s, tp_comm_s, cp_comm_s, ep_comm_s,
@@ -141,7 +144,10 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     f_attn = 2.0 * tok * model["attn_params"] / tp
     f_dense = 2.0 * tok * dense_mlp_p / tp
     f_moe = 2.0 * tok * ((topk * model["imbalance"] + model["shared"]) * expert_p + h * E) / tp
-    f_core = 2.0 * tok * seq * a * (model["dqk"] + model["dv"]) / tp
+    # causal attention visits seq/2 keys per query on average; a sliding window visits ≤ window
+    win = np.where(model["window"] > 0, np.minimum(1.0, 2.0 * model["window"] / seq), 1.0)
+    attn_scale = 1.0 - model["window_frac"] + model["window_frac"] * win
+    f_core = 2.0 * tok * seq * a * (model["dqk"] + model["dv"]) / tp * attn_scale
     d_attn = np.minimum(tok, a * model["dqk"] / tp)
     d_dense = np.minimum(tok, model["ffn"] / tp)
     tok_expert = tok * topk * np.maximum(ep, 1) / (np.maximum(E, 1) * tp)
@@ -151,10 +157,17 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
         + (1 - moe_frac) * f_dense / (peak * _gemm_eff(hw, d_dense))
         + moe_frac * f_moe / (peak * _gemm_eff(hw, d_moe))
     )
-    t_core = f_core / (hw["bf16_flops_per_s"] * hw["attn_eff"])
     no_flash = np.where(cfg["flash"] > 0, 0.0, 1.0)
+    attn_eff = np.where(cfg["flash"] > 0, hw["attn_eff"], hw["unfused_attn_eff"])
+    t_core = f_core / (hw["bf16_flops_per_s"] * attn_eff)
     elem_bytes = tok * h * ab * (hw["elem_passes"] + cfg["low_precision"] * hw["cast_passes"])
-    elem_bytes = elem_bytes / sp_div + no_flash * 3.0 * mbs * a / tp * seq * (seq / cp) * ab
+    # routed copies of each token (topk of them) through permute, activation and unpermute
+    routed_bytes = tok * topk * model["imbalance"] * (h + model["moe_ffn"]) * ab / tp
+    elem_bytes = (
+        elem_bytes / sp_div
+        + no_flash * 3.0 * mbs * a / tp * seq * (seq / cp) * ab * attn_scale
+        + moe_frac * routed_bytes * hw["moe_elem_passes"]
+    )
     t_elem = elem_bytes / (hw["hbm_bw_bytes_per_s"] * hw["mem_eff"])
     t_fwd = t_gemm + t_core + t_elem + hw["layer_overhead_s"]
     t_recomp = full * t_fwd + selective * (t_core + no_flash * t_elem)
@@ -174,7 +187,11 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     ep_comm = np.where(ep > 1, moe_frac * (4.0 + 2.0 * full) * a2a, 0.0)
     ep_comm = ep_comm * (1.0 - overlap * hw["ep_overlap"])
 
-    t_stage = Ls * (t_layer + tp_comm + cp_comm + ep_comm)
+    t_busy = t_layer + tp_comm + cp_comm + ep_comm
+    # a MoE layer cannot run faster than the host issues it (dropless routing syncs token counts
+    # to the CPU each layer, so the launch queue cannot run ahead): fwd + bwd ≈ 3 forward floors
+    t_busy = t_busy + moe_frac * np.maximum(3.0 * hw["moe_floor_s"] - t_busy, 0.0)
+    t_stage = Ls * t_busy
     # output layer + loss on the last stage, in bf16
     f_logits = 2.0 * tok * V * h / tp
     t_logits = 3.0 * f_logits / (
@@ -226,7 +243,7 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
         + L * (1 - moe_frac) * dense_mlp_p
         + L * moe_frac * ((topk + model["shared"]) * expert_p + h * E)
     )
-    attn_tok = 2.0 * L * seq * a * (model["dqk"] + model["dv"])
+    attn_tok = 2.0 * L * seq * a * (model["dqk"] + model["dv"]) * attn_scale
     model_flops = tokens * (6.0 * (matmul_layers + V * h) + 3.0 * attn_tok)
     hw_flops = model_flops + tokens * (
         full * (2.0 * matmul_layers + attn_tok) + selective * attn_tok
@@ -278,7 +295,7 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
         "pipeline_s": pipeline,
         "bubble_s": bubble,
         "bubble_fraction": (pp - 1) / (m * vpp),
-        "compute_s": m * Ls * t_layer + m * t_logits,
+        "compute_s": m * Ls * (t_busy - tp_comm - cp_comm - ep_comm) + m * t_logits,
         "tp_comm_s": m * Ls * tp_comm,
         "cp_comm_s": m * Ls * cp_comm,
         "ep_comm_s": m * Ls * ep_comm,

@@ -19,6 +19,7 @@ HW_KEYS = (
     "gemm_eff_max", "gemm_dim_half", "attn_eff", "mem_eff", "layer_overhead_s", "tp_overlap",
     "dp_overlap", "ep_overlap", "su_eff", "su_latency_s", "su_half_bytes", "so_eff", "so_latency_s",
     "so_half_bytes", "elem_passes", "cast_passes", "mem_reserve_bytes", "mem_frag",
+    "unfused_attn_eff", "moe_elem_passes", "moe_floor_s",
 )  # fmt: skip
 
 
@@ -96,6 +97,8 @@ def model_arrays(model: ModelArch) -> dict[str, float]:
         ),
         "attn_params": model.attn_params(),
         "kv_dim": model.kv_cache_elems_per_token() / model.layers,
+        "window": float(model.attn_window),
+        "window_frac": model.window_layers / model.layers if model.attn_window else 0.0,
     }
 
 
