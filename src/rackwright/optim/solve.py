@@ -39,6 +39,7 @@ class SolveOptions:
     threads: int | None = None
     presolve: bool = True
     log: bool = False
+    mip_heuristic_effort: float | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ def _new_highs(model: SparseModel, options: SolveOptions, *, presolve: bool) -> 
     h.setOptionValue("presolve", "on" if presolve else "off")
     if options.time_limit_s is not None:
         h.setOptionValue("time_limit", float(options.time_limit_s))
+    if options.mip_heuristic_effort is not None:
+        h.setOptionValue("mip_heuristic_effort", float(options.mip_heuristic_effort))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
     status = h.passModel(
@@ -129,8 +132,16 @@ def _new_highs(model: SparseModel, options: SolveOptions, *, presolve: bool) -> 
     return h
 
 
-def solve(model: SparseModel, options: SolveOptions | None = None) -> SolveResult:
-    """Solve ``model`` (minimisation) and report status, solution, gap and wall time."""
+def solve(
+    model: SparseModel,
+    options: SolveOptions | None = None,
+    *,
+    start: FloatArray | None = None,
+) -> SolveResult:
+    """Solve ``model`` (minimisation) and report status, solution, gap and wall time.
+
+    ``start`` is a full column vector believed feasible: a MIP uses it as its first incumbent.
+    """
     opts = options or SolveOptions()
     if model.num_col == 0:
         return SolveResult(
@@ -146,8 +157,14 @@ def solve(model: SparseModel, options: SolveOptions | None = None) -> SolveResul
             has_solution=True,
             num_row=model.num_row,
         )
-    start = time.perf_counter()
+    began = time.perf_counter()
     h = _new_highs(model, opts, presolve=opts.presolve)
+    if start is not None and model.is_mip:
+        h.setSolution(  # type: ignore[attr-defined]
+            model.num_col,
+            np.arange(model.num_col, dtype=np.int32),
+            np.ascontiguousarray(start, dtype=np.float64),
+        )
     h.run()  # type: ignore[attr-defined]
     name = h.getModelStatus().name  # type: ignore[attr-defined]
     if name == "kUnboundedOrInfeasible":
@@ -155,7 +172,7 @@ def solve(model: SparseModel, options: SolveOptions | None = None) -> SolveResul
         h = _new_highs(model, opts, presolve=False)
         h.run()  # type: ignore[attr-defined]
         name = h.getModelStatus().name  # type: ignore[attr-defined]
-    seconds = time.perf_counter() - start
+    seconds = time.perf_counter() - began
     info = h.getInfo()  # type: ignore[attr-defined]
     status = _STATUS.get(name, SolveStatus.ERROR)
     if name == "kUnboundedOrInfeasible":

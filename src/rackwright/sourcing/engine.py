@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import numpy as np
+from numpy.typing import NDArray
 
 from rackwright.optim import SolveOptions, SolveResult, SolveStatus, solve
 from rackwright.optim.model import FloatArray
@@ -38,11 +40,63 @@ def solve_sourcing(
     start = time.perf_counter()
     built = build_model(problem)
     build_s = time.perf_counter() - start
-    result = solve(built.model, opts)
+    result = solve_with_warm_start(built, opts)
     violations: tuple[Violation, ...] = ()
     if result.status is SolveStatus.INFEASIBLE and explain:
         violations = explain_infeasibility(problem, opts)
     return read_plan(problem, built, result, build_s, violations)
+
+
+def solve_with_warm_start(built: SourcingModel, options: SolveOptions) -> SolveResult:
+    """Solve the MILP, first handing HiGHS an incumbent from an LP-guided restricted MIP.
+
+    The LP relaxation's order quantities pick one price tier per order; the MIP restricted to
+    those tiers (orders still on/off, lots still whole) solves fast and its plan is a good first
+    incumbent, so the full search spends its time closing the gap rather than finding plans.
+    """
+    start = time.perf_counter()
+    model = built.model
+    if not model.is_mip:
+        return solve(model, options)
+    lp = solve(dataclasses.replace(model, integer=np.zeros_like(model.integer)), options)
+    if not lp.has_solution:
+        return solve(model, options)  # infeasible or unbounded: let the MIP say which
+    upper = model.col_upper.copy()
+    upper[built.w[~_lp_tiers(built, lp.x)]] = 0.0
+    budget = options.time_limit_s
+    restricted_opts = dataclasses.replace(
+        options,
+        time_limit_s=None if budget is None else max(budget / 3, 1.0),
+        mip_rel_gap=max(options.mip_rel_gap, 1e-3),
+    )
+    restricted = solve(dataclasses.replace(model, col_upper=upper), restricted_opts)
+    remaining = None if budget is None else max(budget - (time.perf_counter() - start), 1.0)
+    full_opts = dataclasses.replace(options, time_limit_s=remaining)
+    first = restricted.x if restricted.has_solution else None
+    result = solve(model, full_opts, start=first)
+    return dataclasses.replace(result, seconds=time.perf_counter() - start)
+
+
+def _lp_tiers(built: SourcingModel, x: FloatArray) -> NDArray[np.bool_]:
+    """Per tier column: True for the one tier the LP quantity of its order falls in."""
+    q = np.maximum(x[built.q], 0.0)
+    n_order = built.order_offer.size
+    total = np.bincount(built.tier_order, weights=q, minlength=n_order)[built.tier_order]
+    ordered = total > _QTY_TOL
+    inside = ordered & (built.tier_lo - 1e-6 <= total) & (total <= built.tier_hi + 1e-6)
+    # orders below every tier's minimum round up to their smallest tier
+    has_inside = np.bincount(built.tier_order, weights=inside, minlength=n_order) > 0
+    lowest = np.full(n_order, np.inf)
+    np.minimum.at(lowest, built.tier_order, built.tier_lo)
+    fallback = ordered & ~has_inside[built.tier_order] & (built.tier_lo == lowest[built.tier_order])
+    candidate = inside | fallback
+    chosen = np.zeros(built.tier_order.size, dtype=bool)
+    idx = np.flatnonzero(candidate)
+    if idx.size:
+        order = idx[np.lexsort((built.price[idx], built.tier_order[idx]))]
+        _, first = np.unique(built.tier_order[order], return_index=True)
+        chosen[order[first]] = True
+    return chosen
 
 
 def read_plan(

@@ -7,10 +7,13 @@ the smallest weighted total names the rules to relax and by how much, in a user'
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
 from rackwright.optim import SolveOptions, solve
-from rackwright.sourcing.milp import build_model
+from rackwright.optim.model import FloatArray
+from rackwright.sourcing.milp import SourcingModel, build_model
 from rackwright.sourcing.problem import SourcingProblem
 from rackwright.sourcing.result import Violation, ViolationKind
 
@@ -22,7 +25,13 @@ def explain_infeasibility(
 ) -> tuple[Violation, ...]:
     """The relaxations that make ``problem`` feasible, largest first within each kind."""
     built = build_model(problem, elastic=True)
-    result = solve(built.model, options or SolveOptions(mip_rel_gap=1e-4))
+    opts = options or SolveOptions(mip_rel_gap=1e-4)
+    # The LP relaxation names capacity, lead-time and policy conflicts at once; only when it
+    # finds nothing to relax (MOQ, lot or tier rounding is to blame) is the elastic MIP solved.
+    relaxed = dataclasses.replace(built.model, integer=np.zeros_like(built.model.integer))
+    result = solve(relaxed, opts)
+    if result.has_solution and _slack_total(built, result.x) <= _TOL:
+        result = solve(built.model, opts)
     if not result.has_solution:
         return ()
     x = result.x
@@ -156,3 +165,12 @@ def explain_infeasibility(
             )
         )
     return tuple(out)
+
+
+def _slack_total(built: SourcingModel, x: FloatArray) -> float:
+    """Weighted slack of a relaxed solution (its objective without the tiny cost term)."""
+    s = built.slacks
+    cols = np.concatenate(
+        [s.demand.ravel(), s.capacity, s.domestic, s.country, s.dual_sites, s.dual_share]
+    )
+    return float((built.model.col_cost[cols] * x[cols]).sum())

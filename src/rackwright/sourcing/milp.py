@@ -130,6 +130,8 @@ class SourcingModel:
     tier_order: IntArray  # t -> v
     tier_k: IntArray  # t -> tier index
     price: FloatArray  # t -> unit price of the tier (USD, before tariff and freight)
+    tier_lo: FloatArray  # t -> least quantity of the tier (MOQ included)
+    tier_hi: FloatArray  # t -> most quantity of the tier
     q: IntArray  # t -> column of the tier quantity
     w: IntArray  # t -> column of the tier binary
     u: IntArray  # offer -> qualification column
@@ -309,6 +311,8 @@ def build_model(problem: SourcingProblem, *, elastic: bool = False) -> SourcingM
         tier_order=t_v,
         tier_k=t_k,
         price=price,
+        tier_lo=lo,
+        tier_hi=hi,
         q=q,
         w=w,
         u=u,
@@ -350,7 +354,9 @@ def _add_slacks(
     """
     n_per = arr.num_periods
     per_period = np.maximum(total_demand / n_per, 1.0)
-    demand = b.add_vars(bal.size, cost=np.repeat(10.0 / per_period, n_per)).reshape(bal.shape)
+    demand = b.add_vars(
+        bal.size, cost=np.repeat(10.0 / per_period, n_per), upper=arr.demand.ravel()
+    ).reshape(bal.shape)
     b.add_coeffs(bal, demand, 1.0)
     capacity = b.add_vars(cap_rows.size, cost=2.0 / per_period[arr.part_of[order_offer]])
     b.add_coeffs(cap_rows, capacity, -1.0)

@@ -1,0 +1,149 @@
+"""Adapter: the scenario's build plan and the BOM's offers -> a ``SourcingProblem``.
+
+Demand per part and quarter is racks built x the part's quantity per rack (attrition included);
+offers carry USD price breaks, MOQ, order multiple, mean lead time rounded up to whole quarters,
+capacity per quarter of each year, the tariff of the chosen policy for the site's country and the
+part's heading, freight to the scenario's U.S. sites, and the part's qualification cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from rackwright.bom import SupplyData, expand_bom
+from rackwright.bom.expand import PartDemand, flatten
+from rackwright.bom.supply import Offer
+from rackwright.catalog.catalog import Catalog
+from rackwright.errors import InputError
+from rackwright.scenario import Scenario
+from rackwright.sourcing.problem import (
+    PriceTier,
+    SourcingOffer,
+    SourcingPart,
+    SourcingPolicy,
+    SourcingProblem,
+    period_index,
+    quarters,
+)
+from rackwright.sourcing.tariffs import Logistics, TariffPolicy, TariffTable
+
+QUARTER_S = 13 * 604800.0
+
+
+def plan_periods(scenario: Scenario) -> tuple[str, ...]:
+    """Every quarter from the first build to the last."""
+    if not scenario.builds:
+        raise InputError("the scenario has no [[build]] lots to source", field="build")
+    ordered = sorted(scenario.builds, key=lambda b: period_index(b.period))
+    return quarters(ordered[0].period, ordered[-1].period)
+
+
+def part_demand(
+    scenario: Scenario, catalog: Catalog, supply: SupplyData, periods: tuple[str, ...]
+) -> tuple[dict[str, PartDemand], dict[str, list[float]]]:
+    """Part rows and their demand per period over the scenario's builds."""
+    index = {label: i for i, label in enumerate(periods)}
+    rows: dict[str, PartDemand] = {}
+    demand: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(periods))
+    per_rack: dict[str, list[PartDemand]] = {}
+    for lot in scenario.builds:
+        if lot.rack not in per_rack:
+            per_rack[lot.rack] = flatten(expand_bom(catalog.rack(lot.rack), catalog, supply))
+        for row in per_rack[lot.rack]:
+            rows.setdefault(row.part_id, row)
+            demand[row.part_id][index[lot.period]] += lot.racks * row.qty_per_rack
+    return rows, dict(demand)
+
+
+def problem_from_scenario(
+    scenario: Scenario,
+    catalog: Catalog,
+    supply: SupplyData,
+    *,
+    tariffs: TariffTable,
+    tariff_policy: str,
+    logistics: Logistics,
+    domestic_floor: float | None = None,
+    soft_domestic_floor: bool = False,
+    max_foreign_share: float = 1.0,
+) -> SourcingProblem:
+    """The sourcing problem of ``scenario``'s build plan under one tariff policy.
+
+    ``domestic_floor`` replaces the scenario's targets (one share for every period) when given.
+    """
+    periods = plan_periods(scenario)
+    policy = tariffs.policy(tariff_policy)
+    rows, demand = part_demand(scenario, catalog, supply, periods)
+    destinations = {s.site: s.racks_per_week for s in scenario.sites}
+    parts: list[SourcingPart] = []
+    offers: list[SourcingOffer] = []
+    for part_id, row in sorted(rows.items()):
+        part = supply.part(part_id)
+        heading = tariffs.heading(row.category)
+        parts.append(
+            SourcingPart(
+                part_id=part_id,
+                name=row.name,
+                category=row.category,
+                subsystem=str(row.subsystem),
+                tariff_class=heading,
+                critical=row.critical,
+                demand=tuple(demand[part_id]),
+            )
+        )
+        for offer in supply.offers_for(part_id):
+            offers.append(
+                _offer(
+                    offer,
+                    part.weight_kg,
+                    str(row.subsystem),
+                    heading,
+                    periods,
+                    policy,
+                    logistics,
+                    destinations,
+                )
+            )
+    floors = tuple(
+        domestic_floor if domestic_floor is not None else scenario.domestic_target(int(p[:4]))
+        for p in periods
+    )
+    return SourcingProblem(
+        periods=periods,
+        parts=tuple(parts),
+        offers=tuple(offers),
+        policy=SourcingPolicy(
+            domestic_floor=floors,
+            soft_domestic_floor=soft_domestic_floor,
+            max_foreign_share=max_foreign_share,
+        ),
+    ).check()
+
+
+def _offer(
+    offer: Offer,
+    weight_kg: float,
+    subsystem: str,
+    heading: str,
+    periods: tuple[str, ...],
+    policy: TariffPolicy,
+    logistics: Logistics,
+    destinations: dict[str, float],
+) -> SourcingOffer:
+    lead = max(math.ceil(offer.lead_time.mean_s / QUARTER_S - 1e-9), 0)
+    return SourcingOffer(
+        offer_id=offer.offer_id,
+        part_id=offer.part_id,
+        site_id=offer.site_id,
+        site_name=offer.site_name,
+        country=offer.country,
+        tiers=tuple(PriceTier(b.min_qty, b.unit_cost_usd) for b in offer.price_breaks),
+        moq=offer.moq,
+        order_multiple=offer.order_multiple,
+        lead_periods=lead,
+        capacity=tuple(offer.capacity_per_quarter(int(p[:4])) for p in periods),
+        tariff_rate=policy.rate(offer.country, heading),
+        freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
+        qualification_usd=logistics.qualification_usd(subsystem),
+    )
