@@ -19,6 +19,7 @@ from rackwright.cli import (
     plan_cmd,
     rack_cmd,
     scenario_cmd,
+    source_cmd,
 )
 from rackwright.cli.common import console_err
 from rackwright.errors import RackwrightError
@@ -37,6 +38,7 @@ app.add_typer(scenario_cmd.app, name="scenario")
 app.command("plan")(plan_cmd.plan)
 app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
+app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
 
 

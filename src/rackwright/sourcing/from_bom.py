@@ -147,3 +147,29 @@ def _offer(
         freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
         qualification_usd=logistics.qualification_usd(subsystem),
     )
+
+
+def problem_for_plan(
+    scenario: Scenario,
+    catalog: Catalog,
+    *,
+    tariffs: TariffTable,
+    tariff_policy: str = "current",
+    logistics: Logistics,
+    domestic_floor: float | None = None,
+    soft_domestic_floor: bool = False,
+) -> SourcingProblem:
+    """Load the BOM supply data for ``catalog`` and build the scenario's sourcing problem."""
+    from rackwright.bom import load_supply_data
+
+    supply = load_supply_data(catalog)
+    return problem_from_scenario(
+        scenario,
+        catalog,
+        supply,
+        tariffs=tariffs,
+        tariff_policy=tariff_policy,
+        logistics=logistics,
+        domestic_floor=domestic_floor,
+        soft_domestic_floor=soft_domestic_floor,
+    )
