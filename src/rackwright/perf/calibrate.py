@@ -30,7 +30,7 @@ from rackwright.perf.efficiency import BOUNDS, Efficiency, Param, prec_class
 from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.reference import ReferenceRow
 from rackwright.perf.training import cfg_arrays, hw_arrays, model_arrays, stack
-from rackwright.perf.validate import predict_row
+from rackwright.perf.validate import predict_row, resolved_parallel
 
 MIN_ROWS = 2
 TRAIN_ARCH_PARAMS = ("tp_overlap", "dp_overlap", "so_eff", "layer_overhead_s")
@@ -61,9 +61,11 @@ def _metric_from(out: dict[str, Any], metric: str) -> np.ndarray:
 class _TrainBatch:
     """All training rows as one array batch for fast re-evaluation."""
 
-    def __init__(self, rows: list[ReferenceRow], hws: list[HardwareView]):
+    def __init__(self, rows: list[ReferenceRow], hws: list[HardwareView], start: Efficiency):
         self.rows, self.hws = rows, hws
-        self.cfg = stack([cfg_arrays(r.parallel, r.model) for r in rows if r.parallel])
+        # the layout validation predicts (recompute resolved once: memory is not fitted)
+        pars = [resolved_parallel(r, h, start) for r, h in zip(rows, hws, strict=True)]
+        self.cfg = stack([cfg_arrays(p, r.model) for p, r in zip(pars, rows, strict=True)])
         self.model = stack([model_arrays(r.model) for r in rows])
         self.measured = np.array([r.value for r in rows])
         self.metrics = [r.metric for r in rows]
@@ -162,7 +164,7 @@ def calibrate(
     eff = start
     if train:
         t_rows, t_hws = [r for r, _ in train], [h for _, h in train]
-        batch = _TrainBatch(t_rows, t_hws)
+        batch = _TrainBatch(t_rows, t_hws, eff)
         keys = _candidates(t_rows, t_hws, "train")
         eff = _coordinate_search(eff, keys, lambda e: _objective(batch.log_err(e)), note, progress)
     if infer:

@@ -14,7 +14,9 @@ No key is optional; build them with ``training.cfg_arrays``, ``training.hw_array
 cfg keys (integers are given as floats or ints):
   gpus, tp, pp, vpp, cp, ep, dp, gbs, mbs, seq,
   zero (0 none, 1 ZeRO-1 / distributed optimizer, 2 ZeRO-2, 3 ZeRO-3 / FSDP),
-  recompute (0 none, 1 selective, 2 full), sp (0/1 sequence parallelism), flash (0/1),
+  recompute (0 none, 1 selective, 2 full), recompute_frac (with full: the share of layers
+  recomputed, Megatron's recompute_num_layers; the rest keep selective), sp (0/1 sequence
+  parallelism), flash (0/1),
   uneven (0/1: allow a layer count not divisible by pp·vpp, busiest stage rounds up),
   overlap (0/1: use the hardware's compute/communication overlap fractions), low_precision
   (0/1: fp8/fp4 GEMMs, adds cast traffic), act_bytes (bytes per activation element, 2).
@@ -113,8 +115,10 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     E, topk = model["experts"], model["topk"]
     is_moe = np.where(E > 0, 1.0, 0.0)
     moe_frac = is_moe * (L - model["dense_layers"]) / L
-    full = np.where(cfg["recompute"] == 2, 1.0, 0.0)
-    selective = np.where(cfg["recompute"] == 1, 1.0, 0.0)
+    full = np.where(cfg["recompute"] == 2, cfg["recompute_frac"], 0.0)
+    selective = np.where(cfg["recompute"] == 1, 1.0, 0.0) + np.where(
+        cfg["recompute"] == 2, 1.0 - cfg["recompute_frac"], 0.0
+    )
     overlap = np.where(cfg["overlap"] > 0, 1.0, 0.0)
     dom = hw["su_domain"]
 
@@ -276,7 +280,7 @@ def evaluate(cfg: Arrays, hw: Arrays, model: Arrays) -> dict[str, Num]:
     # fp8/fp4 GEMMs keep their saved inputs (QKV, projection, fc1: 3·sbh; fc2: sb·ffn) in 1 byte
     fp8_saving = cfg["low_precision"] * (3.0 * sbh + tok * ffn_act) / tp
     per_layer = shardable / tp + 10.0 * sbh / sp_div + scores - fp8_saving
-    per_layer = np.where(full > 0, 2.0 * sbh / sp_div, per_layer)
+    per_layer = np.where(full > 0, full * 2.0 * sbh / sp_div + (1.0 - full) * per_layer, per_layer)
     in_flight = np.minimum(m, pp) * (1.0 + np.where(vpp > 1, (pp - 1) / (pp * vpp), 0.0))
     logits = 4.0 * tok * V / tp
     # first stage holds the in-flight micro-batches; the last one a single one plus the logits

@@ -40,6 +40,9 @@ class ParallelConfig(BaseModel):
     mbs: int = Field(default=1, gt=0)
     seq: int = Field(default=0, ge=0, description="0: the model's default")
     recompute: Literal["none", "selective", "full"] = "selective"
+    recompute_fraction: float = Field(
+        default=1.0, gt=0, le=1, description="with full: share of layers recomputed"
+    )
     sp: bool = True
     flash: bool = True
     overlap: bool = True
@@ -138,6 +141,7 @@ def cfg_arrays(par: ParallelConfig, model: ModelArch) -> dict[str, float]:
         "seq": float(par.seq or model.seq),
         "zero": float(ZERO_CODES[par.zero]),
         "recompute": float(RECOMPUTE_CODES[par.recompute]),
+        "recompute_frac": float(par.recompute_fraction),
         "sp": 1.0 if par.sp and par.tp > 1 else 0.0,
         "flash": 1.0 if par.flash else 0.0,
         "overlap": 1.0 if par.overlap else 0.0,

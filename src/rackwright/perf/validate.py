@@ -11,6 +11,7 @@ see ``ACCURACY`` below; tests/test_perf_holdout.py asserts these bounds.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +23,7 @@ from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.reference import INFER_METRICS, TRAIN_METRICS, ReferenceRow
-from rackwright.perf.training import predict_training
+from rackwright.perf.training import ParallelConfig, predict_training
 
 CLEAR_OVERFLOW = 1.2
 
@@ -59,18 +60,39 @@ class RowResult:
         return out
 
 
+def resolved_parallel(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> ParallelConfig:
+    """The row's training layout, with the recompute it evidently used when the row is silent.
+
+    A run whose selective-recompute memory clearly overflows the GPU (over ``CLEAR_OVERFLOW`` ×
+    HBM: the memory model is good to about ±10 %) recomputed more, but only as many layers as it
+    takes to fit (Megatron's recompute_num_layers): memory falls linearly with the recomputed
+    share, rounded up to whole layers of a pipeline stage.
+    """
+    if row.parallel is None:
+        raise ValueError("not a training row")
+    par = row.parallel
+    if row.recompute_known:
+        return par
+    need = predict_training(row.model, hw, par, eff, check_memory=False).memory_bytes
+    if need["total_bytes"] <= CLEAR_OVERFLOW * hw.hbm_bytes:
+        return par
+    full = par.model_copy(update={"recompute": "full"})
+    need_full = predict_training(row.model, hw, full, eff, check_memory=False).memory_bytes
+    saved = need["total_bytes"] - need_full["total_bytes"]
+    over = need["total_bytes"] - hw.hbm_bytes
+    share = min(max(over / saved, 0.0), 1.0) if saved > 0 else 1.0
+    stage_layers = math.ceil(row.model.layers / par.pp)
+    share = max(math.ceil(share * stage_layers), 1) / stage_layers
+    return full.model_copy(update={"recompute_fraction": share})
+
+
 def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> float:
     """The model's value of ``row.metric`` for the row's setup."""
     if row.kind == "train":
         if row.metric not in TRAIN_METRICS or row.parallel is None:
             raise ValueError(f"unsupported training metric {row.metric}")
-        pred = predict_training(row.model, hw, row.parallel, eff, check_memory=False)
-        need = pred.memory_bytes["total_bytes"]
-        if not row.recompute_known and need > CLEAR_OVERFLOW * hw.hbm_bytes:
-            # the run fitted, so it recomputed more than selective would (only a clear overflow
-            # counts: the memory model is good to about ±10 %)
-            full = row.parallel.model_copy(update={"recompute": "full"})
-            pred = predict_training(row.model, hw, full, eff, check_memory=False)
+        par = resolved_parallel(row, hw, eff)
+        pred = predict_training(row.model, hw, par, eff, check_memory=False)
         if pred.step_s is None:
             raise ValueError("no step time")
         if row.metric in {"iter_time", "step_time"}:
