@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from rackwright.catalog.loader import load_catalog
-from rackwright.perf.efficiency import load_efficiency
+from rackwright.perf.calibrate import calibrate
+from rackwright.perf.efficiency import load_efficiency, load_priors
 from rackwright.perf.hardware import hardware_view
 from rackwright.perf.models import load_models
 from rackwright.perf.reference import ReferenceRow, read_reference
@@ -197,3 +198,18 @@ def test_silent_recompute_is_only_as_much_as_it_takes_to_fit() -> None:
     fewer = par.model_copy(update={"recompute_fraction": par.recompute_fraction - 1 / 80})
     over = predict_training(row.model, view, fewer, eff, check_memory=False)
     assert over.memory_bytes["total_bytes"] > view.hbm_bytes
+
+
+def test_leave_blackwell_ultra_out_fit_predicts_the_gb300_and_b300_runs() -> None:
+    # fit on calibration.csv + the 26.02 rows of every other system; Blackwell Ultra then inherits
+    # Blackwell's fitted figures (LINEAGE). Measured 2026-11-23: mean 14.8 %, worst 25.9 %.
+    calibration = [r for r in read_reference(CALIBRATION) if r.kind == "train"]
+    extra = read_reference(EXTRA)
+    ultra = [r for r in extra if r.system in {"gb300-nvl72", "dgx-b300"}]
+    rest = [r for r in extra if r not in ultra]
+    eff = calibrate(calibration + rest, load_priors(), "leave Blackwell Ultra out")
+    assert not any(k.startswith("blackwell-ultra.") for k in eff.params)
+    errs = [abs(r.error_pct) for r in validate_rows(ultra, eff) if r.error_pct is not None]
+    assert len(errs) == len(ultra) == 7
+    assert float(np.mean(errs)) <= 17.0
+    assert float(np.max(errs)) <= 28.0

@@ -230,7 +230,9 @@ def validate(
     for r in results:
         table.add_row(
             r.id, r.kind, r.metric, _fmt(r.measured), _fmt(r.predicted),
-            _fmt(r.error_pct, 1), r.status if r.status == "ok" else f"{r.status}: {r.reason}",
+            _fmt(r.error_pct, 1),
+            (f"ok, {r.layout}" if r.layout else "ok")
+            if r.status == "ok" else f"{r.status}: {r.reason}",
         )  # fmt: skip
     _print_wide(table)
     for kind, s in summary.items():

@@ -5,7 +5,8 @@ GPU generation (attention, memory, overheads, collectives per tier), ``default..
 Lookup tries the most specific key first (the architecture, then its predecessors in LINEAGE, then
 the defaults), so a new architecture works and becomes specific once a measurement of it is fitted.
 The same TOML format serves priors.toml (calibration's starting point), the shipped efficiency.toml
-(priors.toml calibrated on calibration.csv), ``perf calibrate`` output and ``perf microbench``
+(priors.toml calibrated by ``rackwright perf calibrate`` with ``--data`` calibration.csv and
+``--data`` perf/data/calibration_extra.csv), ``perf calibrate`` output and ``perf microbench``
 output.
 """
 
