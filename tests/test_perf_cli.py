@@ -98,3 +98,19 @@ def test_validate_table_output(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("perf", "validate", "--data", DATA)
     assert result.code == 0
     assert "MB2509-H100-DSV3" in result.out and "MAPE" in result.out
+
+
+def test_calibrate_fits_on_several_data_files(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    lines = DATA.read_text().splitlines()
+    first, second = tmp_path / "k22.csv", tmp_path / "k175.csv"
+    first.write_text("\n".join([lines[0], *[ln for ln in lines if ln.startswith("K22")]]) + "\n")
+    second.write_text("\n".join([lines[0], *[ln for ln in lines if ln.startswith("K175")]]) + "\n")
+    out = tmp_path / "cal.toml"
+    result = cli(
+        "perf", "calibrate", "--data", first, "--data", second, "--out", out, "--json"
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    text = out.read_text()
+    assert "k22.csv + k175.csv" in text
+    # both files' rows are the provenance of a parameter they both exercise
+    assert "K22-full" in text and "K175-full" in text
