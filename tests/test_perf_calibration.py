@@ -15,8 +15,9 @@ from rackwright.perf.hardware import hardware_view
 from rackwright.perf.microbench import Measurements, measure, to_efficiency
 from rackwright.perf.reference import read_reference
 from rackwright.perf.validate import summarize, validate_rows
+from shared_data import SHARED_DATA
 
-DATA = Path("/work/shared/data/perf/calibration.csv")
+DATA = SHARED_DATA / "perf" / "calibration.csv"
 
 
 @pytest.fixture(scope="module")

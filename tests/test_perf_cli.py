@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-DATA = Path("/work/shared/data/perf/calibration.csv")
+from shared_data import SHARED_DATA
+
+DATA = SHARED_DATA / "perf" / "calibration.csv"
 
 
 def test_models_json_lists_every_named_model(cli) -> None:  # type: ignore[no-untyped-def]

@@ -23,10 +23,11 @@ from rackwright.perf.models import load_models
 from rackwright.perf.reference import ReferenceRow, read_reference
 from rackwright.perf.training import ParallelConfig, predict_training
 from rackwright.perf.validate import RowResult, resolved_parallel, validate_rows
+from shared_data import SHARED_DATA
 
 HOLDOUT = Path(__file__).parent / "data" / "perf_holdout.csv"
 EXTRA = Path(__file__).parents[1] / "src" / "rackwright" / "perf" / "data" / "calibration_extra.csv"
-CALIBRATION = Path("/work/shared/data/perf/calibration.csv")
+CALIBRATION = SHARED_DATA / "perf" / "calibration.csv"
 TEST_ONLY = ("MB2511", "MPT", "MLPI50")
 
 
