@@ -116,3 +116,16 @@ def test_calibrate_fits_on_several_data_files(cli, tmp_path: Path) -> None:  # t
     assert "k22.csv + k175.csv" in text
     # both files' rows are the provenance of a parameter they both exercise
     assert "K22-full" in text and "K175-full" in text
+
+
+def test_validate_defaults_to_the_packaged_copy_of_the_calibration_rows(cli) -> None:  # type: ignore[no-untyped-def]
+    from rackwright.perf.reference import packaged_calibration_csv
+
+    packaged = packaged_calibration_csv()
+    assert packaged.read_bytes() == DATA.read_bytes()  # an unchanged copy of the shared file
+    default = cli("perf", "validate", "--json")
+    explicit = cli("perf", "validate", "--data", DATA, "--json")
+    assert default.code == 0 and explicit.code == 0, default.err
+    assert json.loads(default.out) == json.loads(explicit.out)
+    assert json.loads(default.out)["summary"]["train"]["n"] == 36
+    assert "shipped with rackwright" in " ".join(cli("perf", "validate", "--help").out.split())

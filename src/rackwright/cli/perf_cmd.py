@@ -20,7 +20,7 @@ from rackwright.perf.efficiency import load_efficiency, load_priors, render_effi
 from rackwright.perf.hardware import hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import load_models, resolve_model
-from rackwright.perf.reference import read_reference
+from rackwright.perf.reference import packaged_calibration_csv, read_reference
 from rackwright.perf.training import ParallelConfig, predict_training
 from rackwright.perf.validate import summarize, validate_rows
 
@@ -30,12 +30,16 @@ app = typer.Typer(
     "calibration against published measurements.",
 )
 
-DEFAULT_DATA = Path("/work/shared/data/perf/calibration.csv")
+DEFAULT_DATA = packaged_calibration_csv()
+DATA_HELP = (
+    "CSV in calibration.csv's schema (default: the published calibration rows shipped with "
+    "rackwright, rackwright/perf/data/calibration.csv)."
+)
 CalibrationOpt = Annotated[
     Path | None,
     typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
 ]
-DataOpt = Annotated[Path, typer.Option("--data", help="CSV in calibration.csv's schema.")]
+DataOpt = Annotated[Path, typer.Option("--data", help=DATA_HELP, show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")]
 SystemOpt = Annotated[str, typer.Option("--system", "-s", help="Catalog system id.")]
 
@@ -243,7 +247,7 @@ def validate(
 def calibrate(
     data: Annotated[
         list[Path] | None,
-        typer.Option("--data", help="CSV in calibration.csv's schema; repeat to fit on several."),
+        typer.Option("--data", help=DATA_HELP + " Repeat to fit on several."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the TOML.")] = None,
     calibration: Annotated[

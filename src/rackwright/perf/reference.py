@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from rackwright.errors import InputError
@@ -66,6 +67,16 @@ class ReferenceRow:
     isl: int
     osl: int
     line: int
+
+
+def packaged_calibration_csv() -> Path:
+    """The published calibration rows shipped with the package (perf/data/calibration.csv).
+
+    An unchanged copy of the project's shared ``data/perf/calibration.csv``; every row's sources
+    are in its ``source`` and ``notes`` columns and in that folder's README (Megatron-LM papers,
+    MLPerf Training v4.0 / Inference v4.1 logs, NeMo and Megatron-Bridge performance tables).
+    """
+    return Path(str(resources.files("rackwright.perf.data").joinpath("calibration.csv")))
 
 
 def _int(row: dict[str, str], key: str, default: int, path: Path, line: int) -> int:
