@@ -5,10 +5,15 @@ distributed optimizer (the NeMo/Megatron-Bridge default; their "DDP" is Megatron
 wrapper, which runs with it too; only "none" means no sharding); recompute unknown means selective
 with sequence parallelism (what Megatron-Core/NeMo recipes run), or full recompute when selective
 would not fit in memory (the run evidently fit); MLA ranks, when the row names an MLA model without
-them, are DeepSeek-V3's; MLPerf Llama-2-70B rows without isl/osl use the OpenOrca means (A-perf-
-mlperf-orca: 294 input / 294 output tokens; not re-checked against the MLPerf documentation, and the
-v5.0 logs' tokens/s ÷ samples/s gives about 272 output tokens); other inference rows without them
-are unsupported (isl/osl 0: the MLPerf Llama-3.1-405B lengths are not stated in its logs); a
+them, are DeepSeek-V3's; MLPerf Llama-2-70B rows without isl/osl use the benchmark's documented
+OpenOrca subset (MLPerf inference rules, mlcommons/inference_policies inference_rules.adoc, and
+mlcommons/inference language/llama2-70b/README.md: 24,576 samples, inputs capped at 1,024 tokens,
+reference output 294.45 tokens per sample; the input mean 294 is A-perf-mlperf-orca's, the v5.0
+logs' tokens/s ÷ samples/s gives about 272 output tokens); other inference rows without them are
+unsupported (isl/osl 0): the Llama-3.1-405B benchmark (a subset of LongBench, LongDataCollections,
+RULER and GovReport, 8,313 samples, reference output 684.68 tokens per sample per
+language/llama3.1-405b/README.md) documents no input-length mean. An inference row without a
+precision gets the one an MLPerf submitter would pick (see validate.resolved_precision). A
 layer count not divisible by pp·vpp means the run
 used an uneven (custom) pipeline layout, as Megatron-Bridge's DeepSeek-V3 recipe does. MLPerf
 Inference rows: one instance has ``tp`` GPUs and the system runs ``dp`` instances; when the row
@@ -35,7 +40,7 @@ TRAIN_METRICS = {
     "iter_time", "step_time", "hw_tflops_per_gpu", "tflops_per_gpu", "tokens_per_s_per_gpu",
 }  # fmt: skip
 INFER_METRICS = {"offline_tokens_per_s", "server_tokens_per_s", "output_tokens_per_s_per_gpu"}
-MLPERF_ORCA_TOKENS = (294, 294)
+MLPERF_ORCA_TOKENS = (294, 294)  # (input, output) tokens per request; see the module docstring
 ZERO_MAP = {
     "": "distopt", "none": "none", "ddp": "distopt", "zero-1": "1", "zero-2": "2", "zero-3": "3",
     "fsdp": "fsdp", "distributed optimizer": "distopt", "distopt": "distopt",
@@ -61,7 +66,8 @@ class ReferenceRow:
     tp: int
     ep: int
     dp: int
-    precision: str
+    precision: str  # bf16 when the row states none (precision_given False)
+    precision_given: bool
     recompute_known: bool
     layout_given: bool  # inference: the row states tp or dp
     isl: int
@@ -224,6 +230,7 @@ def read_reference(path: Path) -> list[ReferenceRow]:
                 ep=ep,
                 dp=dp,
                 precision=precision,
+                precision_given=bool((row.get("precision") or "").strip()),
                 recompute_known=(row.get("recompute") or "").strip().lower()
                 in {"none", "full", "selective", "selective+sp"},
                 layout_given=bool((row.get("tp") or "").strip() or (row.get("dp") or "").strip()),

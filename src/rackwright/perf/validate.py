@@ -3,7 +3,11 @@
 Inference rows without a layout (MLPerf logs do not print tp or the instance count) get the
 layout a submitter would pick: over tp in the divisors of the system's GPUs that the model's
 heads allow, instances = gpus / tp, the one with the best throughput for the row's metric that
-fits; the chosen layout is reported with the row.
+fits; the chosen layout is reported with the row. Inference rows without a precision get the one
+an MLPerf submitter would run: closed-division submitters may quantize as long as the accuracy
+target holds (99 % / 99.9 % of the FP16/FP32 reference, MLPerf inference rules), so they pick the
+fastest format the GPU has tensor cores for, fp4 before fp8 (``resolved_precision``); the choice
+is reported with the layout.
 
 Accuracy of the shipped efficiency.toml (``rackwright perf validate --data FILE --json``,
 2026-11-23; fitted on calibration.csv + perf/data/calibration_extra.csv, the Megatron-Bridge 26.02
@@ -104,6 +108,21 @@ def resolved_parallel(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> P
     return full.model_copy(update={"recompute_fraction": share})
 
 
+MLPERF_PRECISIONS = ("fp4", "fp8")  # fastest first
+
+
+def resolved_precision(row: ReferenceRow, hw: HardwareView) -> tuple[str, bool]:
+    """(precision, chosen): the row's, or for an inference row without one the fastest of
+    MLPERF_PRECISIONS the hardware has tensor cores for (bf16 when it has neither)."""
+    if row.precision_given or row.kind != "infer":
+        return row.precision, False
+    for prec in MLPERF_PRECISIONS:
+        peak = {"fp4": hw.fp4_flops_per_s, "fp8": hw.fp8_flops_per_s}[prec]
+        if peak:
+            return prec, True
+    return "bf16", True
+
+
 def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> float:
     """The model's value of ``row.metric`` for the row's setup."""
     if row.kind == "train":
@@ -127,9 +146,8 @@ def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> float:
 
 
 def _infer_value(row: ReferenceRow, hw: HardwareView, eff: Efficiency, tp: int, n: int) -> float:
-    cfg = InferenceConfig(
-        gpus=tp, tp=tp, ep=row.ep, precision=row.precision, isl=row.isl, osl=row.osl
-    )
+    prec = resolved_precision(row, hw)[0]
+    cfg = InferenceConfig(gpus=tp, tp=tp, ep=row.ep, precision=prec, isl=row.isl, osl=row.osl)
     res = predict_inference(row.model, hw, cfg, eff)
     if row.metric == "offline_tokens_per_s":
         return res.max_throughput_tokens_per_s * n
@@ -142,8 +160,11 @@ def _predict_infer(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> tupl
     """(value, chosen layout or "") for an inference row."""
     if row.isl <= 0 or row.osl <= 0:
         raise ValueError("the row states no isl/osl request lengths")
+    prec, chosen = resolved_precision(row, hw)
+    note = f"; {prec} (chosen: fastest with tensor cores, the row gives no precision)"
+    note = note if chosen else ""
     if row.layout_given:
-        return _infer_value(row, hw, eff, max(row.tp, 1), max(row.dp, 1)), ""
+        return _infer_value(row, hw, eff, max(row.tp, 1), max(row.dp, 1)), note.lstrip("; ")
     gpus = max(row.gpus, 1)
     best: tuple[float, str] | None = None
     last_error: RackwrightError | None = None
@@ -154,7 +175,7 @@ def _predict_infer(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> tupl
             last_error = exc
             continue
         if best is None or value > best[0]:
-            best = (value, f"tp={tp} x {gpus // tp} instances (chosen: best {row.metric})")
+            best = (value, f"tp={tp} x {gpus // tp} instances (chosen: best {row.metric}){note}")
     if best is None:
         raise last_error or ValueError("no inference layout")
     return best
