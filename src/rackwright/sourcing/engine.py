@@ -58,23 +58,34 @@ def solve_with_warm_start(built: SourcingModel, options: SolveOptions) -> SolveR
     model = built.model
     if not model.is_mip:
         return solve(model, options)
-    lp = solve(dataclasses.replace(model, integer=np.zeros_like(model.integer)), options)
+    budget = options.time_limit_s
+    third = None if budget is None else max(budget / 3, 1.0)
+    lp_opts = dataclasses.replace(options, time_limit_s=third)
+    lp = solve(dataclasses.replace(model, integer=np.zeros_like(model.integer)), lp_opts)
     if not lp.has_solution:
+        if lp.status is SolveStatus.TIME_LIMIT:
+            return solve(model, _left(options, start))
         return solve(model, options)  # infeasible or unbounded: let the MIP say which
     upper = model.col_upper.copy()
     upper[built.w[~_lp_tiers(built, lp.x)]] = 0.0
-    budget = options.time_limit_s
+    left = None if budget is None else budget - (time.perf_counter() - start)
     restricted_opts = dataclasses.replace(
         options,
-        time_limit_s=None if budget is None else max(budget / 3, 1.0),
+        time_limit_s=None if left is None or third is None else max(min(third, left / 2), 1.0),
         mip_rel_gap=max(options.mip_rel_gap, 1e-3),
     )
     restricted = solve(dataclasses.replace(model, col_upper=upper), restricted_opts)
-    remaining = None if budget is None else max(budget - (time.perf_counter() - start), 1.0)
-    full_opts = dataclasses.replace(options, time_limit_s=remaining)
     first = restricted.x if restricted.has_solution else None
-    result = solve(model, full_opts, start=first)
+    result = solve(model, _left(options, start), start=first)
     return dataclasses.replace(result, seconds=time.perf_counter() - start)
+
+
+def _left(options: SolveOptions, start: float) -> SolveOptions:
+    """``options`` with the time limit cut to what is left since ``start``."""
+    if options.time_limit_s is None:
+        return options
+    left = max(options.time_limit_s - (time.perf_counter() - start), 1.0)
+    return dataclasses.replace(options, time_limit_s=left)
 
 
 def _lp_tiers(built: SourcingModel, x: FloatArray) -> NDArray[np.bool_]:
