@@ -7,13 +7,20 @@ in optima.csv. ``python -m benchmarks.bench_cflp [--skip-capa]``.
 from __future__ import annotations
 
 import csv
+import os
 import sys
 import time
 from pathlib import Path
 
 from rackwright.sourcing.orlib import read_cflp, solve_cflp
 
-ORLIB = Path("/work/shared/data/orlib")
+# shared/data beside the clone, ../shared, or RACKWRIGHT_SHARED_DATA (as the tests look)
+_SHARED = os.environ.get("RACKWRIGHT_SHARED_DATA")
+_CANDIDATES = [Path(_SHARED)] if _SHARED else []
+_CANDIDATES += [Path(__file__).resolve().parents[2] / "shared" / "data", Path("/work/shared/data")]
+ORLIB = next(
+    (c / "orlib" for c in _CANDIDATES if (c / "orlib").is_dir()), _CANDIDATES[-1] / "orlib"
+)
 
 
 def main(argv: list[str] | None = None) -> None:

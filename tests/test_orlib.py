@@ -13,8 +13,9 @@ from conftest import RunCli
 from rackwright.errors import InputError
 from rackwright.optim import SolveStatus
 from rackwright.sourcing.orlib import parse_cflp, read_cflp, solve_cflp
+from shared_data import SHARED_DATA
 
-ORLIB = Path("/work/shared/data/orlib")
+ORLIB = SHARED_DATA / "orlib"
 ROWS = [
     row
     for row in csv.DictReader((ORLIB / "optima.csv").open(encoding="utf-8"))
