@@ -8,6 +8,9 @@ Public API (the rest is internal):
 - ``train_core.evaluate(cfg, hw, model)``: the same arithmetic on arrays of configurations
 - ``inference.predict_inference(model, hardware, InferenceConfig, efficiency)``
 - ``reference.read_reference(csv)``, ``validate.validate_rows``, ``calibrate.calibrate``
+- ``reference.packaged_calibration_csv() -> Path``: the published calibration rows shipped here
+- ``validate.resolved_precision(row, hardware) -> (precision, chosen)``: an inference row's
+  precision, the fastest the GPU has tensor cores for when the row states none
 """
 
 from rackwright.perf.efficiency import Efficiency, load_efficiency
