@@ -19,9 +19,15 @@ def section_builders() -> list[SectionBuilder]:
     workloads (perf + explore) -> generations and rack (rack engineering) -> bom -> sourcing.
     Imported here, not at module top, so a command that needs no report loads no engine.
     """
-    from rackwright.report.sections import bom, generations, rack, workloads
+    from rackwright.report.sections import bom, generations, rack, sourcing, workloads
 
-    builders: list[SectionBuilder] = [workloads.build, generations.build, rack.build, bom.build]
+    builders: list[SectionBuilder] = [
+        workloads.build,
+        generations.build,
+        rack.build,
+        bom.build,
+        sourcing.build,
+    ]
     return builders
 
 
