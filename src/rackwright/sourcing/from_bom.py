@@ -18,7 +18,6 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.errors import InputError
 from rackwright.scenario import Scenario
 from rackwright.sourcing.problem import (
-    PriceTier,
     SourcingOffer,
     SourcingPart,
     SourcingPolicy,
@@ -138,7 +137,7 @@ def _offer(
         site_id=offer.site_id,
         site_name=offer.site_name,
         country=offer.country,
-        tiers=tuple(PriceTier(b.min_qty, b.unit_cost_usd) for b in offer.price_breaks),
+        tiers=tuple(offer.price_breaks),
         moq=offer.moq,
         order_multiple=offer.order_multiple,
         lead_periods=lead,

@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from rackwright.bom.supply import UsdPriceBreak
 from rackwright.errors import InputError
 
 DOMESTIC_COUNTRY = "US"
@@ -39,12 +40,9 @@ def quarters(first: str, last: str) -> tuple[str, ...]:
     return tuple(period_label(i) for i in range(start, end + 1))
 
 
-@dataclass(frozen=True)
-class PriceTier:
-    """All-units price break: an order of at least ``min_qty`` pays ``unit_cost_usd`` per unit."""
-
-    min_qty: int
-    unit_cost_usd: float
+# An all-units price break (an order of at least ``min_qty`` pays ``unit_cost_usd`` per unit) is
+# the BOM's own type: sourcing buys from the BOM's offers, so one definition serves both.
+PriceTier = UsdPriceBreak
 
 
 @dataclass(frozen=True)
