@@ -235,38 +235,21 @@ def load_logistics(path: Path | None = None) -> Logistics:
             f"{section}.{key}",
         )
 
+    def entries(body: dict[str, Any], section: str, key: str, what: str) -> dict[str, float]:
+        """Each entry of ``[section.key]`` as a non-negative number, errors at its own line."""
+        return {
+            str(k): _number(v, what, name, locate(text, (section, key, k)), f"{section}.{key}.{k}")
+            for k, v in body.get(key, {}).items()
+        }
+
     per_kg = {
         _country(code, name, locate(text, ("freight", "usd_per_kg", code)), "freight.usd_per_kg"): (
-            _number(
-                value,
-                "freight rate",
-                name,
-                locate(text, ("freight", "usd_per_kg", code)),
-                f"freight.usd_per_kg.{code}",
-            )
+            rate
         )
-        for code, value in freight.get("usd_per_kg", {}).items()
+        for code, rate in entries(freight, "freight", "usd_per_kg", "freight rate").items()
     }
-    factors = {
-        str(site): _number(
-            value,
-            "site factor",
-            name,
-            locate(text, ("freight", "site_factor", site)),
-            f"freight.site_factor.{site}",
-        )
-        for site, value in freight.get("site_factor", {}).items()
-    }
-    by_subsystem = {
-        str(sub): _number(
-            value,
-            "qualification cost",
-            name,
-            locate(text, ("qualification", "by_subsystem", sub)),
-            f"qualification.by_subsystem.{sub}",
-        )
-        for sub, value in qual.get("by_subsystem", {}).items()
-    }
+    factors = entries(freight, "freight", "site_factor", "site factor")
+    by_subsystem = entries(qual, "qualification", "by_subsystem", "qualification cost")
     return Logistics(
         freight_usd_per_kg=per_kg,
         default_usd_per_kg=num(freight, "default_usd_per_kg", "freight", 6.0),
