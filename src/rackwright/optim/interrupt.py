@@ -47,11 +47,13 @@ class SolveWatch:
         self._last = -math.inf
 
     def __enter__(self) -> SolveWatch:
-        # signal handlers can only be set from the main thread; elsewhere Ctrl-C is not ours
+        # signal handlers can only be set from the main thread; elsewhere Ctrl-C is not ours,
+        # and a process told to ignore Ctrl-C (a background job) keeps ignoring it
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.getsignal(signal.SIGINT)
-            signal.signal(signal.SIGINT, self._on_sigint)
-            self._installed = True
+            if self._previous is not signal.SIG_IGN:
+                signal.signal(signal.SIGINT, self._on_sigint)
+                self._installed = True
         return self
 
     def __exit__(

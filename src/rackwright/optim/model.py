@@ -161,11 +161,13 @@ class ModelBuilder:
         )
 
 
-def drop_zero_columns(model: SparseModel, keep: NDArray[np.bool_]) -> tuple[SparseModel, IntArray]:
+def drop_zero_columns(
+    model: SparseModel, keep: NDArray[np.bool_]
+) -> tuple[SparseModel, IntArray, IntArray]:
     """``model`` without the columns outside ``keep``, which are taken to be fixed at zero.
 
     Rows left without a coefficient are dropped too (their activity is zero). Returns the smaller
-    model and the original index of each of its columns, so a solution maps back with
+    model and the original index of each of its columns and rows, so a solution maps back with
     ``x_full[cols] = x_small``. Raises ValueError when a dropped row cannot hold at zero.
     """
     cols = np.flatnonzero(keep).astype(np.int64)
@@ -195,4 +197,5 @@ def drop_zero_columns(model: SparseModel, keep: NDArray[np.bool_]) -> tuple[Spar
             offset=model.offset,
         ),
         cols,
+        rows.astype(np.int64),
     )

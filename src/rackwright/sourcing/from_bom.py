@@ -8,6 +8,7 @@ part's heading, freight to the scenario's U.S. sites, and the part's qualificati
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 
@@ -20,11 +21,11 @@ from rackwright.scenario import Scenario
 from rackwright.sourcing.problem import (
     SourcingOffer,
     SourcingPart,
-    SourcingPolicy,
     SourcingProblem,
     period_index,
     quarters,
 )
+from rackwright.sourcing.rules import SourcingRules, load_rules
 from rackwright.sourcing.tariffs import Logistics, TariffPolicy, TariffTable
 
 QUARTER_S = 13 * 604800.0
@@ -65,11 +66,13 @@ def problem_from_scenario(
     logistics: Logistics,
     domestic_floor: float | None = None,
     soft_domestic_floor: bool = False,
-    max_foreign_share: float = 1.0,
+    max_foreign_share: float | None = None,
+    rules: SourcingRules | None = None,
 ) -> SourcingProblem:
     """The sourcing problem of ``scenario``'s build plan under one tariff policy.
 
-    ``domestic_floor`` replaces the scenario's targets (one share for every period) when given.
+    ``domestic_floor`` replaces the scenario's targets (one share for every period) when given;
+    ``rules`` (default: the package's ``policy.toml``) set dual sourcing, stock and caps.
     """
     periods = plan_periods(scenario)
     policy = tariffs.policy(tariff_policy)
@@ -108,15 +111,14 @@ def problem_from_scenario(
         domestic_floor if domestic_floor is not None else scenario.domestic_target(int(p[:4]))
         for p in periods
     )
+    rules = rules if rules is not None else load_rules()
+    if max_foreign_share is not None:
+        rules = dataclasses.replace(rules, max_foreign_share=max_foreign_share)
     return SourcingProblem(
         periods=periods,
         parts=tuple(parts),
         offers=tuple(offers),
-        policy=SourcingPolicy(
-            domestic_floor=floors,
-            soft_domestic_floor=soft_domestic_floor,
-            max_foreign_share=max_foreign_share,
-        ),
+        policy=rules.policy(floors, soft_floor=soft_domestic_floor),
     ).check()
 
 
@@ -157,8 +159,12 @@ def problem_for_plan(
     logistics: Logistics,
     domestic_floor: float | None = None,
     soft_domestic_floor: bool = False,
+    rules: SourcingRules | None = None,
 ) -> SourcingProblem:
-    """Load the BOM supply data for ``catalog`` and build the scenario's sourcing problem."""
+    """Load the BOM supply data for ``catalog`` and build the scenario's sourcing problem.
+
+    ``rules`` default to the package's ``sourcing/data/policy.toml``.
+    """
     from rackwright.bom import load_supply_data
 
     supply = load_supply_data(catalog)
@@ -171,4 +177,5 @@ def problem_for_plan(
         logistics=logistics,
         domestic_floor=domestic_floor,
         soft_domestic_floor=soft_domestic_floor,
+        rules=rules,
     )

@@ -12,6 +12,7 @@ iterations. Parts are tried in order of what their own plan saves at the floor's
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -49,16 +50,16 @@ def swap_parts(
     max_trials: int,
     good_enough: float = -np.inf,
     on_trial: Callable[[int, int, float], None] | None = None,
-) -> tuple[FloatArray, int]:
+) -> Swapped:
     """``x`` improved by part swaps (quantities continuous: round with ``pattern_plan``).
 
     One part at a time, in order of what its own plan saves at the floor's prices; a swap is
     kept when the LP gets cheaper. Stops after ``max_trials`` swaps or once the LP's cost is at
-    most ``good_enough``. Returns the LP point with every tier fixed and the swaps kept.
+    most ``good_enough``.
     """
     swaps = _Swaps(built, bound, x, options)
     if swaps.current is None:
-        return x, 0
+        return Swapped(x, 0, None)
     order = swap_order(blocks, bound, x)[:max_trials]
     for trial, (k, _) in enumerate(order):
         if swaps.cost <= good_enough:
@@ -66,9 +67,18 @@ def swap_parts(
         swaps.try_swap(int(blocks.blocks[k]))
         if on_trial is not None:
             on_trial(trial + 1, len(order), swaps.cost)
-    if swaps.kept:
-        return swaps.x, swaps.kept
-    return x, 0
+    duals = swaps.pattern.full_duals(swaps.current) if swaps.current is not None else None
+    return Swapped(swaps.x if swaps.kept else x, swaps.kept, duals)
+
+
+@dataclass(frozen=True)
+class Swapped:
+    """The LP point after the swaps (every tier fixed), how many were kept, and the LP's row
+    duals in the full model's rows: the floor's prices at that plan, for another round."""
+
+    x: FloatArray
+    kept: int
+    duals: FloatArray | None
 
 
 class _Swaps:

@@ -97,6 +97,7 @@ class Pattern:
     built: SourcingModel
     model: SparseModel
     cols: IntArray
+    rows: IntArray  # the full model's row of each row here
     position: IntArray  # full column -> column here (-1: left out, zero)
 
     @classmethod
@@ -107,10 +108,17 @@ class Pattern:
         ordered = np.zeros(built.order_offer.size, dtype=bool)
         ordered[built.tier_order[tiers]] = True
         keep[built.lots[~ordered[built.lot_orders]]] = False
-        small, cols = drop_zero_columns(model, keep)
+        small, cols, rows = drop_zero_columns(model, keep)
         position = np.full(model.num_col, -1, dtype=np.int64)
         position[cols] = np.arange(cols.size)
-        return cls(built, small, cols, position)
+        return cls(built, small, cols, rows, position)
+
+    def full_duals(self, result: SolveResult) -> FloatArray:
+        """``result``'s row duals in the full model's rows (0 for rows left out)."""
+        y = np.zeros(self.built.model.num_row)
+        if result.row_dual.size:
+            y[self.rows] = result.row_dual
+        return y
 
     def full(self, result: SolveResult) -> SolveResult:
         """``result`` (of a model shaped like ``self.model``) with x in the full model's columns."""
@@ -179,7 +187,7 @@ def polish_lots(
     upper[lots] = np.minimum(np.ceil(near - 1e-7) + 1, upper[lots])
     fixed = dataclasses.replace(model, col_lower=lower, col_upper=upper)
     col_part = built.col_part[pattern.cols]
-    blocks = BlockAngular.split(fixed, col_part, built.row_part[_kept_rows(pattern)])
+    blocks = BlockAngular.split(fixed, col_part, built.row_part[pattern.rows])
     cost = blocks.priced_cost(blocks.sign_safe(relaxed.row_dual[blocks.coupling_rows]))
     part_opts = dataclasses.replace(options, max_nodes=100, mip_rel_gap=1e-7, progress=None)
     chosen_lots = np.ceil(near - 1e-7)
@@ -194,16 +202,6 @@ def polish_lots(
     lower[lots] = upper[lots] = chosen_lots
     final = solve(_as_lp(dataclasses.replace(fixed, col_lower=lower, col_upper=upper)), options)
     return final if final.has_solution else None
-
-
-def _kept_rows(pattern: Pattern) -> IntArray:
-    """The full model's rows that ``pattern.model`` kept, in its order."""
-    model = pattern.built.model
-    counts = np.diff(model.a_start)
-    col_of_nz = np.repeat(np.arange(model.num_col), counts)
-    used = np.zeros(model.num_row, dtype=bool)
-    used[model.a_index[pattern.position[col_of_nz] >= 0]] = True
-    return np.flatnonzero(used)
 
 
 def _as_lp(model: SparseModel) -> SparseModel:

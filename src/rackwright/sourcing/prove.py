@@ -46,7 +46,8 @@ BRANCH_NODES = 500  # default node limit of the final branch and bound
 # HiGHS's root cut loop grows fast with the model; beyond this many integer columns its time is
 # out of proportion to what it closes, and the search stops on the earlier steps' gap instead
 BRANCH_MAX_INTEGERS = 6000
-SWAP_TRIALS = 400  # most part swaps tried
+SWAP_TRIALS = 400  # most part swaps tried in a round
+SWAP_ROUNDS = 5  # rounds of swaps, the floor re-priced between them
 
 
 class StopReason(StrEnum):
@@ -202,26 +203,43 @@ def prove_plan(
     search.raise_bound(bound.bound, f"bound by part ({bound.solves} part MILPs)")
     search.report("bound by part")
     if not search.done() and not search.out_of_time() and math.isfinite(search.objective):
-        _swap(search, blocks, bound, lp_opts)
+        _improve(search, blocks, bound, lp_opts)
     return _finish(search)
 
 
-def _swap(search: _Search, blocks: BlockAngular, bound: PartBound, lp_opts: SolveOptions) -> None:
-    """Part swaps from the incumbent, then whole lots and sites rounded (``incumbent``)."""
-    # stop swapping once the plan would be well inside the target: rounding costs a little
-    good_enough = search.bound * (1 + search.options.mip_rel_gap / 4)
-    improved, kept = swap_parts(
-        search.built,
-        blocks,
-        bound,
-        search.x,
-        lp_opts,
-        max_trials=SWAP_TRIALS,
-        good_enough=good_enough,
-        on_trial=lambda k, n, _: _every(search, k, n, "part swaps"),
-    )
-    search.offer(pattern_plan(search.built, improved, lp_opts), f"{kept} part swaps")
-    search.report("part swaps")
+def _improve(
+    search: _Search, blocks: BlockAngular, bound: PartBound, lp_opts: SolveOptions
+) -> None:
+    """Rounds of part swaps; after each, the floor re-priced at the new plan and parts re-solved.
+
+    The prices at the LP optimum make many parts indifferent; at the improved plan's prices the
+    parts' own plans differ, which gives the next round new swaps (and the bound another try).
+    """
+    for round_ in range(SWAP_ROUNDS):
+        # stop swapping once the plan would be well inside the target: rounding costs a little
+        good_enough = search.bound * (1 + search.options.mip_rel_gap / 4)
+        swapped = swap_parts(
+            search.built,
+            blocks,
+            bound,
+            search.x,
+            lp_opts,
+            max_trials=SWAP_TRIALS,
+            good_enough=good_enough,
+            on_trial=lambda k, n, _: _every(search, k, n, "part swaps"),
+        )
+        if swapped.kept:
+            search.offer(
+                pattern_plan(search.built, swapped.x, lp_opts), f"{swapped.kept} part swaps"
+            )
+        search.report("part swaps")
+        if search.done() or search.out_of_time() or swapped.duals is None:
+            return
+        if round_ + 1 < SWAP_ROUNDS:
+            bound = part_bound(blocks, swapped.duals[blocks.coupling_rows], lp_opts)
+            search.raise_bound(bound.bound, "bound by part at the plan's prices")
+            if search.done():
+                return
 
 
 def _every(search: _Search, k: int, n: int, phase: str) -> None:
