@@ -53,7 +53,7 @@ def test_whole_horizon_rule_is_infeasible_and_names_what_relaxes_it(
 ) -> None:
     rules = tmp_path / "policy.toml"
     rules.write_text('[dual_source]\nmin_sites = 2\nmin_share = 0.2\napplies = "whole-horizon"\n')
-    result = cli("source", "--rules", rules, "--domestic-floor", "0")
+    result = cli("source", "--sourcing-rules", rules, "--domestic-floor", "0")
     assert result.code == 1
     assert "no sourcing plan: infeasible" in result.out
     assert "Amkor Peoria" in result.out and "as a second source" in result.out

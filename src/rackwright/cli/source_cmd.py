@@ -43,7 +43,9 @@ def source(
     ] = "current",
     rules: Annotated[
         Path | None,
-        typer.Option("--rules", help="Sourcing rules TOML replacing sourcing/data/policy.toml."),
+        typer.Option(
+            "--sourcing-rules", help="Sourcing rules TOML replacing sourcing/data/policy.toml."
+        ),
     ] = None,
     soft_floor: Annotated[
         bool,
