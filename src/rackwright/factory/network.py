@@ -83,8 +83,13 @@ class Network:
 
     stations: tuple[StationNode, ...]
     products: tuple[str, ...] = ("job",)
+    families: tuple[int, ...] = ()  # products of one family need no changeover between them
     label: str = ""
-    where: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    where: dict[str, tuple[str, int | None]] = field(default_factory=dict, compare=False)
+
+    def family(self, product: int) -> int:
+        """The changeover family of ``product`` (itself unless ``families`` says otherwise)."""
+        return self.families[product] if self.families else product
 
     def index(self, name: str) -> int:
         """The index of station ``name``."""
@@ -97,9 +102,11 @@ class Network:
 def _fail(
     network: Network, station: StationNode, what: str, field_name: str, value: object
 ) -> None:
+    file, line = network.where.get(station.name, (None, None))
     raise InputError(
         f"station '{station.name}': {what}",
-        file=network.where.get(station.name),
+        file=file,
+        line=line,
         field=f"station.{station.name}.{field_name}",
         value=value,
         has_value=True,

@@ -23,6 +23,7 @@ class RunSpec:
     warmup_s: float = 0.0
     seed: int = 0
     replication: int = 0
+    substream: int = 0  # separates independent systems run with one seed (sites of a plan)
     drain: bool = False
     bucket_s: float | None = None
     keep_cycle_times: bool = False

@@ -5,8 +5,9 @@ waiting job, draws power from the station's facility pool if it has one, works f
 cycle time (plus a changeover when it switches product) on the station's shift calendar, and
 routes the job on. A job's cycle time and pass/fail outcome at a station are drawn when it
 arrives there, from that station's own random stream (``numpy.random.SeedSequence`` keyed by
-seed, replication and station): the k-th arrival at a station always gets the stream's k-th
-draw, so two runs that differ only in capacity see the same work (common random numbers).
+seed, substream, replication and station): the k-th arrival at a station always gets the
+stream's k-th draw, so two runs that differ only in capacity see the same work (common random
+numbers).
 """
 
 from __future__ import annotations
@@ -41,8 +42,10 @@ class _Uniforms:
 
     __slots__ = ("_buf", "_gen", "_i")
 
-    def __init__(self, seed: int, replication: int, key: int) -> None:
-        sequence = np.random.SeedSequence(entropy=seed, spawn_key=(replication, key))
+    def __init__(self, spec: RunSpec, key: int) -> None:
+        sequence = np.random.SeedSequence(
+            entropy=spec.seed, spawn_key=(spec.substream, spec.replication, key)
+        )
         self._gen = np.random.Generator(np.random.PCG64(sequence))
         self._buf: list[float] = []
         self._i = 0
@@ -103,8 +106,8 @@ class _Station:
         self.index = index
         self.queue: deque[_Job] = deque()
         self.idle: deque[simpy.Event] = deque()
-        self.svc = _Uniforms(spec.seed, spec.replication, 2 * key)
-        self.yld = _Uniforms(spec.seed, spec.replication, 2 * key + 1)
+        self.svc = _Uniforms(spec, 2 * key)
+        self.yld = _Uniforms(spec, 2 * key + 1)
         self.draws_yield = any(p < 1.0 for p in node.pass_prob)
         self.pool = (
             simpy.Container(env, capacity=int(node.pool_capacity), init=int(node.pool_capacity))
@@ -156,6 +159,7 @@ class _Sim:
         ]
         buckets = math.ceil(spec.horizon_s / spec.bucket_s) if spec.bucket_s else 0
         self.products = _Products(len(network.products), buckets)
+        self.families = [network.family(p) for p in range(len(network.products))]
         self.buckets = buckets
         self.wip = 0
         self.wip_by_bucket: list[int] = []
@@ -227,7 +231,8 @@ def _server(sim: _Sim, st: _Station) -> SimGen:
     node = st.node
     calendar = None if node.calendar.always_on else node.calendar
     changeovers = node.changeover_s
-    last_product = -1
+    families = sim.families
+    last_family = -1
     while True:
         if st.queue:
             job = st.queue.popleft()
@@ -241,8 +246,9 @@ def _server(sim: _Sim, st: _Station) -> SimGen:
         if need > 0 and st.pool is not None:
             yield st.pool.get(need)
             sim.events += 1
-        setup = changeovers[p] if changeovers and 0 <= last_product != p else 0.0
-        last_product = p
+        family = families[p]
+        setup = changeovers[p] if changeovers and 0 <= last_family != family else 0.0
+        last_family = family
         now = env.now
         st.touch(now)
         st.busy += 1
@@ -316,7 +322,7 @@ def _start(sim: _Sim, network: Network, arrivals: Sequence[Arrivals]) -> None:
         if isinstance(a, Release):
             env.process(_releases(sim, a))
         else:
-            stream = _Uniforms(sim.spec.seed, sim.spec.replication, _ARRIVAL_KEY + i)
+            stream = _Uniforms(sim.spec, _ARRIVAL_KEY + i)
             env.process(_poisson(sim, a, stream))
     if sim.spec.warmup_s > 0:
         env.process(_at(sim, sim.spec.warmup_s, lambda: _reset(sim)))
