@@ -15,6 +15,7 @@ from rackwright.cli import (
     bom_cmd,
     catalog_cmd,
     explore_cmd,
+    factory_cmd,
     perf_cmd,
     plan_cmd,
     rack_cmd,
@@ -40,6 +41,7 @@ app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
+app.add_typer(factory_cmd.app, name="factory")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -113,6 +113,9 @@ def _stations(
                 utilization=mean_ci(
                     [float(np.mean([r.stations[i].utilization for i in nodes])) for r in runs]
                 ),
+                facility_share=mean_ci(
+                    [float(np.mean([r.stations[i].pool_share for i in nodes])) for r in runs]
+                ),
                 changeover_share=mean_ci(
                     [float(np.mean([_changeover(r.stations[i]) for i in nodes])) for r in runs]
                 ),
@@ -176,7 +179,7 @@ def summarize_site(
         planned_throughput_per_week=sum(model.planned_by_rack.values()),
         wip=mean_ci([r.mean_jobs for r in runs]),
         capacity_per_week=report.max_ship_rate_per_s * WEEK_S,
-        bottleneck=max(by_util, key=lambda s: s.utilization.mean).station_id,
+        bottleneck=max(by_util, key=lambda s: s.load).station_id,
         analytic_bottleneck=model.site.station_ids[report.bottleneck],
         racks=_rack_flows(model, runs, weeks),
         stations=by_util,

@@ -28,6 +28,7 @@ class StationResult:
     servers: int  # per line, or at the site for a shared station
     utilization: Estimate  # work and changeovers over staffed server time
     changeover_share: Estimate  # the part of staffed server time lost to changeovers
+    facility_share: Estimate  # time-average share of the facility limit in use (test-bay power)
     mean_queue: Estimate  # racks waiting, per line
     analytic_utilization: float  # from the capacity model at the planned mix, no changeovers
 
@@ -41,9 +42,15 @@ class StationResult:
             "servers": self.servers,
             "utilization": self.utilization.to_json(),
             "changeover_share": self.changeover_share.to_json(),
+            "facility_share": self.facility_share.to_json(),
             "mean_queue": self.mean_queue.to_json(),
             "analytic_utilization": self.analytic_utilization,
         }
+
+    @property
+    def load(self) -> float:
+        """The binding share: servers' utilization or, if higher, the facility limit's."""
+        return max(self.utilization.mean, self.facility_share.mean)
 
 
 @dataclass(frozen=True)

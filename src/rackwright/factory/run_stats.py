@@ -45,6 +45,7 @@ class StationStats:
     mean_queue: float  # time-average jobs waiting
     max_queue: int
     wait_s: float  # total queue wait of services started in the window
+    pool_share: float = 0.0  # time-average share of the facility budget (test-bay power) in use
 
     @property
     def utilization(self) -> float:

@@ -78,6 +78,7 @@ class _Station:
 
     __slots__ = (
         "area_n",
+        "area_pool",
         "area_q",
         "arrivals",
         "busy",
@@ -91,6 +92,7 @@ class _Station:
         "n",
         "node",
         "pool",
+        "pool_used",
         "queue",
         "retests",
         "services",
@@ -114,13 +116,13 @@ class _Station:
             if node.pool_capacity is not None
             else None
         )
-        self.n = self.busy = 0
+        self.n = self.busy = self.pool_used = 0
         self.last = 0.0
         self.reset(0.0)
 
     def reset(self, now: float) -> None:
         """Start measuring at ``now`` (the end of the warm-up)."""
-        self.area_n = self.area_q = 0.0
+        self.area_n = self.area_q = self.area_pool = 0.0
         self.last = now
         self.arrivals = self.retests = self.services = self.failures = 0
         self.work = self.changeover = self.wait = 0.0
@@ -132,6 +134,7 @@ class _Station:
         if dt > 0.0:
             self.area_n += self.n * dt
             self.area_q += (self.n - self.busy) * dt
+            self.area_pool += self.pool_used * dt
             self.last = now
 
 
@@ -252,6 +255,7 @@ def _server(sim: _Sim, st: _Station) -> SimGen:
         now = env.now
         st.touch(now)
         st.busy += 1
+        st.pool_used += need
         st.services += 1
         st.work += job.work
         st.changeover += setup
@@ -266,6 +270,7 @@ def _server(sim: _Sim, st: _Station) -> SimGen:
         now = env.now
         st.touch(now)
         st.busy -= 1
+        st.pool_used -= need
         st.n -= 1
         if job.passed:
             sim.leave(job, node.on_pass, now)
@@ -357,6 +362,11 @@ def _station_stats(sim: _Sim, window: float) -> tuple[StationStats, ...]:
                 mean_queue=st.area_q / window if window else 0.0,
                 max_queue=st.max_q,
                 wait_s=st.wait,
+                pool_share=(
+                    st.area_pool / (window * node.pool_capacity)
+                    if node.pool_capacity and window
+                    else 0.0
+                ),
             )
         )
     return tuple(out)
