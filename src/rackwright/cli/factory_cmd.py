@@ -293,23 +293,14 @@ def _print_ramp(plan: RampPlan) -> None:
         markup=False,
         soft_wrap=True,
     )
-    table = Table(title="Lines, shifts and people per site and quarter (bay: test-bay power used)")
-    for column in (
-        "site",
-        "quarter",
-        "built",
-        "staffed",
-        "by shifts",
-        "line-shifts",
-        "staff",
-        "jobs +/-",
-        "racks",
-        "test bay",
-    ):
+    names = _short(list(dict.fromkeys(row.site_id for row in plan.sites)))
+    table = Table(title="Lines, shifts, people and racks per site and quarter")
+    columns = ("site", "quarter", "lines", "staffed", "1/2/3 sh", "staff", "jobs", "racks", "bay")
+    for column in columns:
         table.add_column(column, justify="left" if column in ("site", "quarter") else "right")
     for row in plan.sites:
         table.add_row(
-            row.site_id,
+            names[row.site_id],
             row.period,
             str(row.lines_built),
             str(row.lines_staffed),
@@ -320,6 +311,12 @@ def _print_ramp(plan: RampPlan) -> None:
             f"{row.test_bay_power_share:.0%}",
         )
     console.print(table)
+    console.print(
+        "lines: built; 1/2/3 sh: staffed lines on one, two, three shifts; jobs: staff change; "
+        "bay: test-bay power in use, of its planning capacity",
+        markup=False,
+        soft_wrap=True,
+    )
     if plan.feasible:
         console.print("every quarter's racks are built", markup=False)
     for short in plan.shortfalls:
