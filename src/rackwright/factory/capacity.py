@@ -5,12 +5,14 @@ v = e + P^T v, where P holds the routing probabilities (pass to ``on_pass``, fai
 ``on_fail``): rework loops send some jobs through a station more than once. A flow of r jobs a
 second then loads station k with r * v_k * (mean cycle time) work-seconds a second, against a
 capacity of servers x the share of the week the station is staffed (and, under a facility limit,
-no more servers than the budget lets run at once). The smallest capacity / load ratio says how
-far the flows can grow before the first station saturates: that station is the bottleneck.
+no more servers than the budget lets run at once, in whole racks of the mix's mean draw). The
+smallest capacity / load ratio says how far the flows can grow before the first station
+saturates: that station is the bottleneck.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -105,7 +107,9 @@ def _servers(station: StationNode, flows: Sequence[Flow], weights: FloatArray) -
     mean_demand = demand / weights.sum()
     if mean_demand <= 0:
         return float(station.servers)
-    return min(float(station.servers), float(station.pool_capacity / mean_demand))
+    # whole racks only: 450 kW of test bay runs three 140 kW racks, not 3.2
+    fits = max(math.floor(station.pool_capacity / mean_demand + 1e-9), 1)
+    return float(min(station.servers, fits))
 
 
 def _mean_s(station: StationNode, product: int) -> float:

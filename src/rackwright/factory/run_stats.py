@@ -98,6 +98,8 @@ class RunStats:
     interarrival_s_sum: float  # sum of the Poisson gaps drawn in the window (a control variate)
     mean_jobs: float  # time-average jobs in the system
     mean_queue: float  # time-average jobs waiting, all stations
+    sojourn_s_sum: float = 0.0  # time in system of window jobs that left (shipped or scrapped)
+    edge_s: float = 0.0  # window-edge term of the sample-path L = lambda W (see ``little_gap``)
     shipped_by_bucket: tuple[tuple[int, ...], ...] = ()  # [product][bucket], any release time
     wip_by_bucket: tuple[int, ...] = ()  # jobs in the system at each bucket's end
     events: int = 0  # simulation events scheduled
@@ -106,6 +108,16 @@ class RunStats:
     def shipped(self) -> int:
         """Jobs released in the window that shipped."""
         return sum(p.shipped for p in self.products)
+
+    @property
+    def little_gap(self) -> float:
+        """Relative miss of the sample-path identity area = sum of sojourns + edge term.
+
+        Exact (to rounding) in a drained run: time-average jobs L, arrival rate lambda and mean
+        time in system W of the window then satisfy L = lambda W + edge / window.
+        """
+        area = self.mean_jobs * self.window_s
+        return abs(area - self.sojourn_s_sum - self.edge_s) / area if area else 0.0
 
     @property
     def arrival_rate_per_s(self) -> float:

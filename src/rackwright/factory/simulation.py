@@ -168,6 +168,8 @@ class _Sim:
         self.wip_by_bucket: list[int] = []
         self.arrivals = 0
         self.gap_sum = 0.0
+        self.sojourn = 0.0
+        self.edge = 0.0
         self.events = 0
         self.measuring = spec.warmup_s <= 0.0
 
@@ -208,6 +210,20 @@ class _Sim:
             if len(st.queue) > st.max_q:
                 st.max_q = len(st.queue)
 
+    def account_window(self, job: _Job, now: float) -> None:
+        """Sample-path Little's law bookkeeping for a job leaving at ``now``.
+
+        Over the window [T0, T1] the area under the number in system equals the sojourns of the
+        jobs released in it, less their time after T1, plus the in-window time of jobs released
+        before T0 (Stidham's sample-path form of L = lambda W).
+        """
+        start, end = self.spec.warmup_s, self.spec.horizon_s
+        if job.in_window:
+            self.sojourn += now - job.released
+            self.edge -= max(now - end, 0.0)
+        elif job.released < start < now:
+            self.edge += min(now, end) - start
+
     def leave(self, job: _Job, target: int, now: float) -> None:
         """``job`` goes to ``target``: a station, shipping or scrap."""
         if target >= 0:
@@ -215,6 +231,7 @@ class _Sim:
             return
         self.wip -= 1
         p = job.product
+        self.account_window(job, now)
         if target == SHIP:
             if job.in_window:
                 self.products.shipped[p] += 1
@@ -407,6 +424,8 @@ def simulate(network: Network, arrivals: Sequence[Arrivals], spec: RunSpec) -> R
         window_s=window,
         arrivals=sim.arrivals,
         interarrival_s_sum=sim.gap_sum,
+        sojourn_s_sum=sim.sojourn,
+        edge_s=sim.edge,
         mean_jobs=sum(s.mean_jobs for s in stations),
         mean_queue=sum(s.mean_queue for s in stations),
         shipped_by_bucket=tuple(tuple(b) for b in sim.products.by_bucket),
