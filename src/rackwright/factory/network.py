@@ -211,16 +211,28 @@ def _check_routing(network: Network, entries: Sequence[tuple[int, int]]) -> None
                 "routing",
                 path,
             )
-        for i in sorted(reach):
-            if SHIP not in _ship_targets(network, i, product):
-                station = network.stations[i]
-                _fail(
-                    network,
-                    station,
-                    f"no path to shipping for {network.products[product]}",
-                    "routing",
-                    station.on_pass,
-                )
+        stuck = [i for i in sorted(reach) if SHIP not in _ship_targets(network, i, product)]
+        if stuck:
+            # name where the line ends without shipping: a station passing racks to scrap, or
+            # else the last station a stuck job reaches
+            end = next((i for i in stuck if network.stations[i].on_pass == SCRAP), stuck[-1])
+            station = network.stations[end]
+            _fail(
+                network,
+                station,
+                f"no path to shipping for {network.products[product]}: passing jobs go to "
+                f"'{_target_name(network, station.on_pass)}'",
+                "next",
+                _target_name(network, station.on_pass),
+            )
+
+
+def _target_name(network: Network, target: int) -> str:
+    if target == SHIP:
+        return "ship"
+    if target == SCRAP:
+        return "scrap"
+    return network.stations[target].name
 
 
 def _ship_targets(network: Network, start: int, product: int) -> set[int]:
