@@ -7,7 +7,10 @@ comes back; where it falls short the result says by how much and which limits we
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
+
+import numpy as np
 
 from rackwright.errors import InputError, SolverError
 from rackwright.factory.buildplan import (
@@ -30,7 +33,7 @@ from rackwright.factory.ramp_result import (
     Shortfall,
     SiteQuarter,
 )
-from rackwright.optim import SolveOptions, SolveResult, solve
+from rackwright.optim import SolveOptions, SolveResult, SparseModel, solve
 
 _TIGHT = 0.999  # a constraint at or above this share of its bound counts as reached
 _MATURE = 99  # quarters since launch that stand for a mature generation
@@ -233,14 +236,35 @@ def _mature(
     return rates, necks
 
 
+def _solve_lexicographic(model: SparseModel, index: RampIndex, request: RampRequest) -> SolveResult:
+    """Least shortfall first, then least cost at that shortfall.
+
+    One objective would let the MIP gap, relative to a total swollen by the shortfall penalty,
+    hide whole racks of avoidable shortfall; two phases make the shortfall exact.
+    """
+    shorts = np.array([j for key, j in index.cols.items() if key[0] == "short"], dtype=np.int64)
+    first_cost = np.zeros_like(model.col_cost)
+    first_cost[shorts] = 1.0
+    least = solve(
+        dataclasses.replace(model, col_cost=first_cost, offset=0.0),
+        SolveOptions(time_limit_s=request.time_limit_s / 2, mip_rel_gap=1e-9, mip_abs_gap=0.5),
+    )
+    if not least.ok:
+        raise SolverError(f"the ramp MILP ended {least.status.value}: {least.message}")
+    upper = model.row_upper.copy()
+    upper[index.rows[("total-short",)]] = least.objective + 0.5
+    options = SolveOptions(time_limit_s=request.time_limit_s / 2, mip_rel_gap=request.mip_rel_gap)
+    result = solve(dataclasses.replace(model, row_upper=upper), options, start=least.x)
+    if not result.ok:
+        raise SolverError(f"the ramp MILP ended {result.status.value}: {result.message}")
+    return result
+
+
 def plan_ramp(request: RampRequest) -> RampPlan:
     """Solve the ramp MILP for ``request`` and read the plan back."""
     c = coefficients(request)
     model, index = build_ramp_model(c)
-    options = SolveOptions(time_limit_s=request.time_limit_s, mip_rel_gap=request.mip_rel_gap)
-    result = solve(model, options)
-    if not result.ok:
-        raise SolverError(f"the ramp MILP ended {result.status.value}: {result.message}")
+    result = _solve_lexicographic(model, index, request)
     read = _Reader(result, index)
     racks = _rack_rows(c, read)
     shortfalls = tuple(

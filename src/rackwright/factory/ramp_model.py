@@ -21,7 +21,9 @@ Per site s, rack design g and quarter t (from the first to the last quarter of t
   ``training_quarters`` before) - ``leave[s,t]``.
 
 The objective adds line capex, upkeep and running costs, wages and the night premium, hiring and
-training, separations, the carrying cost of racks built ahead and the shortfall penalty.
+training, separations, the carrying cost of racks built ahead and the shortfall penalty. The row
+``total-short`` (free here) lets the solve first find the least shortfall, then the least cost
+that keeps it (``factory.ramp.plan_ramp``).
 """
 
 from __future__ import annotations
@@ -274,4 +276,6 @@ def build_ramp_model(c: RampCoefficients) -> tuple[SparseModel, RampIndex]:
     _output_rows(b, c)
     _demand_rows(b, c)
     _staff_rows(b, c)
+    shorts = [j for key, j in b.index.cols.items() if key[0] == "short"]
+    b.row(("total-short",), [(j, 1.0) for j in shorts])  # bounded in the second phase
     return b.model.build(), b.index
