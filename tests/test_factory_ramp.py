@@ -3,6 +3,7 @@ short, falls short by exactly what the sites cannot make, and pays for sharing a
 
 from __future__ import annotations
 
+import itertools
 from functools import cache
 
 import pytest
@@ -143,7 +144,7 @@ def test_a_new_generations_failures_cost_test_capacity_until_it_learns() -> None
         rates = [line_rate(_factory(), HOUSTON, products[rack], q) for q in range(5)]
         per_line_shift = [r.racks_per_line_shift for r in rates]
         # never slower as yields improve
-        assert all(b >= a * (1 - 1e-12) for a, b in zip(per_line_shift, per_line_shift[1:]))
+        assert all(b >= a * (1 - 1e-12) for a, b in itertools.pairwise(per_line_shift))
         # burn-in failures come back for a full retest: more test-bay hours per shipped rack
         burn_in = [r.shared_s_per_rack["burn-in"] for r in rates]
         assert burn_in == sorted(burn_in, reverse=True) and burn_in[0] > 1.05 * burn_in[-1]
