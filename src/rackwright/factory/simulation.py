@@ -13,6 +13,7 @@ numbers).
 from __future__ import annotations
 
 import math
+import random
 from collections import deque
 from collections.abc import Callable, Generator, Sequence
 from typing import Any
@@ -170,7 +171,6 @@ class _Sim:
         self.gap_sum = 0.0
         self.sojourn = 0.0
         self.edge = 0.0
-        self.events = 0
         self.measuring = spec.warmup_s <= 0.0
 
     def release(self, product: int, station: int, gap: float) -> None:
@@ -259,13 +259,11 @@ def _server(sim: _Sim, st: _Station) -> SimGen:
         else:
             wake = env.event()
             st.idle.append(wake)
-            sim.events += 1
             job = yield wake
         p = job.product
         need = math.ceil(node.pool_demand[p]) if st.pool is not None else 0
         if need > 0 and st.pool is not None:
             yield st.pool.get(need)
-            sim.events += 1
         family = families[p]
         setup = changeovers[p] if changeovers and 0 <= last_family != family else 0.0
         last_family = family
@@ -281,7 +279,6 @@ def _server(sim: _Sim, st: _Station) -> SimGen:
         duration = setup + job.work
         end = now + duration if calendar is None else calendar.finish(now, duration)
         yield env.timeout(end - now)
-        sim.events += 1
         if need > 0 and st.pool is not None:
             st.pool.put(need)
         now = env.now
@@ -304,7 +301,6 @@ def _releases(sim: _Sim, release: Release) -> SimGen:
             return
         if t > env.now:
             yield env.timeout(t - env.now)
-            sim.events += 1
         sim.release(release.product, release.station, t - last)
         last = t
 
@@ -320,8 +316,13 @@ def _poisson(sim: _Sim, arrivals: PoissonArrivals, stream: _Uniforms) -> SimGen:
         if env.now + gap >= end:
             return
         yield env.timeout(gap)
-        sim.events += 1
         sim.release(arrivals.product, arrivals.station, gap)
+
+
+def scheduled_events(env: simpy.Environment) -> int:
+    """Events the environment has scheduled so far (SimPy numbers each one it schedules)."""
+    counter: Any = env._eid  # an itertools.count; reading it advances it, harmlessly, once
+    return int(next(counter))
 
 
 def _at(sim: _Sim, t: float, action: Callable[[], None]) -> SimGen:
@@ -430,5 +431,68 @@ def simulate(network: Network, arrivals: Sequence[Arrivals], spec: RunSpec) -> R
         mean_queue=sum(s.mean_queue for s in stations),
         shipped_by_bucket=tuple(tuple(b) for b in sim.products.by_bucket),
         wip_by_bucket=tuple(sim.wip_by_bucket),
-        events=sim.events,
+        events=scheduled_events(sim.env),
     )
+
+
+def _plain_job(
+    env: simpy.Environment,
+    network: Network,
+    resources: Sequence[simpy.Resource],
+    pools: Sequence[simpy.Container | None],
+    job: tuple[int, int],
+    rng: random.Random,
+    shipped: list[int],
+) -> SimGen:
+    product, index = job
+    while index >= 0:
+        node = network.stations[index]
+        dist = node.service[product]
+        assert dist is not None
+        work = dist.sample(rng.random())
+        passed = rng.random() < node.pass_prob[product]
+        need = math.ceil(node.demand(product)) if pools[index] is not None else 0
+        with resources[index].request() as request:
+            yield request
+            pool = pools[index]
+            if pool is not None and need > 0:
+                yield pool.get(need)
+            now = env.now
+            end = now + work if node.calendar.always_on else node.calendar.finish(now, work)
+            yield env.timeout(end - now)
+            if pool is not None and need > 0:
+                yield pool.put(need)
+        index = node.on_pass if passed else node.on_fail
+    if index == SHIP:
+        shipped[0] += 1
+
+
+def simulate_plain(
+    network: Network, release: Release, horizon_s: float, seed: int = 0
+) -> tuple[int, int]:
+    """The same network as a textbook SimPy model: one process per job, a ``Resource`` per
+    station, a ``Container`` per facility pool, Python's ``random`` for draws.
+
+    The reference ``benchmarks/bench_factory.py`` compares ``simulate`` with (no changeovers,
+    no statistics). Returns (jobs shipped by the horizon, events scheduled).
+    """
+    env = simpy.Environment()
+    resources = [simpy.Resource(env, capacity=s.servers) for s in network.stations]
+    pools = [
+        simpy.Container(env, capacity=int(s.pool_capacity), init=int(s.pool_capacity))
+        if s.pool_capacity is not None
+        else None
+        for s in network.stations
+    ]
+    rng = random.Random(seed)
+    shipped = [0]
+
+    def source() -> SimGen:
+        for t in release.times_s:
+            yield env.timeout(t - env.now)
+            job = (release.product, release.station)
+            env.process(_plain_job(env, network, resources, pools, job, rng, shipped))
+
+    env.process(source())
+    env.run(until=horizon_s)
+    return shipped[0], scheduled_events(env)
