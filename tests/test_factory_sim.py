@@ -4,11 +4,9 @@ test bay's power binding for 600 kW racks, and reproducible, executor-independen
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from functools import cache
 
 import pytest
-import ray
 
 from rackwright.catalog import load_catalog
 from rackwright.catalog.catalog import Catalog
@@ -142,15 +140,6 @@ def test_the_same_seed_gives_the_same_plant_and_the_weeks_add_up() -> None:
     (site,) = first.sites
     measured = site.shipped_per_week[request.warmup_weeks :]
     assert sum(measured) / len(measured) == pytest.approx(site.throughput_per_week.mean)
-
-
-@pytest.fixture
-def ray_cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
 
 
 def test_ray_and_local_processes_give_the_same_replications(ray_cluster: None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,3 +46,10 @@ def progress_bar(label: str, width: int = 14, console: Console | None = None) ->
         transient=True,
         disable=not target.is_terminal,
     )
+
+
+def spinner(message: str) -> AbstractContextManager[object]:
+    """A spinner with ``message`` on stderr while a solve runs; nothing when not a terminal."""
+    if console_err.is_terminal:
+        return console_err.status(message, spinner="dots")
+    return nullcontext()

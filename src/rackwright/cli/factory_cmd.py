@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -13,21 +12,18 @@ from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
     console,
-    console_err,
     print_json,
     progress_bar,
+    spinner,
 )
 from rackwright.errors import InputError
 from rackwright.explore.executors import make_executor
 from rackwright.factory import (
-    BuildOrder,
-    FactoryData,
+    FactoryInputs,
     FactorySimulation,
-    RackProduct,
     RampPlan,
     RampRequest,
     SimulationRequest,
-    SiteShare,
     builds_from_scenario,
     load_factory,
     plan_ramp,
@@ -50,16 +46,9 @@ FactoryFile = Annotated[
 ]
 
 
-@dataclass(frozen=True)
-class _Inputs:
-    scenario_file: str
-    factory: FactoryData
-    products: dict[str, RackProduct]
-    builds: tuple[BuildOrder, ...]
-    shares: tuple[SiteShare, ...]
-
-
-def _inputs(file: Path | None, catalog: list[Path] | None, factory: Path | None) -> _Inputs:
+def _inputs(
+    file: Path | None, catalog: list[Path] | None, factory: Path | None
+) -> tuple[str, FactoryInputs]:
     """Scenario, catalog and factory data, read and cross-checked once."""
     context = prepare(file, catalog)
     data = load_factory(factory, context.catalog)
@@ -68,7 +57,7 @@ def _inputs(file: Path | None, catalog: list[Path] | None, factory: Path | None)
         raise InputError("the scenario has no [[build]] plan", file=context.scenario_file)
     products = rack_products(context.catalog, [b.rack_id for b in builds])
     shares = shares_from_scenario(context.scenario)
-    return _Inputs(context.scenario_file, data, products, builds, shares)
+    return context.scenario_file, FactoryInputs(data, products, builds, shares)
 
 
 def _ci(e: Estimate, digits: int = 1) -> str:
@@ -111,7 +100,7 @@ def simulate(
     json_out: JsonFlag = False,
 ) -> None:
     """Simulate the scenario's build plan on every U.S. site's lines (SimPy, replicated)."""
-    inputs = _inputs(file, catalog, factory)
+    scenario_file, inputs = _inputs(file, catalog, factory)
     first = period_name(min(period_index(b.period) for b in inputs.builds))
     request = SimulationRequest(
         factory=inputs.factory,
@@ -137,7 +126,7 @@ def simulate(
     finally:
         runner.close()
     if json_out:
-        print_json({"scenario": inputs.scenario_file, "executor": runner.name, **result.to_json()})
+        print_json({"scenario": scenario_file, "executor": runner.name, **result.to_json()})
         return
     _print_simulation(result)
 
@@ -191,12 +180,18 @@ def _print_simulation(result: FactorySimulation) -> None:
         )
 
 
-def _print_stations(result: FactorySimulation) -> None:
+def _by_site(result: FactorySimulation, title: str) -> Table:
+    """A table with a station column and one column per site."""
     names = _short([s.site_id for s in result.sites])
-    table = Table(title="Utilization by station (work + changeovers over staffed time)")
+    table = Table(title=title)
     table.add_column("station")
     for s in result.sites:
         table.add_column(names[s.site_id], justify="right")
+    return table
+
+
+def _print_stations(result: FactorySimulation) -> None:
+    table = _by_site(result, "Utilization by station (work + changeovers over staffed time)")
     for i, station in enumerate(result.sites[0].stations if result.sites else ()):
         cells = [_load(s.stations[i]) for s in result.sites]
         table.add_row(f"{station.level} {station.station_id}", *cells)
@@ -211,11 +206,7 @@ def _load(station: StationResult) -> str:
 
 
 def _print_queues(result: FactorySimulation) -> None:
-    names = _short([s.site_id for s in result.sites])
-    table = Table(title="Failures a week -> repair; racks waiting for repair (mean, max)")
-    table.add_column("station")
-    for s in result.sites:
-        table.add_column(names[s.site_id], justify="right")
+    table = _by_site(result, "Failures a week -> repair; racks waiting for repair (mean, max)")
     for i, first in enumerate(result.sites[0].test_queues if result.sites else ()):
         cells = [
             f"{q.failures_per_week.mean:,.1f}; {q.waiting_for_repair.mean:.2f}, {q.max_waiting}"
@@ -223,6 +214,7 @@ def _print_queues(result: FactorySimulation) -> None:
         ]
         table.add_row(f"{first.station_id} -> {first.repair_station_id}", *cells)
     console.print(table)
+    names = _short([s.site_id for s in result.sites])
     racks = Table(title="Racks (cycle time release -> ship, hours)")
     for column in ("site", "rack", "planned/wk", "shipped/wk", "cycle h", "p90 h"):
         racks.add_column(column, justify="left" if column in ("site", "rack") else "right")
@@ -259,30 +251,18 @@ def ramp(
         raise InputError(
             "--time-limit must be positive and --gap in [0, 1)", value=(time_limit, gap)
         )
-    inputs = _inputs(file, catalog, factory)
+    scenario_file, inputs = _inputs(file, catalog, factory)
     request = RampRequest(
         inputs.factory, inputs.products, inputs.builds, inputs.shares, time_limit, gap
     )
-    with (
-        console_err.status("solving the ramp plan ...", spinner="dots")
-        if console_err.is_terminal
-        else _Quiet()
-    ):
+    with spinner("solving the ramp plan ..."):
         plan = plan_ramp(request)
     if json_out:
-        print_json({"scenario": inputs.scenario_file, **plan.to_json()})
+        print_json({"scenario": scenario_file, **plan.to_json()})
     else:
         _print_ramp(plan)
     if not plan.feasible:
         raise typer.Exit(1)
-
-
-class _Quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 def _print_ramp(plan: RampPlan) -> None:

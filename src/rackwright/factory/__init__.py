@@ -7,7 +7,7 @@ Inputs (typed, loaded at the edge):
 - ``rack_products(catalog, rack_ids) -> {id: RackProduct}``: power, GPUs, trays and price of each
   rack design, from the catalog and the rack engine;
 - the build plan as ``BuildOrder(rack_id, period, racks)`` and each site's ``SiteShare``
-  (``builds_from_scenario``, ``shares_from_scenario``).
+  (``builds_from_scenario``, ``shares_from_scenario``), all four in ``FactoryInputs``.
 
 Engines (pure):
 
@@ -26,6 +26,7 @@ from rackwright.factory.buildplan import (
     shares_from_scenario,
 )
 from rackwright.factory.engine import simulate_factory
+from rackwright.factory.inputs import FactoryInputs
 from rackwright.factory.loader import load_factory
 from rackwright.factory.models import FactoryData
 from rackwright.factory.products import RackProduct, rack_products
@@ -46,6 +47,7 @@ __all__ = [
     "BenchRun",
     "BuildOrder",
     "FactoryData",
+    "FactoryInputs",
     "FactorySimulation",
     "QueueBenchResult",
     "QueueSystem",

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from rackwright.errors import InputError, SolverError
+from rackwright.errors import SolverError
 from rackwright.factory.buildplan import (
     demand_by_quarter,
     launch_quarters,
@@ -39,32 +39,9 @@ _TIGHT = 0.999  # a constraint at or above this share of its bound counts as rea
 _MATURE = 99  # quarters since launch that stand for a mature generation
 
 
-def _check(request: RampRequest) -> None:
-    if not request.builds:
-        raise InputError("the build plan is empty: nothing to ramp", field="build")
-    for order in request.builds:
-        if order.rack_id not in request.products:
-            raise InputError("no rack design for a build order", field="rack", value=order.rack_id)
-        try:
-            request.factory.profile_for(order.rack_id)
-        except KeyError:
-            raise InputError(
-                f"rack '{order.rack_id}' has no factory profile in {request.factory.file}",
-                field="rack",
-                value=order.rack_id,
-            ) from None
-    for share in request.shares:
-        if share.site_id not in request.factory.sites:
-            raise InputError(
-                f"site '{share.site_id}' has no line data in {request.factory.file}",
-                field="site",
-                value=share.site_id,
-            )
-
-
 def coefficients(request: RampRequest) -> RampCoefficients:
     """Every number the MILP needs, from the factory data and the plan."""
-    _check(request)
+    request.check_inputs()
     data, costs = request.factory, request.factory.costs
     launch = launch_quarters(request.builds)
     demand = demand_by_quarter(request.builds)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from rackwright.factory.buildplan import WEEKS_PER_QUARTER, BuildOrder, SiteShare
+from rackwright.factory.buildplan import WEEKS_PER_QUARTER, SiteShare
 from rackwright.factory.calendar import WEEK_S
 from rackwright.factory.capacity import Flow, capacity_report
+from rackwright.factory.inputs import FactoryInputs
 from rackwright.factory.models import FactoryData, crews_per_week, station_calendar, station_servers
 from rackwright.factory.products import RackProduct
 from rackwright.factory.site_network import Variant, site_network
@@ -22,13 +23,9 @@ QUARTER_S = WEEKS_PER_QUARTER * WEEK_S
 
 
 @dataclass(frozen=True)
-class RampRequest:
-    """What to plan: the factory, the rack designs, the build plan and what each site may give."""
+class RampRequest(FactoryInputs):
+    """What to plan (``FactoryInputs``) and how long the solver may take."""
 
-    factory: FactoryData
-    products: Mapping[str, RackProduct]
-    builds: tuple[BuildOrder, ...]
-    shares: tuple[SiteShare, ...]
     time_limit_s: float = 30.0
     mip_rel_gap: float = 1e-2
 

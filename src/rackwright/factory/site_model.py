@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from rackwright.errors import InputError
 from rackwright.factory.buildplan import (
     WEEKS_PER_QUARTER,
-    BuildOrder,
-    SiteShare,
     allocate,
     launch_quarters,
     period_index,
@@ -25,21 +23,16 @@ from rackwright.factory.buildplan import (
 )
 from rackwright.factory.calendar import WEEK_S
 from rackwright.factory.capacity import Flow
-from rackwright.factory.models import FactoryData
+from rackwright.factory.inputs import FactoryInputs
 from rackwright.factory.network import Release
-from rackwright.factory.products import RackProduct
 from rackwright.factory.releases import line_releases
 from rackwright.factory.site_network import SiteNetwork, Variant, site_network
 
 
 @dataclass(frozen=True)
-class SimulationRequest:
-    """What to simulate: the factory data, the rack designs, the build plan and the run length."""
+class SimulationRequest(FactoryInputs):
+    """What to simulate (``FactoryInputs``) and how long, how often, from which quarter."""
 
-    factory: FactoryData
-    products: Mapping[str, RackProduct]
-    builds: tuple[BuildOrder, ...]
-    shares: tuple[SiteShare, ...]
     start_period: str
     weeks: int = 52
     warmup_weeks: int = 2
@@ -79,25 +72,7 @@ def check_request(request: SimulationRequest) -> None:
         )
     if request.seed < 0:
         raise InputError("the seed must not be negative", field="seed", value=request.seed)
-    for order in request.builds:
-        if order.rack_id not in request.products:
-            raise InputError("no rack design for a build order", field="rack", value=order.rack_id)
-        try:
-            request.factory.profile_for(order.rack_id)
-        except KeyError:
-            raise InputError(
-                f"rack '{order.rack_id}' has no factory profile; add it to a [[profile]] racks "
-                f"list in {request.factory.file}",
-                field="rack",
-                value=order.rack_id,
-            ) from None
-    for share in request.shares:
-        if share.site_id not in request.factory.sites:
-            raise InputError(
-                f"site '{share.site_id}' has no line data in {request.factory.file}",
-                field="site",
-                value=share.site_id,
-            )
+    request.check_inputs()
 
 
 def _variants(request: SimulationRequest, plan: Mapping[tuple[str, int], float]) -> list[Variant]:
