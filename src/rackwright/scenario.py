@@ -24,6 +24,7 @@ from rackwright.catalog.loader import validation_error
 from rackwright.catalog.models import Strict
 from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError, ScenarioError, UnitError, UnknownIdError
+from rackwright.precision import Precision, PrecisionField
 from rackwright.units import parse_quantity
 
 
@@ -56,7 +57,7 @@ class TrainingWorkload(Strict):
     deadline_days: float = Field(gt=0)
     seq_len: int = Field(default=4096, gt=0)
     global_batch_tokens: Tokens = Field(default=16.0e6, gt=0)
-    precision: str = "fp8"
+    precision: PrecisionField = Precision.FP8
     max_gpus: int = Field(default=100_000, gt=0)
 
 
@@ -71,7 +72,7 @@ class InferenceWorkload(Strict):
     osl: int = Field(gt=0, description="output tokens per request")
     ttft_limit_s: Seconds = Field(gt=0)
     tpot_limit_s: Seconds = Field(gt=0)
-    precision: str = "fp8"
+    precision: PrecisionField = Precision.FP8
 
 
 Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]

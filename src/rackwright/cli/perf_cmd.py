@@ -23,6 +23,7 @@ from rackwright.perf.models import load_models, resolve_model
 from rackwright.perf.reference import packaged_calibration_csv, read_reference
 from rackwright.perf.training import ParallelConfig, predict_training
 from rackwright.perf.validate import summarize, validate_rows
+from rackwright.precision import Precision, parse_precision
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -131,7 +132,8 @@ def train(
     par = ParallelConfig(
         gpus=gpus, tp=tp, pp=pp, vpp=vpp, cp=cp, ep=ep, dp=dp, zero=zero,
         gbs=gbs, mbs=mbs, seq=seq, recompute=recompute,
-        sp=sp, overlap=overlap, uneven_pipeline=uneven, precision=precision,
+        sp=sp, overlap=overlap, uneven_pipeline=uneven,
+        precision=parse_precision(precision, field="--precision"),
     )  # fmt: skip
     pred = predict_training(arch, hw, par, load_efficiency(calibration))
     if json_out:
@@ -179,7 +181,8 @@ def infer(
     arch = resolve_model(model)
     hw = hardware_view(system, catalog_from(catalog))
     cfg = InferenceConfig(
-        gpus=gpus, tp=tp, pp=pp, ep=ep, attn_dp=attn_dp, precision=precision, isl=isl, osl=osl,
+        gpus=gpus, tp=tp, pp=pp, ep=ep, attn_dp=attn_dp,
+        precision=parse_precision(precision, field="--precision"), isl=isl, osl=osl,
         rate_req_per_s=rate or None, ttft_limit_s=ttft_limit, tpot_limit_s=tpot_limit,
     )  # fmt: skip
     pred = predict_inference(arch, hw, cfg, load_efficiency(calibration))
@@ -302,7 +305,11 @@ def microbench(
 
     backend = TorchBackend()
     hw = hardware_view(system, catalog_from(catalog))
-    precs = precision or ["bf16"] + (["fp8"] if hw.fp8_flops_per_s else [])
+    precs = (
+        [parse_precision(p, field="--precision") for p in precision]
+        if precision
+        else ([Precision.BF16] + ([Precision.FP8] if hw.fp8_flops_per_s else []))
+    )
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("measuring", total=len(precs))
         meas = measure(backend, precs, lambda: progress.advance(task))
