@@ -25,6 +25,31 @@ def ensure_writable_dir(directory: Path) -> Path:
     return directory
 
 
+def check_writable_dir(directory: Path) -> Path:
+    """Prove ``directory`` could be written (it, or the nearest folder above that exists, is a
+    writable directory) without creating anything, so a failed run leaves no empty folder."""
+    probe = directory
+    while not probe.exists():
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    if probe == directory:
+        if not probe.is_dir():
+            raise OutputError("output path exists and is not a directory", file=directory)
+        if not os.access(probe, os.W_OK | os.X_OK):
+            raise OutputError("output directory is not writable", file=directory)
+        return directory
+    if not probe.is_dir():
+        raise OutputError(
+            f"cannot create output directory: {probe} is not a directory", file=directory
+        )
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"cannot create output directory: {probe} is not writable", file=directory
+        )
+    return directory
+
+
 def write_text_atomic(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temp file in the same directory, then rename)."""
     ensure_writable_dir(path.parent)

@@ -155,6 +155,14 @@ class Scenario(Strict):
     horizon: Horizon
     facility: str
     catalog_files: list[str] = Field(default_factory=list)
+    # Every data file a single command takes can be named here too (relative to this file);
+    # the command line's --bom/--catalog add to these, --rules/--tariffs/... replace them.
+    bom_files: list[str] = Field(default_factory=list)
+    rules_file: str | None = None
+    tariffs_file: str | None = None
+    logistics_file: str | None = None
+    calibration_file: str | None = None
+    seed: int = Field(default=0, ge=0, description="seed of every random draw in the plan")
     workloads: list[Workload] = Field(min_length=1)
     generations: list[Generation] = Field(min_length=1)
     sites: list[SiteUse] = Field(min_length=1)

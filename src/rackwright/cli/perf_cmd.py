@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
+from rackwright.cli.inputs import CalibrationFileOpt
 from rackwright.errors import InputError
 from rackwright.fileio import write_text_atomic
 from rackwright.perf.calibrate import calibrate as fit_efficiency
@@ -36,10 +37,6 @@ DATA_HELP = (
     "CSV in calibration.csv's schema (default: the published calibration rows shipped with "
     "rackwright, rackwright/perf/data/calibration.csv)."
 )
-CalibrationOpt = Annotated[
-    Path | None,
-    typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
-]
 DataOpt = Annotated[Path, typer.Option("--data", help=DATA_HELP, show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")]
 SystemOpt = Annotated[str, typer.Option("--system", "-s", help="Catalog system id.")]
@@ -118,7 +115,7 @@ def train(
         bool, typer.Option("--uneven-pipeline", help="Allow L % (pp·vpp) ≠ 0.")
     ] = False,
     seq: Annotated[int, typer.Option(min=0, help="Sequence length (0: model default).")] = 0,
-    calibration: CalibrationOpt = None,
+    calibration: CalibrationFileOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -173,7 +170,7 @@ def infer(
     rate: Annotated[float | None, typer.Option(min=0.0, help="Requests/s per instance.")] = None,
     ttft_limit: Annotated[float, typer.Option(help="p99 TTFT limit, s.")] = 2.0,
     tpot_limit: Annotated[float, typer.Option(help="p99 TPOT limit, s.")] = 0.2,
-    calibration: CalibrationOpt = None,
+    calibration: CalibrationFileOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -211,7 +208,7 @@ def infer(
 @app.command("validate")
 def validate(
     data: DataOpt = DEFAULT_DATA,
-    calibration: CalibrationOpt = None,
+    calibration: CalibrationFileOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:

@@ -23,7 +23,7 @@ from rackwright.cli.common import (
     progress_bar,
 )
 from rackwright.errors import InputError
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 from rackwright.rack import RackReport, Status, check, display
 
 app = typer.Typer(
@@ -114,7 +114,7 @@ def check_command(
     """Run every rack engineering rule on one rack design or on a scenario's generations."""
     if scenario:
         path = Path(target) if target is not None else None
-        context = prepare(path, catalog or [])
+        context = prepare(InputRequest(scenario=path, catalog=tuple(catalog or ())))
         cat = context.catalog
         rack_ids = [g.rack for g in context.scenario.generations]
         label: str | None = context.scenario.name
@@ -156,8 +156,7 @@ def report_table(report: RackReport, cat: Catalog) -> Table:
     caption = (
         f"{a.gpus_count} GPUs, {display(a.power_max_w, 'W')} max / "
         f"{display(a.power_typical_w, 'W')} typical, {display(a.heat_liquid_w, 'W')} to liquid, "
-        f"{a.weight_kg:,.0f} kg, bill {display(a.bom_cost_usd, 'USD')} vs price "
-        f"{display(a.price_usd, 'USD')}"
+        f"{a.weight_kg:,.0f} kg (cost: rackwright bom show {rack.id})"
     )
     if a.power_shelves_count:
         caption += (
