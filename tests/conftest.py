@@ -9,10 +9,17 @@ from pathlib import Path
 
 import pytest
 
+import shared_data
 from rackwright.chain import PlanInputs
 from rackwright.cli.app import main
 from rackwright.plan import InputRequest, prepare, run_plan
 from rackwright.report.section import Section
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, with one clear line, when the shared reference data is missing."""
+    if shared_data.find() is None:
+        raise pytest.UsageError(shared_data.missing_message())
 
 
 @dataclass(frozen=True)

@@ -54,11 +54,11 @@ class TrainingWorkload(Strict):
     kind: Literal["train"]
     model: str
     tokens: Tokens = Field(gt=0)
-    deadline_days: float = Field(gt=0)
+    deadline_days: float = Field(gt=0, le=36_500, description="at most a century")
     seq_len: int = Field(default=4096, gt=0)
     global_batch_tokens: Tokens = Field(default=16.0e6, gt=0)
     precision: PrecisionField = Precision.FP8
-    max_gpus: int = Field(default=100_000, gt=0)
+    max_gpus: int = Field(default=100_000, gt=0, le=10_000_000)
 
 
 class InferenceWorkload(Strict):
@@ -89,7 +89,7 @@ class SiteUse(Strict):
     """A manufacturer site the plan may build at."""
 
     site: str
-    racks_per_week: float = Field(gt=0)
+    racks_per_week: float = Field(gt=0, le=100_000)
 
 
 class DomesticTarget(Strict):
@@ -104,7 +104,7 @@ class BuildLot(Strict):
 
     rack: str
     period: str
-    racks: int = Field(gt=0)
+    racks: int = Field(gt=0, le=1_000_000, description="racks in one quarter")
 
     @field_validator("period")
     @classmethod
@@ -237,6 +237,14 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
                 field=key,
                 value=key,
             )
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ScenarioError(
+                f"'{key}' must be an array of tables, written [[{key}]]",
+                file=file,
+                line=locate(text, (key,)),
+                field=key,
+                value=value,
+            )
         if _PLURAL[key] in head:
             raise ScenarioError(
                 f"'{_PLURAL[key]}' is given both in [scenario] and as [[{key}]]",
@@ -317,11 +325,7 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
     horizon = scenario.horizon
     for i, lot in enumerate(scenario.builds):
         if lot.rack not in first_year:
-            fail(
-                f"build names rack '{lot.rack}' that is not a scenario [[generation]]",
-                ("build", i, "rack"),
-                lot.rack,
-            )
+            continue  # check_builds_name_generations says so, once the generations are checked
         if not horizon.start_year <= lot.year <= horizon.end_year:
             fail(
                 f"build period is outside the horizon {horizon.start_year}-{horizon.end_year}",
@@ -357,7 +361,24 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
     for i, gen in enumerate(scenario.generations):
         if gen.rack not in catalog.entries["rack"]:
             fail("rack", gen.rack, ("generation", i, "rack"))
+    check_builds_name_generations(scenario, text, file)
 
+
+def check_builds_name_generations(scenario: Scenario, text: str, file: str) -> None:
+    """Every build names a scenario generation (checked after the generations' own ids, so a
+    typo in a [[generation]] is reported there, not at the first build that uses it)."""
+    racks = [g.rack for g in scenario.generations]
+    for i, lot in enumerate(scenario.builds):
+        if lot.rack not in racks:
+            path: tuple[str | int, ...] = ("build", i, "rack")
+            raise ScenarioError(
+                f"build names rack '{lot.rack}' that is not a scenario [[generation]] "
+                f"({', '.join(racks)})",
+                file=file,
+                line=locate(text, path),
+                field=_field_name(path),
+                value=lot.rack,
+            )
 
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
     """A JSON-able overview: workloads, generations, sites, targets and racks built per year."""

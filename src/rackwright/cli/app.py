@@ -7,6 +7,7 @@ Every RackwrightError becomes one line on stderr and exit code 2; a usage error 
 from __future__ import annotations
 
 import sys
+from typing import Annotated
 
 import typer
 
@@ -21,7 +22,8 @@ from rackwright.cli import (
     scenario_cmd,
     source_cmd,
 )
-from rackwright.cli.common import console_err
+from rackwright import __version__
+from rackwright.cli.common import console, console_err
 from rackwright.errors import RackwrightError
 
 app = typer.Typer(
@@ -31,6 +33,24 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+def _print_version(value: bool) -> None:
+    if value:
+        console.print(f"rackwright {__version__}", markup=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing."""
+
+
 app.add_typer(catalog_cmd.app, name="catalog")
 app.add_typer(rack_cmd.app, name="rack")
 app.add_typer(bom_cmd.app, name="bom")
