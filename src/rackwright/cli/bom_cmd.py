@@ -35,7 +35,14 @@ from rackwright.bom.views import (
     offer_json,
     unit_cost_usd,
 )
-from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
+from rackwright.cli.common import (
+    CatalogFiles,
+    JsonFlag,
+    catalog_from,
+    console,
+    finite,
+    print_json,
+)
 from rackwright.cli.inputs import BomFilesOpt, RulesFileOpt
 from rackwright.rack import RackAnalysis, analyze
 
@@ -47,7 +54,11 @@ app = typer.Typer(
 YearOpt = Annotated[
     int | None,
     typer.Option(
-        "--year", "-y", help="Year to price and check (default: the rack's first year, >= 2025)."
+        "--year",
+        "-y",
+        min=2020,
+        max=2040,
+        help="Year to price and check (default: the rack's first year, >= 2025).",
     ),
 ]
 PolicyOpt = Annotated[
@@ -59,11 +70,15 @@ RateOpt = Annotated[
     typer.Option(
         "--racks-per-quarter",
         min=0,
+        callback=finite,
         help="Build rate: fill each part's need offer by offer up to capacity.",
     ),
 ]
 VolumeOpt = Annotated[
-    int, typer.Option("--volume", min=1, help="Racks in the order lot (sets price breaks).")
+    int,
+    typer.Option(
+        "--volume", min=1, max=1_000_000, help="Racks in the order lot (sets price breaks)."
+    ),
 ]
 
 

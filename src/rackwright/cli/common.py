@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,6 +21,13 @@ CatalogFiles = Annotated[
     typer.Option("--catalog", "-c", help="Extra catalog TOML files merged over the default."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: refuse ``inf`` and ``nan`` (printed as one line naming the value)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter("must be a finite number")
+    return value
 
 
 def catalog_from(files: list[Path] | None) -> Catalog:

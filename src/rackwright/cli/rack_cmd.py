@@ -114,6 +114,17 @@ def check_command(
     """Run every rack engineering rule on one rack design or on a scenario's generations."""
     if scenario:
         path = Path(target) if target is not None else None
+        if (
+            path is not None
+            and not path.exists()
+            and target in catalog_from(catalog).entries["rack"]
+        ):
+            raise InputError(
+                "with --scenario, give a scenario file (or none for the default); "
+                "to check one rack design drop --scenario",
+                field="RACK_ID",
+                value=target,
+            )
         context = prepare(InputRequest(scenario=path, catalog=tuple(catalog or ())))
         cat = context.catalog
         rack_ids = [g.rack for g in context.scenario.generations]
