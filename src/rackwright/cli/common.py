@@ -13,8 +13,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rackwright.catalog import Catalog, load_catalog
 
+# Output that goes to a file or a pipe is not cut to 80 columns: a log reads better unwrapped.
+PIPE_WIDTH = 200
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
+for _console in (console, console_err):
+    if not _console.is_terminal:
+        _console.width = PIPE_WIDTH
 
 CatalogFiles = Annotated[
     list[Path] | None,
