@@ -19,7 +19,7 @@ def default_ctx() -> PlanInputs:
 
 
 def _with(ctx: PlanInputs, *racks: str) -> PlanInputs:
-    gens = [Generation(rack=r, first_year=2025) for r in racks]
+    gens = [Generation(rack=r, first_year=2026) for r in racks]  # U.S. integration from 2026
     scenario = ctx.scenario.model_copy(update={"generations": gens, "builds": []})
     return dataclasses.replace(ctx, scenario=scenario, scenario_file="test")
 
