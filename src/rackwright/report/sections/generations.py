@@ -7,12 +7,10 @@ FP8 PFLOP/s.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rackwright.chain import ChainRun, PlanInputs
 from rackwright.rack.generations import GENERATIONS, PFLOPS, GenerationFigures, GenerationsResult
 from rackwright.report.charts import bar
-from rackwright.report.section import Section, Table
+from rackwright.report.section import Figure, Section, Table
 
 
 def _scaled(value: float | None, factor: float, digits: int) -> float | int | None:
@@ -56,12 +54,13 @@ def _table(figures: list[GenerationFigures]) -> Table:
     )
 
 
-def _figures(figures: list[GenerationFigures]) -> list[Any]:
+def _figures(figures: list[GenerationFigures]) -> list[Figure]:
     racks = [f.rack for f in figures]
 
     def series(attr: str, factor: float) -> list[float]:
         return [(getattr(f, attr) or 0.0) / factor for f in figures]
 
+    # Price and power per PFLOP/s have different units: one chart each, never one shared axis.
     return [
         bar(
             "Dense compute per rack",
@@ -71,7 +70,8 @@ def _figures(figures: list[GenerationFigures]) -> list[Any]:
                 "FP8": series("fp8_flops_per_s", PFLOPS),
                 "FP4": series("fp4_flops_per_s", PFLOPS),
             },
-            y_title="PFLOP/s",
+            x_title="rack generation",
+            y_title="dense compute (PFLOP/s per rack)",
         ),
         bar(
             "Power per rack",
@@ -80,15 +80,22 @@ def _figures(figures: list[GenerationFigures]) -> list[Any]:
                 "typical": series("power_typical_w", 1e3),
                 "max": series("power_max_w", 1e3),
             },
-            y_title="kW",
+            x_title="rack generation",
+            y_title="power (kW per rack)",
         ),
         bar(
-            "Price and power per dense FP8 PFLOP/s",
+            "Rack cost per dense FP8 PFLOP/s",
             racks,
-            {
-                "USD per PFLOP/s (thousands)": series("usd_per_fp8_pflops", 1e3),
-                "W per PFLOP/s": series("w_per_fp8_pflops", 1.0),
-            },
+            {"rack cost per PFLOP/s": series("usd_per_fp8_pflops", 1e3)},
+            x_title="rack generation",
+            y_title="rack cost (kUSD per PFLOP/s)",
+        ),
+        bar(
+            "Max power per dense FP8 PFLOP/s",
+            racks,
+            {"max power per PFLOP/s": series("w_per_fp8_pflops", 1.0)},
+            x_title="rack generation",
+            y_title="max power (W per PFLOP/s)",
         ),
     ]
 
