@@ -214,8 +214,10 @@ PAGE_SCRIPT = """
   if (window.Plotly && window.ResizeObserver) {
     var observer = new ResizeObserver(function (entries) {
       entries.forEach(function (entry) {
-        var gd = entry.target;
-        if (gd.offsetParent !== null && gd.classList.contains("js-plotly-plot")) {
+        var gd = entry.target, drawn = gd._fullLayout;
+        // redraw only a visible chart whose box no longer matches the width it was drawn at
+        if (drawn && gd.offsetParent !== null &&
+            Math.abs(drawn.width - entry.contentRect.width) > 1) {
           window.Plotly.Plots.resize(gd);
         }
       });
