@@ -23,7 +23,8 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.loader import validation_error
 from rackwright.catalog.models import Strict
 from rackwright.catalog.tomlpos import locate
-from rackwright.errors import InputError, ScenarioError, UnitError, UnknownIdError
+from rackwright.errors import ScenarioError, UnitError, UnknownIdError
+from rackwright.fileio import read_text
 from rackwright.precision import Precision, PrecisionField
 from rackwright.units import parse_quantity
 
@@ -380,6 +381,7 @@ def check_builds_name_generations(scenario: Scenario, text: str, file: str) -> N
                 value=lot.rack,
             )
 
+
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
     """A JSON-able overview: workloads, generations, sites, targets and racks built per year."""
     racks_by_year: dict[str, dict[int, int]] = {g.rack: {} for g in scenario.generations}
@@ -433,18 +435,7 @@ def load_scenario_text(text: str, file: str) -> tuple[Scenario, str]:
 
 def read_scenario_file(path: Path) -> str:
     """The text of a scenario file; a missing, unreadable or non-UTF-8 file is an InputError."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("cannot read file: it is a directory", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"cannot read file: not UTF-8 text (byte {exc.start})", file=path
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+    return read_text(path)
 
 
 def read_scenario(path: Path | None) -> tuple[Scenario, str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -68,8 +69,14 @@ def source(
         raise InputError(
             "--dual-share must be between 0 and 0.5", field="dual-share", value=dual_share
         )
-    if time_limit <= 0 or not 0.0 <= gap < 1.0:
-        raise InputError("--time-limit must be positive and --gap in [0, 1)", value=gap)
+    if not time_limit > 0 or not math.isfinite(time_limit):
+        raise InputError(
+            "--time-limit must be a positive number of seconds",
+            field="time-limit",
+            value=time_limit,
+        )
+    if not 0.0 <= gap < 1.0:
+        raise InputError("--gap must be in [0, 1)", field="gap", value=gap)
     context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ()), tariffs=tariffs))
     problem = problem_from_scenario(
         context.scenario,
