@@ -464,12 +464,12 @@ def test_a_source_link_opens_the_row_it_points_to(opened: Opened) -> None:
 
 
 def test_the_page_fits_the_screen_and_is_saved_as_screenshots(
-    opened: Opened, artifacts: Path
+    opened: Opened, rendered: RenderedReport, artifacts: Path
 ) -> None:
     page = opened.page
     width = viewport_width(page)
-    page.reload()  # the page as it opens: earlier tests unfolded tables
-    page.wait_for_load_state("load")
+    page.goto(rendered.url)  # the page as it opens (no #anchor): earlier tests unfolded tables
+    page.wait_for_function(_CHARTS_SETTLED)
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scroll
     height = int(page.evaluate("document.documentElement.scrollHeight"))
     shot = artifacts / f"report-{width}px.png"

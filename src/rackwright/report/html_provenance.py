@@ -111,19 +111,26 @@ def _entries(entries: list[dict[str, Any]], legend: Mapping[str, str], known: An
     )
 
 
+def _most_cited(sources: Mapping[str, Any], cited_by: Counter[str], web: bool) -> list[str]:
+    """The ids of the sources with (``web``) or without a web address, most cited first."""
+    ids = [s for s, v in sources.items() if bool(publisher(v["url"])) == web]
+    return sorted(ids, key=lambda s: (-cited_by[s], s))
+
+
+def _id_cell(source_id: str) -> Cell:
+    return Cell(f'<span id="{source_anchor(source_id)}">{escape(source_id)}</span>')
+
+
 def _sources(sources: Mapping[str, Any], cited_by: Counter[str]) -> str:
-    published = [s for s, v in sources.items() if publisher(v["url"])]
-    published.sort(key=lambda s: (-cited_by[s], s))
     rows: list[Row] = []
-    for sid in published:
-        source = sources[sid]
-        link = f'<a href="{escape(source["url"])}" rel="noreferrer">{escape(source["title"])}</a>'
+    for sid in _most_cited(sources, cited_by, web=True):
+        url, title = sources[sid]["url"], sources[sid]["title"]
         rows.append(
             [
-                Cell(f'<span id="{source_anchor(sid)}">{escape(sid)}</span>'),
-                Cell(link),
-                Cell(f'<span class="publisher">{escape(publisher(source["url"]))}</span>'),
-                Cell(escape(source["kind"])),
+                _id_cell(sid),
+                Cell(f'<a href="{escape(url)}" rel="noreferrer">{escape(title)}</a>'),
+                Cell(f'<span class="publisher">{escape(publisher(url))}</span>'),
+                Cell(escape(sources[sid]["kind"])),
                 Cell.of(cited_by[sid]),
             ]
         )
@@ -136,17 +143,15 @@ def _sources(sources: Mapping[str, Any], cited_by: Counter[str]) -> str:
 
 
 def _assumptions(sources: Mapping[str, Any], cited_by: Counter[str]) -> str:
-    other = [s for s, v in sources.items() if not publisher(v["url"])]
-    other.sort(key=lambda s: (-cited_by[s], s))
     rows: list[Row] = []
-    for sid in other:
-        source = sources[sid]
-        where = f" (reference: {source['url']})" if source["url"] else ""
+    for sid in _most_cited(sources, cited_by, web=False):
+        url = sources[sid]["url"]
+        where = f" (reference: {url})" if url else ""
         rows.append(
             [
-                Cell(f'<span id="{source_anchor(sid)}">{escape(sid)}</span>'),
-                Cell(escape(source["title"] + where)),
-                Cell(escape(source["kind"])),
+                _id_cell(sid),
+                Cell(escape(sources[sid]["title"] + where)),
+                Cell(escape(sources[sid]["kind"])),
                 Cell.of(cited_by[sid]),
             ]
         )

@@ -60,42 +60,34 @@ def _figures(figures: list[GenerationFigures]) -> list[Figure]:
     def series(attr: str, factor: float) -> list[float]:
         return [(getattr(f, attr) or 0.0) / factor for f in figures]
 
+    def per_rack(title: str, values: dict[str, list[float]], y_title: str) -> Figure:
+        return bar(title, racks, values, x_title="rack generation", y_title=y_title)
+
     # Price and power per PFLOP/s have different units: one chart each, never one shared axis.
     return [
-        bar(
+        per_rack(
             "Dense compute per rack",
-            racks,
             {
                 "BF16": series("bf16_flops_per_s", PFLOPS),
                 "FP8": series("fp8_flops_per_s", PFLOPS),
                 "FP4": series("fp4_flops_per_s", PFLOPS),
             },
-            x_title="rack generation",
-            y_title="dense compute (PFLOP/s per rack)",
+            "dense compute (PFLOP/s per rack)",
         ),
-        bar(
+        per_rack(
             "Power per rack",
-            racks,
-            {
-                "typical": series("power_typical_w", 1e3),
-                "max": series("power_max_w", 1e3),
-            },
-            x_title="rack generation",
-            y_title="power (kW per rack)",
+            {"typical": series("power_typical_w", 1e3), "max": series("power_max_w", 1e3)},
+            "power (kW per rack)",
         ),
-        bar(
+        per_rack(
             "Rack cost per dense FP8 PFLOP/s",
-            racks,
             {"rack cost per PFLOP/s": series("usd_per_fp8_pflops", 1e3)},
-            x_title="rack generation",
-            y_title="rack cost (kUSD per PFLOP/s)",
+            "rack cost (kUSD per PFLOP/s)",
         ),
-        bar(
+        per_rack(
             "Max power per dense FP8 PFLOP/s",
-            racks,
             {"max power per PFLOP/s": series("w_per_fp8_pflops", 1.0)},
-            x_title="rack generation",
-            y_title="max power (W per PFLOP/s)",
+            "max power (W per PFLOP/s)",
         ),
     ]
 
