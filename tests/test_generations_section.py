@@ -67,7 +67,14 @@ def test_default_scenario_generations_get_cheaper_and_leaner_per_pflops(
 def test_section_is_json_safe(default_ctx: PlanInputs) -> None:
     section = _section(default_ctx)
     json.dumps(section.data)
-    assert len(section.figures) == 3
+    # price and power per PFLOP/s are two charts: thousands of dollars and watts share no axis
+    assert [f.title for f in section.figures] == [
+        "Dense compute per rack",
+        "Power per rack",
+        "Rack cost per dense FP8 PFLOP/s",
+        "Max power per dense FP8 PFLOP/s",
+    ]
     for figure in section.figures:
         text = json.dumps(figure.plotly)
         assert '"type": "bar"' in text
+        assert len({t.get("yaxis", "y") for t in figure.plotly["data"]}) == 1
