@@ -190,3 +190,7 @@ def write_scenario(scenario_dir: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+# Fixtures of the store and service tests (both database backends, two organizations).
+pytest_plugins = ["platform_support"]
