@@ -16,14 +16,17 @@ from pathlib import Path
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from postgres_server import ThrowawayPostgres
 from rackwright.api.app import Settings, create_app
 from rackwright.store import accounts
+from rackwright.store.actor import Actor
 from rackwright.store.config import normalise_url
 from rackwright.store.database import Database
 from rackwright.store.migrate import upgrade
+from rackwright.store.models import Org, User
 
 BACKENDS = ("sqlite", "postgresql")
 ROLES = ("viewer", "planner", "admin")
@@ -141,3 +144,25 @@ def client(world: World) -> Iterator[TestClient]:
     app = create_app(Settings(database_url=world.url, run_plans=False))
     with TestClient(app) as test_client:
         yield test_client
+
+
+def actor_of(db: Database, kind: str, role: str) -> Actor:
+    """The Actor of ``make_world``'s user of ``kind`` and ``role``."""
+    with db.read() as session:
+        user = session.scalar(select(User).where(User.name == f"{kind}-{role}"))
+        assert user is not None
+        org = session.get(Org, user.org_id)
+        assert org is not None
+        return Actor(user.id, user.name, org.id, org.name, org.kind, user.role, "127.0.0.1")
+
+
+@pytest.fixture
+def store_world(db_url: str) -> Iterator[tuple[Database, dict[tuple[str, str], Actor]]]:
+    """Both organizations on the backend under test, and every user's Actor."""
+    make_world(db_url)
+    db = Database(db_url)
+    actors = {(k, r): actor_of(db, k, r) for k in ("lab", "manufacturer") for r in ROLES}
+    try:
+        yield db, actors
+    finally:
+        db.dispose()

@@ -36,6 +36,7 @@ from rackwright.store.models import (
     RunStage,
     User,
 )
+from rackwright.store.types import UTCDateTime
 
 FORMAT = "rackwright-workspace"
 VERSION = 1
@@ -58,7 +59,7 @@ def _record(model: type[Base], data: dict[str, Any], **extra: Any) -> Base:
     values = dict(data, **extra)
     for column in inspect(model).columns:
         value = values.get(column.key)
-        if isinstance(value, str) and column.type.python_type is datetime:
+        if isinstance(value, str) and isinstance(column.type, UTCDateTime):
             values[column.key] = datetime.fromisoformat(value)
     return model(**values)
 
