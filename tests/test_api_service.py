@@ -137,7 +137,9 @@ def test_admin_commands_work_against_the_database_serve_uses(cli: RunCli, sqlite
         assert me.json()["user"] == "ada" and me.json()["role"] == "admin"
 
 
-def test_db_upgrade_creates_the_schema_and_serve_refuses_an_old_one(cli: RunCli, tmp_path: Path) -> None:
+def test_db_upgrade_creates_the_schema_and_serve_refuses_an_old_one(
+    cli: RunCli, tmp_path: Path
+) -> None:
     path = tmp_path / "new.db"
     refused = cli("admin", "org", "list", "--database", str(path))
     assert refused.code == 2 and "rackwright db upgrade" in refused.err

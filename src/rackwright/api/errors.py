@@ -48,9 +48,11 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (401, "no API token, or one that is not valid"),
         (403, "the caller's role does not allow this"),
         (404, "no such record, or one the caller may not see"),
+        (409, "the request clashes with a stored record (a duplicate name)"),
         (413, "the request body is over the size limit"),
         (422, "the request or a document in it is not valid"),
         (500, "an unexpected server error"),
+        (503, "the database cannot be reached"),
     )
 }
 

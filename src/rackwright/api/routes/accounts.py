@@ -27,7 +27,9 @@ from rackwright.store.models import Org, User
 from rackwright.store.types import utc_now
 from rackwright.store.wall import not_found
 
-health_router = APIRouter(tags=["health"], responses={500: ERROR_RESPONSES[500]})
+health_router = APIRouter(
+    tags=["health"], responses={code: ERROR_RESPONSES[code] for code in (500, 503)}
+)
 router = APIRouter(prefix="/api/v1", tags=["accounts"], responses=ERROR_RESPONSES)
 UserId = Annotated[str, Path(min_length=1, max_length=64)]
 
