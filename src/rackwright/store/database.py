@@ -8,6 +8,7 @@ concurrent writers wait their turn instead of seeing "database is locked".
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,9 @@ from rackwright.store.config import redacted
 # largest, a few MB); a writer from another process waits that long before failing.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 PENDING_AUDIT = "pending_audit"
+SQLITE_SYNCHRONOUS = (
+    "FULL" if os.environ.get("RACKWRIGHT_SQLITE_SYNCHRONOUS") == "FULL" else "NORMAL"
+)
 
 
 def _sqlite_engine(url: str, begin: str) -> Engine:
@@ -42,8 +46,11 @@ def _sqlite_engine(url: str, begin: str) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        # FULL: a commit is on disk before the client hears of it, even through a power cut.
-        cursor.execute("PRAGMA synchronous=FULL")
+        # NORMAL in WAL mode: a commit survives the process being killed (the crash test kills
+        # the server with SIGKILL); only an OS crash or power cut can lose the last commits,
+        # never corrupt the file (sqlite.org/pragma.html#pragma_synchronous). FULL would add an
+        # fsync per commit. Set RACKWRIGHT_SQLITE_SYNCHRONOUS=FULL to trade speed for that too.
+        cursor.execute(f"PRAGMA synchronous={SQLITE_SYNCHRONOUS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
