@@ -148,3 +148,22 @@ def test_db_upgrade_creates_the_schema_and_serve_refuses_an_old_one(
     again = cli("db", "upgrade", "--database", str(path))
     assert "already at migration 0001" in again.out
     assert cli("db", "upgrade", "--database", "mysql://x/y").code == 2
+
+
+def test_workspace_commands_round_trip_and_refuse_a_non_empty_directory(
+    cli: RunCli, client: TestClient, world: World, tmp_path: Path
+) -> None:
+    body = {"name": "s", "toml": scenario_text("s"), "classification": "shared"}
+    client.post("/api/v1/scenarios", headers=world.headers("lab", "planner"), json=body)
+    out = tmp_path / "ws"
+    assert cli("workspace", "export", out, "--database", world.url).code == 0
+    again = cli("workspace", "export", out, "--database", world.url)
+    assert again.code == 2 and "not empty" in again.err
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert cli("db", "upgrade", "--database", fresh).code == 0
+    assert cli("workspace", "import", out, "--database", fresh).code == 0
+    assert cli("workspace", "export", tmp_path / "ws2", "--database", fresh).code == 0
+    first = sorted(p.relative_to(out) for p in out.rglob("*"))
+    assert first == sorted(p.relative_to(tmp_path / "ws2") for p in (tmp_path / "ws2").rglob("*"))
+    twice = cli("workspace", "import", out, "--database", fresh)
+    assert twice.code == 2 and "already holds" in twice.err

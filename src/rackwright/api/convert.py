@@ -60,6 +60,11 @@ def revision_detail(names: Names, rev: Revision) -> schemas.RevisionDetail:
     return schemas.RevisionDetail(**revision(names, rev).model_dump(), toml=rev.content)
 
 
+def saved(names: Names, doc: Document, rev: Revision) -> schemas.DocumentSaved:
+    """A document with the revision just saved."""
+    return schemas.DocumentSaved(document=document(names, doc), revision=revision(names, rev))
+
+
 def changes(items: list[FieldChange]) -> list[schemas.FieldChangeOut]:
     return [schemas.FieldChangeOut(**change.to_json()) for change in items]
 

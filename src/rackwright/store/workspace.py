@@ -15,6 +15,9 @@ secrets or another instance's history); imported users need new tokens (``admin 
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -79,10 +82,27 @@ def _all(session: Session, model: type[Any], *order: Any) -> list[Any]:
 
 
 def export_workspace(session: Session, directory: Path) -> int:
-    """Write every record to ``directory`` (which must be empty or new); returns files written."""
-    ensure_writable_dir(directory)
-    if any(directory.iterdir()):
-        raise InputError("the export directory is not empty", file=directory)
+    """Write every record to ``directory`` (which must be empty or new); returns files written.
+
+    The files are written to a temporary directory beside it and renamed into place at the end,
+    so a failed export leaves nothing behind.
+    """
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise InputError("the export directory exists and is not empty", file=directory)
+    ensure_writable_dir(directory.parent)
+    staging = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    try:
+        files = _export_into(session, staging)
+        if directory.exists():
+            directory.rmdir()
+        os.replace(staging, directory)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return files
+
+
+def _export_into(session: Session, directory: Path) -> int:
     files = 0
     docs_index = []
     for doc in _all(session, Document, Document.kind, Document.name, Document.id):

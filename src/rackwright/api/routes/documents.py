@@ -51,10 +51,7 @@ def document_router(segment: str) -> APIRouter:
             doc, rev = documents.create_document(
                 session, actor, kind, body.name, body.toml, body.classification, body.message
             )
-            names = convert.Names(session)
-            return schemas.DocumentSaved(
-                document=convert.document(names, doc), revision=convert.revision(names, rev)
-            )
+            return convert.saved(convert.Names(session), doc, rev)
 
     @router.get(
         "",
@@ -95,10 +92,7 @@ def document_router(segment: str) -> APIRouter:
             doc, rev = documents.add_revision(
                 session, actor, kind, document_id, body.toml, body.message, body.based_on
             )
-            names = convert.Names(session)
-            return schemas.DocumentSaved(
-                document=convert.document(names, doc), revision=convert.revision(names, rev)
-            )
+            return convert.saved(convert.Names(session), doc, rev)
 
     @router.get(
         "/{document_id}/revisions",
