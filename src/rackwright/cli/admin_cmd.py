@@ -1,17 +1,16 @@
-"""``rackwright admin``: organizations and users, on the same database as ``serve``."""
+"""``rackwright admin``: organizations and users, on the same database as ``serve``.
+
+The store is imported inside the commands, so other commands start fast.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 import typer
-from sqlalchemy import select
 
 from rackwright.cli.common import JsonFlag, console, print_json
 from rackwright.cli.db_cmd import DatabaseOption, open_database
-from rackwright.store import accounts, audit
-from rackwright.store.migrate import check_current
-from rackwright.store.models import Org, User
 
 app = typer.Typer(help="Organizations, users and API tokens.", no_args_is_help=True)
 org_app = typer.Typer(help="Organizations (lab or manufacturer).", no_args_is_help=True)
@@ -27,6 +26,9 @@ def org_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create an organization."""
+    from rackwright.store import accounts, audit
+    from rackwright.store.migrate import check_current
+
     db = open_database(database)
     check_current(db)
     with db.write() as session:
@@ -38,6 +40,11 @@ def org_create(
 @org_app.command("list")
 def org_list(database: DatabaseOption = None, json_out: JsonFlag = False) -> None:
     """List organizations."""
+    from sqlalchemy import select
+
+    from rackwright.store.migrate import check_current
+    from rackwright.store.models import Org
+
     db = open_database(database)
     check_current(db)
     with db.read() as session:
@@ -60,6 +67,9 @@ def user_create(
     database: DatabaseOption = None,
 ) -> None:
     """Create a user and print its API token (shown this once; only a hash is stored)."""
+    from rackwright.store import accounts, audit
+    from rackwright.store.migrate import check_current
+
     db = open_database(database)
     check_current(db)
     with db.write() as session:
@@ -84,6 +94,12 @@ def user_list(
     json_out: JsonFlag = False,
 ) -> None:
     """List an organization's users."""
+    from sqlalchemy import select
+
+    from rackwright.store import accounts
+    from rackwright.store.migrate import check_current
+    from rackwright.store.models import User
+
     db = open_database(database)
     check_current(db)
     with db.read() as session:

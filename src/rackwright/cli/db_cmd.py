@@ -1,15 +1,18 @@
-"""``rackwright db``: apply the store's migrations and show where a database stands."""
+"""``rackwright db``: apply the store's migrations and show where a database stands.
+
+The store (SQLAlchemy, alembic) is imported inside the commands, so other commands start fast.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from rackwright.cli.common import console
-from rackwright.store.config import database_url, redacted
-from rackwright.store.database import Database
-from rackwright.store.migrate import current_revision, head_revision, upgrade
+
+if TYPE_CHECKING:
+    from rackwright.store.database import Database
 
 app = typer.Typer(help="The database: migrations.", no_args_is_help=True)
 
@@ -25,12 +28,18 @@ DatabaseOption = Annotated[
 
 def open_database(option: str | None) -> Database:
     """The database named by ``--database``, the environment or the default."""
+    from rackwright.store.config import database_url
+    from rackwright.store.database import Database
+
     return Database(database_url(option))
 
 
 @app.command("upgrade")
 def upgrade_cmd(database: DatabaseOption = None) -> None:
     """Bring the database to the newest schema (creates it when empty)."""
+    from rackwright.store.config import redacted
+    from rackwright.store.migrate import upgrade
+
     db = open_database(database)
     try:
         before, after = upgrade(db)
@@ -46,6 +55,9 @@ def upgrade_cmd(database: DatabaseOption = None) -> None:
 @app.command("status")
 def status_cmd(database: DatabaseOption = None) -> None:
     """Show the database's migration and the one this version needs."""
+    from rackwright.store.config import redacted
+    from rackwright.store.migrate import current_revision, head_revision
+
     db = open_database(database)
     try:
         db.check_connection()

@@ -9,7 +9,6 @@ import typer
 from rackwright.cli.common import console_err
 from rackwright.cli.db_cmd import DatabaseOption
 from rackwright.errors import InputError
-from rackwright.store.config import database_url, redacted
 
 
 def serve(
@@ -21,6 +20,7 @@ def serve(
     import uvicorn
 
     from rackwright.api.app import Settings, create_app
+    from rackwright.store.config import database_url, redacted
 
     if not 0 < port < 65536:
         raise InputError("port must be 1-65535", field="--port", value=port)

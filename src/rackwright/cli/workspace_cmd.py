@@ -9,8 +9,6 @@ import typer
 
 from rackwright.cli.common import console
 from rackwright.cli.db_cmd import DatabaseOption, open_database
-from rackwright.store.migrate import check_current
-from rackwright.store.workspace import export_workspace, import_workspace
 
 app = typer.Typer(help="Export and import a workspace as plain files.", no_args_is_help=True)
 DirArg = Annotated[Path, typer.Argument(help="The workspace directory.")]
@@ -19,6 +17,9 @@ DirArg = Annotated[Path, typer.Argument(help="The workspace directory.")]
 @app.command("export")
 def export_cmd(directory: DirArg, database: DatabaseOption = None) -> None:
     """Write every scenario, catalog file, run and evaluation to DIR (new or empty)."""
+    from rackwright.store.migrate import check_current
+    from rackwright.store.workspace import export_workspace
+
     db = open_database(database)
     check_current(db)
     with db.read() as session:
@@ -29,6 +30,9 @@ def export_cmd(directory: DirArg, database: DatabaseOption = None) -> None:
 @app.command("import")
 def import_cmd(directory: DirArg, database: DatabaseOption = None) -> None:
     """Load a workspace exported by ``workspace export`` (all or nothing)."""
+    from rackwright.store.migrate import check_current
+    from rackwright.store.workspace import import_workspace
+
     db = open_database(database)
     check_current(db)
     with db.write() as session:
