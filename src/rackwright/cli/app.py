@@ -13,16 +13,20 @@ import typer
 
 from rackwright import __version__
 from rackwright.cli import (
+    admin_cmd,
     bench_cmd,
     bom_cmd,
     catalog_cmd,
     click_errors,
+    db_cmd,
     explore_cmd,
     perf_cmd,
     plan_cmd,
     rack_cmd,
     scenario_cmd,
+    serve_cmd,
     source_cmd,
+    workspace_cmd,
 )
 from rackwright.cli.common import console, console_err
 from rackwright.errors import RackwrightError
@@ -63,6 +67,10 @@ app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(admin_cmd.app, name="admin")
+app.add_typer(workspace_cmd.app, name="workspace")
+app.command("serve")(serve_cmd.serve)
 
 
 def _option_value(exc: Any, argv: list[str]) -> str | None:
