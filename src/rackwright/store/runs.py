@@ -1,24 +1,29 @@
 """The plan-run hook: run the plan on stored inputs and return what the store keeps.
 
-``execute_plan`` is the one function the store calls to run a plan. Today it wraps
-``rackwright.plan.prepare`` + ``run_plan`` + ``rackwright.report.render_reports`` (they read
-files, so the inputs are written to a temporary directory first); when the stage chain lands it
-is re-pointed at the chain runner, keeping this signature and ``PlanOutcome``.
+``execute_plan`` is the one function the store calls to run a plan: the stored documents are
+written to a temporary folder (the input loader reads files, as for the CLI), loaded once into
+``PlanInputs``, run through the stage chain (``rackwright.plan.run_plan``), and each stage's
+report section and time kept with both report files.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tempfile
-import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rackwright import __version__
 from rackwright.errors import InputError, RackwrightError
+
+if TYPE_CHECKING:
+    from rackwright.chain import Stage
+    from rackwright.chain.load import InputRequest
+    from rackwright.plan import PlanPart
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(stage_key, stages_done, stages_total)`` when a stage starts and ends."""
@@ -73,27 +78,41 @@ def inputs_hash(inputs: PlanRunInputs) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _write_inputs(root: Path, inputs: PlanRunInputs) -> tuple[Path, list[Path]]:
-    """Write the scenario and catalog files; returns the scenario path and extra catalogs."""
+# stored document kind -> the input the loader takes it as
+_LIST_KINDS = ("catalog", "bom")
+_SINGLE_KINDS = ("tariffs",)
+
+
+def _write_inputs(root: Path, inputs: PlanRunInputs) -> InputRequest:
+    """Write the scenario and its documents; the request that loads them as the CLI would."""
+    from rackwright.chain.load import InputRequest
     from rackwright.scenario import load_scenario_text
 
     scenario, _ = load_scenario_text(inputs.scenario.text, inputs.scenario.name)
-    named = set(scenario.catalog_files)
-    extra: list[Path] = []
+    named = set(scenario.catalog_files) | set(scenario.bom_files)
+    lists: dict[str, list[Path]] = {kind: [] for kind in _LIST_KINDS}
+    single: dict[str, Path] = {}
     for item in inputs.files:
-        if item.kind != "catalog":
+        if item.kind not in (*_LIST_KINDS, *_SINGLE_KINDS):
             raise InputError(
-                f"the plan does not read stored {item.kind} files yet",
+                f"the plan does not read stored {item.kind} files",
                 field="inputs",
                 value=item.name,
             )
         path = root / item.name
         path.write_text(item.text, encoding="utf-8")
-        if item.name not in named:
-            extra.append(path)
+        if item.kind in _SINGLE_KINDS:
+            single[item.kind] = path
+        elif item.name not in named:
+            lists[item.kind].append(path)
     scenario_path = root / "scenario.toml"
     scenario_path.write_text(inputs.scenario.text, encoding="utf-8")
-    return scenario_path, extra
+    return InputRequest(
+        scenario=scenario_path,
+        catalog=tuple(lists["catalog"]),
+        bom=tuple(lists["bom"]),
+        tariffs=single.get("tariffs"),
+    )
 
 
 def demand_per_quarter(scenario_text: str, name: str) -> dict[str, dict[str, int]]:
@@ -118,42 +137,48 @@ def _renamed(exc: RackwrightError, root: Path, scenario_name: str) -> Rackwright
 
 
 def execute_plan(
-    inputs: PlanRunInputs, progress: Progress | None = None, builders: Any = None
+    inputs: PlanRunInputs,
+    progress: Progress | None = None,
+    parts: Sequence[PlanPart] | None = None,
 ) -> PlanOutcome:
     """Run the whole plan on ``inputs``; RackwrightError for bad inputs, as the CLI would."""
-    from rackwright.plan import builder_name, prepare, run_plan, section_builders
+    from rackwright.plan import plan_parts, prepare, run_plan
     from rackwright.report import render_reports
     from rackwright.report.json_report import jsonable
 
-    chosen = section_builders() if builders is None else list(builders)
+    chosen = plan_parts() if parts is None else list(parts)
     total = len(chosen)
-    stages: list[StageOutcome] = []
+    done: list[str] = []
     with tempfile.TemporaryDirectory(prefix="rackwright-run-") as tmp:
         root = Path(tmp)
         try:
-            scenario_path, extra = _write_inputs(root, inputs)
-            context = prepare(scenario_path, extra)
+            loaded = prepare(_write_inputs(root, inputs))
         except RackwrightError as exc:
             raise _renamed(exc, root, inputs.scenario.name) from None
-        context = type(context)(context.scenario, context.catalog, inputs.scenario.name)
-        clock = {"start": time.perf_counter()}
+        loaded = dataclasses.replace(loaded, scenario_file=inputs.scenario.name)
 
-        def started(name: str) -> None:
-            clock["start"] = time.perf_counter()
+        def started(stage: Stage[Any]) -> None:
             if progress is not None:
-                progress(name, len(stages), total)
+                progress(stage.key, len(done), total)
 
-        def done(section: Any) -> None:
-            result = {"summary": section.summary, "data": section.data, "notes": section.notes}
-            seconds = time.perf_counter() - clock["start"]
-            stages.append(StageOutcome(section.key, section.title, jsonable(result), seconds))
+        def finished(stage: Stage[Any], _seconds: float) -> None:
+            done.append(stage.key)
             if progress is not None:
-                progress(builder_name(chosen[len(stages) - 1]), len(stages), total)
+                progress(stage.key, len(done), total)
 
         try:
-            sections = run_plan(context, started, on_done=done, builders=chosen)
+            outcome = run_plan(loaded, parts=chosen, on_start=started, on_done=finished)
         except RackwrightError as exc:
             raise _renamed(exc, root, inputs.scenario.name) from None
-        files = render_reports(context, sections)
+        files = render_reports(outcome.view)
+    stages = tuple(
+        StageOutcome(
+            section.key,
+            section.title,
+            jsonable({"summary": section.summary, "data": section.data, "notes": section.notes}),
+            outcome.run.timings.get(section.key, 0.0),
+        )
+        for section in outcome.view.sections
+    )
     demand = demand_per_quarter(inputs.scenario.text, inputs.scenario.name)
-    return PlanOutcome(tuple(stages), files, demand)
+    return PlanOutcome(stages, files, demand)
