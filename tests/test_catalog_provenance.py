@@ -33,6 +33,7 @@ from rackwright.bom.models import Sourced
 from rackwright.bom.supply import SupplyData
 from rackwright.catalog import Catalog, Confidence, Entry, load_catalog
 from rackwright.catalog.models import Source
+from rackwright.errors import InputError
 
 PRIMARY, PRESS, SECONDARY = "primary", "press", "secondary"
 LEAD_KIND = "unverified lead"
@@ -395,8 +396,6 @@ def test_every_packaged_confidence_tag_is_in_the_legend() -> None:
 
 
 def test_a_catalog_file_with_an_undefined_tag_is_refused(tmp_path: Path) -> None:
-    from rackwright.errors import InputError
-
     extra = tmp_path / "mine.toml"
     extra.write_text(
         '[[facility]]\nid = "my-site"\nname = "Mine"\nregion = "US"\npue_ratio = 1.3\n'
