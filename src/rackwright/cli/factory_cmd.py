@@ -34,7 +34,7 @@ from rackwright.factory import (
 from rackwright.factory.buildplan import period_index, period_name
 from rackwright.factory.results import StationResult
 from rackwright.factory.stats import Estimate
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 
 app = typer.Typer(no_args_is_help=True, help="U.S. rack factories: line simulation and ramp plan.")
 
@@ -50,7 +50,7 @@ def _inputs(
     file: Path | None, catalog: list[Path] | None, factory: Path | None
 ) -> tuple[str, FactoryInputs]:
     """Scenario, catalog and factory data, read and cross-checked once."""
-    context = prepare(file, catalog)
+    context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ())))
     data = load_factory(factory, context.catalog)
     builds = builds_from_scenario(context.scenario)
     if not builds:
