@@ -48,8 +48,8 @@ FactoryFile = Annotated[
 
 def _inputs(
     file: Path | None, catalog: list[Path] | None, factory: Path | None
-) -> tuple[str, FactoryInputs]:
-    """Scenario, catalog and factory data, read and cross-checked once."""
+) -> tuple[str, int, FactoryInputs]:
+    """Scenario, catalog and factory data, read and cross-checked once; and the plan's seed."""
     context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ())))
     data = load_factory(factory, context.catalog)
     builds = builds_from_scenario(context.scenario)
@@ -57,7 +57,8 @@ def _inputs(
         raise InputError("the scenario has no [[build]] plan", file=context.scenario_file)
     products = rack_products(context.catalog, [b.rack_id for b in builds])
     shares = shares_from_scenario(context.scenario)
-    return context.scenario_file, FactoryInputs(data, products, builds, shares)
+    inputs = FactoryInputs(data, products, builds, shares)
+    return context.scenario_file, context.settings.seed, inputs
 
 
 def _ci(e: Estimate, digits: int = 1) -> str:
@@ -90,7 +91,10 @@ def simulate(
     warmup_weeks: Annotated[
         int, typer.Option("--warmup-weeks", help="Weeks left out of the averages (empty start).")
     ] = 2,
-    seed: Annotated[int, typer.Option("--seed", help="Seed of every random stream.")] = 0,
+    seed: Annotated[
+        int | None,
+        typer.Option("--seed", help="Seed of every random stream (default: the scenario's)."),
+    ] = None,
     executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
     workers: Annotated[
         int, typer.Option("--workers", help="Processes (local) or CPUs (new Ray cluster).")
@@ -100,7 +104,7 @@ def simulate(
     json_out: JsonFlag = False,
 ) -> None:
     """Simulate the scenario's build plan on every U.S. site's lines (SimPy, replicated)."""
-    scenario_file, inputs = _inputs(file, catalog, factory)
+    scenario_file, plan_seed, inputs = _inputs(file, catalog, factory)
     first = period_name(min(period_index(b.period) for b in inputs.builds))
     request = SimulationRequest(
         factory=inputs.factory,
@@ -111,7 +115,7 @@ def simulate(
         weeks=weeks,
         warmup_weeks=warmup_weeks,
         replications=replications,
-        seed=seed,
+        seed=plan_seed if seed is None else seed,
     )
     runner = make_executor(executor, workers=workers)
     progress = progress_bar("factory", 0)
@@ -251,7 +255,7 @@ def ramp(
         raise InputError(
             "--time-limit must be positive and --gap in [0, 1)", value=(time_limit, gap)
         )
-    scenario_file, inputs = _inputs(file, catalog, factory)
+    scenario_file, _, inputs = _inputs(file, catalog, factory)
     request = RampRequest(
         inputs.factory, inputs.products, inputs.builds, inputs.shares, time_limit, gap
     )
