@@ -18,6 +18,7 @@ from rackwright.cli import (
     perf_cmd,
     plan_cmd,
     rack_cmd,
+    risk_cmd,
     scenario_cmd,
     source_cmd,
 )
@@ -26,7 +27,10 @@ from rackwright.errors import RackwrightError
 
 app = typer.Typer(
     name="rackwright",
-    help="Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing.",
+    help=(
+        "Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing, "
+        "supply risk."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -40,6 +44,7 @@ app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
+app.add_typer(risk_cmd.app, name="risk")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,13 +6,19 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
 from rackwright.cli.common import JsonFlag, console, console_err, print_json
+from rackwright.cli.risk_cmd import ExecutorOption, WorkersOption, run_analysis
 from rackwright.errors import InputError
 from rackwright.optim import SolveOptions
+from rackwright.risk import load_network
 from rackwright.sourcing.orlib import read_cflp, solve_cflp
 
-app = typer.Typer(no_args_is_help=True, help="Solve public benchmark instances (OR-Library).")
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Solve public benchmark instances (OR-Library) and published supply-risk cases.",
+)
 
 
 @app.command("cflp")
@@ -60,3 +66,39 @@ def cflp(
         f"{len(result.open_warehouses)} warehouses open, {result.seconds:.2f} s",
         markup=False,
     )
+
+
+@app.command("ttr")
+def ttr(
+    file: Annotated[Path, typer.Argument(help="A supply network in the exchange format (TOML).")],
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = 1,
+    json_out: JsonFlag = False,
+) -> None:
+    """Loss over the TTR, REI and TTS of every scenario of a network file (README order).
+
+    The scenarios are every node with a ttr and every group; ``--json`` prints
+    ``{"scenarios": [{"id", "disrupted", "ttr", "loss", "rei", "tts", "red_flag"}]}``.
+    """
+    net = load_network(file)
+    analysis = run_analysis(
+        net, by_country=False, country_ttr={}, executor=executor, workers=workers
+    )
+    if json_out:
+        print_json(analysis.bench_json())
+        return
+    table = Table(title=f"{file.name}: time to recover / time to survive")
+    for column in ("scenario", "disrupted", "TTR", "loss", "REI", "TTS", "red flag"):
+        table.add_column(column, justify="left" if column in ("scenario", "disrupted") else "right")
+    for s in analysis.scenarios:
+        nodes = ", ".join(s.disrupted[:4]) + (" ..." if len(s.disrupted) > 4 else "")
+        table.add_row(
+            s.id,
+            nodes,
+            f"{s.ttr:g}",
+            f"{s.loss:,.6g}",
+            f"{s.rei:.3f}",
+            f"{s.tts:.6g}",
+            "yes" if s.red_flag else "no",
+        )
+    console.print(table)
