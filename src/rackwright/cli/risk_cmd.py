@@ -170,24 +170,17 @@ def analyze_cmd(
 def print_montecarlo(result: MonteCarloResult, period: str) -> None:
     """Mean, VaR and CVaR of lost units and value, and the events that cost the most."""
     table = Table(title=f"Monte Carlo: {result.trials:,} trials, seed {result.seed}")
-    for column in (
-        "quantity",
-        "mean",
-        "P(loss > 0)",
-        *(f"VaR {t.level:g}" for t in result.loss.tails),
-        *(f"CVaR {t.level:g}" for t in result.loss.tails),
-        "max",
-    ):
-        table.add_column(column, justify="left" if column == "quantity" else "right")
-    for name, dist in (("lost value", result.loss), ("lost units", result.lost_units)):
-        table.add_row(
-            name,
-            _fmt(dist.mean),
-            f"{dist.probability_positive:.4f}",
-            *(_fmt(t.var) for t in dist.tails),
-            *(_fmt(t.cvar) for t in dist.tails),
-            _fmt(dist.maximum),
-        )
+    for column in ("measure", "lost value", "lost units"):
+        table.add_column(column, justify="left" if column == "measure" else "right")
+    value, units = result.loss, result.lost_units
+    table.add_row("mean", _fmt(value.mean), _fmt(units.mean))
+    table.add_row(
+        "P(loss > 0)", f"{value.probability_positive:.4f}", f"{units.probability_positive:.4f}"
+    )
+    for tail_value, tail_units in zip(value.tails, units.tails, strict=True):
+        table.add_row(f"VaR {tail_value.level:g}", _fmt(tail_value.var), _fmt(tail_units.var))
+        table.add_row(f"CVaR {tail_value.level:g}", _fmt(tail_value.cvar), _fmt(tail_units.cvar))
+    table.add_row("max", _fmt(value.maximum), _fmt(units.maximum))
     console.print(table)
     events = Table(title="events by mean loss of the trials they hit")
     for column in ("event", "nodes", "P per trial", f"duration ({period}s)", "hits", "mean loss"):
