@@ -2,7 +2,8 @@
 
 Tier 0 makes raw materials, the last tier makes products with external demand. Every material
 of a tier has one to three alternative nodes (sites) in random countries; every node of tier
-k > 0 needs one to three materials of tier k - 1 at BOM ratios 1-4. Capacities are sized from
+k > 0 needs one to three materials of tier k - 1 at BOM ratios 1-4, and every material is
+needed by some material above it (so every node has a path to demand). Capacities are sized from
 the flow the demand needs (1.1-1.6 x each material's requirement, split over its sites), so the
 undisrupted network meets demand and single failures cost something only where the slack or
 the inventory is short.
@@ -36,6 +37,19 @@ def _materials(rng: np.random.Generator, tier: int, count: int) -> list[tuple[st
     return out
 
 
+def _pick_inputs(rng: np.random.Generator, below: int, count: int) -> list[list[tuple[int, float]]]:
+    """1-3 input materials (index below, ratio) per material; every material below is used."""
+    per: list[list[tuple[int, float]]] = []
+    for _ in range(count):
+        picks = rng.choice(below, size=min(below, int(rng.integers(1, 4))), replace=False)
+        per.append([(int(p), float(rng.integers(1, 5))) for p in picks])
+    used = {p for ins in per for p, _ in ins}
+    for p in range(below):
+        if p not in used:  # every part is in some product's bill of materials
+            per[int(rng.integers(0, count))].append((p, float(rng.integers(1, 5))))
+    return per
+
+
 def generate_network(
     nodes: int = 5000, tiers: int = 5, *, seed: int = 2026, groups: bool = True
 ) -> SupplyNetwork:
@@ -46,12 +60,7 @@ def generate_network(
     # inputs[k][m] = [(material index in tier k-1, ratio)], then requirement top-down
     inputs: list[list[list[tuple[int, float]]]] = [[[] for _ in tier_materials[0]]]
     for k in range(1, tiers):
-        below = len(tier_materials[k - 1])
-        per: list[list[tuple[int, float]]] = []
-        for _ in tier_materials[k]:
-            picks = rng.choice(below, size=min(below, int(rng.integers(1, 4))), replace=False)
-            per.append([(int(p), float(rng.integers(1, 5))) for p in picks])
-        inputs.append(per)
+        inputs.append(_pick_inputs(rng, len(tier_materials[k - 1]), len(tier_materials[k])))
     product_demand = rng.uniform(5.0, 50.0, len(tier_materials[-1])).round(1)
     need = [np.zeros(len(ms)) for ms in tier_materials]
     need[-1] = product_demand.copy()

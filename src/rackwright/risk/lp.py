@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from rackwright.optim import INF, ModelBuilder, SparseModel
 from rackwright.optim.model import FloatArray, IntArray
@@ -34,7 +35,7 @@ class DisruptionLp:
 
     model: SparseModel
     v: IntArray  # output rate column, per node
-    z: IntArray  # shipment rate column, per edge
+    z: IntArray  # shipment rate column, per edge whose pair has several suppliers
     m: IntArray  # unmet-demand rate column, per demand node
     s: int  # 1 / window length
     demand_nodes: IntArray  # node index of each m column
@@ -52,47 +53,62 @@ def _node_arrays(net: SupplyNetwork) -> tuple[FloatArray, FloatArray, FloatArray
     return cap, inventory, demand, weight
 
 
-def _edge_arrays(net: SupplyNetwork) -> tuple[IntArray, IntArray, FloatArray]:
-    src = np.array([net.index(e.supplier) for e in net.edges], np.int64)
-    dst = np.array([net.index(e.customer) for e in net.edges], np.int64)
-    ratio = np.array([e.ratio for e in net.edges], np.float64)
-    return src, dst, ratio
+@dataclass(frozen=True)
+class _Edges:
+    """Edge endpoints and ratios, with each edge's (customer, input material) pair.
+
+    An edge that is the only supplier of its pair needs no shipment column: shipping more
+    than ``ratio x v_customer`` never helps, so ``z = ratio v_customer`` is substituted into the
+    supplier's shipment row and the pair's BOM row disappears (an exact reduction that keeps
+    the model, and every re-solve, smaller).
+    """
+
+    src: IntArray
+    dst: IntArray
+    ratio: FloatArray
+    pair: IntArray
+    single: NDArray[np.bool_]
+
+    @staticmethod
+    def of(net: SupplyNetwork) -> _Edges:
+        src = np.array([net.index(e.supplier) for e in net.edges], np.int64)
+        dst = np.array([net.index(e.customer) for e in net.edges], np.int64)
+        ratio = np.array([e.ratio for e in net.edges], np.float64)
+        materials = {m: k for k, m in enumerate(sorted({n.material for n in net.nodes}))}
+        mat = np.array([materials[net.node(e.supplier).material] for e in net.edges], np.int64)
+        _, pair = np.unique(dst * max(len(materials), 1) + mat, return_inverse=True)
+        pair = pair.astype(np.int64).ravel()
+        single = np.bincount(pair, minlength=1)[pair] == 1 if pair.size else pair.astype(bool)
+        return _Edges(src, dst, ratio, pair, single)
 
 
-def _bom_pairs(net: SupplyNetwork, dst: IntArray) -> IntArray:
-    """Per edge, the number of its (customer, supplier's material) pair: one BOM row each."""
-    materials = {m: k for k, m in enumerate(sorted({n.material for n in net.nodes}))}
-    mat = np.array([materials[net.node(e.supplier).material] for e in net.edges], np.int64)
-    _, pair = np.unique(dst * max(len(materials), 1) + mat, return_inverse=True)
-    out: IntArray = pair.astype(np.int64).ravel()
-    return out
-
-
-def _add_bom_rows(b: ModelBuilder, v: IntArray, z: IntArray, net: SupplyNetwork) -> None:
-    src, dst, ratio = _edge_arrays(net)
-    if not src.size:
+def _add_bom_rows(b: ModelBuilder, v: IntArray, z: IntArray, edges: _Edges) -> None:
+    """One row per (customer, input material) pair with several suppliers."""
+    multi = ~edges.single
+    if not multi.any():
         return
-    pair = _bom_pairs(net, dst)
+    _, pair = np.unique(edges.pair[multi], return_inverse=True)
     rows = b.add_rows(int(pair.max()) + 1, upper=0.0)
     customer = np.zeros(rows.size, dtype=np.int64)
-    customer[pair] = dst  # every edge of a pair has the same customer
+    customer[pair] = edges.dst[multi]  # every edge of a pair has the same customer
     b.add_coeffs(rows, v[customer], 1.0)
-    b.add_coeffs(rows[pair], z, -1.0 / ratio)
+    b.add_coeffs(rows[pair], z, -1.0 / edges.ratio[multi])
 
 
 def _add_shipment_rows(
     b: ModelBuilder,
     cols: tuple[IntArray, IntArray, IntArray | None, int],
-    net: SupplyNetwork,
+    edges: _Edges,
     inventory: FloatArray,
 ) -> None:
     v, z, extra, s = cols
-    src, _, _ = _edge_arrays(net)
-    suppliers = np.unique(src)
+    suppliers = np.unique(edges.src)
     rows = b.add_rows(suppliers.size, upper=0.0)
-    row_of = np.full(len(net.nodes), -1, dtype=np.int64)
+    row_of = np.full(v.size, -1, dtype=np.int64)
     row_of[suppliers] = rows
-    b.add_coeffs(row_of[src], z, 1.0)
+    multi, single = ~edges.single, edges.single
+    b.add_coeffs(row_of[edges.src[multi]], z, 1.0)
+    b.add_coeffs(row_of[edges.src[single]], v[edges.dst[single]], edges.ratio[single])
     b.add_coeffs(rows, v[suppliers], -1.0)
     b.add_coeffs(rows, s, -inventory[suppliers])
     if extra is not None:
@@ -124,14 +140,15 @@ def build_disruption_lp(net: SupplyNetwork, *, extra_supply: bool = False) -> Di
     """
     cap, inventory, demand, weight = _node_arrays(net)
     b = ModelBuilder()
+    edges = _Edges.of(net)
     v = b.add_vars(len(net.nodes), upper=cap)
-    z = b.add_vars(len(net.edges))
+    z = b.add_vars(int((~edges.single).sum()))
     demand_nodes = np.flatnonzero(demand > 0).astype(np.int64)
     m = b.add_vars(demand_nodes.size, cost=weight[demand_nodes])
     s = int(b.add_vars(1, lower=0.0, upper=0.0)[0])
     extra = b.add_vars(len(net.nodes), upper=0.0) if extra_supply else None
-    _add_bom_rows(b, v, z, net)
-    _add_shipment_rows(b, (v, z, extra, s), net, inventory)
+    _add_bom_rows(b, v, z, edges)
+    _add_shipment_rows(b, (v, z, extra, s), edges, inventory)
     _add_demand_rows(b, (v, m, extra, s), demand_nodes, demand, inventory)
     return DisruptionLp(
         model=b.build(),
