@@ -6,10 +6,10 @@ Every problem in a file is one ``InputError`` naming the file, the line, the ent
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from rackwright.catalog.loader import read_toml
 from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError
 from rackwright.fileio import write_text_atomic
@@ -17,20 +17,6 @@ from rackwright.risk.events import RiskEvent
 from rackwright.risk.events_format import events_from_toml
 from rackwright.risk.exchange import network_from_toml, network_to_toml
 from rackwright.risk.network import NetworkError, SupplyNetwork
-
-
-def read_toml(path: Path) -> tuple[dict[str, Any], str]:
-    """Parsed TOML and its text, or a one-line InputError naming the file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", file=path) from None
-    try:
-        return tomllib.loads(text), text
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"malformed TOML: {exc}", file=path) from None
 
 
 def located(exc: NetworkError, text: str, name: str) -> InputError:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from rackwright.catalog.tomlpos import path_name
 from rackwright.errors import InputError
 
 DEFAULT_HORIZON = 999.0
@@ -26,18 +27,7 @@ class NetworkError(InputError):
 
     def __init__(self, message: str, *, entry: tuple[str | int, ...], value: Any) -> None:
         self.entry = entry
-        super().__init__(message, field=entry_name(entry), value=value, has_value=True)
-
-
-def entry_name(entry: tuple[str | int, ...]) -> str:
-    """``("edge", 3, "to")`` as ``edge[3].to`` (0-based index, as in the file's order)."""
-    text = ""
-    for part in entry:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
+        super().__init__(message, field=path_name(entry), value=value, has_value=True)
 
 
 @dataclass(frozen=True)
