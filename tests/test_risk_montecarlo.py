@@ -188,3 +188,11 @@ def test_montecarlo_cli_json_and_events_file(cli: RunCli, tmp_path: Path) -> Non
     }
     table = cli("risk", "montecarlo", CASE, "--trials", "3000", "--seed", "9")
     assert table.code == 0 and "CVaR 0.99" in table.out
+
+
+def test_zero_length_events_cost_nothing() -> None:
+    net = load_network(CASE)
+    instant = Duration(DurationKind.UNIFORM, low=0.0, high=0.0)
+    events = [RiskEvent("S2", ("S2",), 1.0, instant), RiskEvent("S3", ("S3",), 1.0, instant)]
+    result = simulate(net, events, trials=20, seed=3)
+    assert result.loss.maximum == 0.0 and result.multi_event_trials == 20

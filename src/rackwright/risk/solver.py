@@ -114,6 +114,8 @@ class DisruptionSolver:
         unlimited capacity is unconstrained once back); one down for the whole window, nothing.
         """
         nodes = np.array(sorted(down_for), dtype=np.int64)
+        if not window > 0:
+            return LossSolution(0.0, np.zeros(self.lp.m.size), 0.0)
         share = np.array([max(0.0, 1.0 - down_for[int(i)] / window) for i in nodes])
         upper = np.where(share > 0, self.lp.capacity[nodes] * share, 0.0)
         return self._loss(nodes, upper, window, slope=True)
