@@ -24,6 +24,7 @@ from rackwright.cli import (
     perf_cmd,
     plan_cmd,
     rack_cmd,
+    risk_cmd,
     scenario_cmd,
     serve_cmd,
     source_cmd,
@@ -34,7 +35,10 @@ from rackwright.errors import RackwrightError
 
 app = typer.Typer(
     name="rackwright",
-    help="Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing.",
+    help=(
+        "Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing, "
+        "supply risk."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -103,6 +107,9 @@ def _fail(line: str, code: int) -> NoReturn:
     # soft_wrap: the error stays one line even on a narrow or non-terminal stderr
     console_err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+app.add_typer(risk_cmd.app, name="risk")
 
 
 def main(argv: list[str] | None = None) -> None:

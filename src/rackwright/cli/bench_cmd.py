@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from rackwright.cli.common import JsonFlag, console, console_err, finite, print_json
+from rackwright.cli.risk_cmd import ExecutorOption, WorkersOption, run_analysis
 from rackwright.errors import InputError
 from rackwright.explore.executors import make_executor
 from rackwright.factory.queueing import (
@@ -19,11 +20,13 @@ from rackwright.factory.queueing import (
     run_queue_bench,
 )
 from rackwright.optim import SolveOptions
+from rackwright.risk import load_network
 from rackwright.sourcing.orlib import read_cflp, solve_cflp
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Reference checks: OR-Library instances, textbook queues on the factory engine.",
+    help="Reference checks: OR-Library instances, published supply-risk cases, textbook queues "
+    "on the factory engine.",
 )
 
 
@@ -164,3 +167,39 @@ def _print_queue(result: QueueBenchResult) -> None:
         markup=False,
         soft_wrap=True,
     )
+
+
+@app.command("ttr")
+def ttr(
+    file: Annotated[Path, typer.Argument(help="A supply network in the exchange format (TOML).")],
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = 1,
+    json_out: JsonFlag = False,
+) -> None:
+    """Loss over the TTR, REI and TTS of every scenario of a network file (README order).
+
+    The scenarios are every node with a ttr and every group; ``--json`` prints
+    ``{"scenarios": [{"id", "disrupted", "ttr", "loss", "rei", "tts", "red_flag"}]}``.
+    """
+    net = load_network(file)
+    analysis = run_analysis(
+        net, by_country=False, country_ttr={}, executor=executor, workers=workers
+    )
+    if json_out:
+        print_json(analysis.bench_json())
+        return
+    table = Table(title=f"{file.name}: time to recover / time to survive")
+    for column in ("scenario", "disrupted", "TTR", "loss", "REI", "TTS", "red flag"):
+        table.add_column(column, justify="left" if column in ("scenario", "disrupted") else "right")
+    for s in analysis.scenarios:
+        nodes = ", ".join(s.disrupted[:4]) + (" ..." if len(s.disrupted) > 4 else "")
+        table.add_row(
+            s.id,
+            nodes,
+            f"{s.ttr:g}",
+            f"{s.loss:,.6g}",
+            f"{s.rei:.3f}",
+            f"{s.tts:.6g}",
+            "yes" if s.red_flag else "no",
+        )
+    console.print(table)
