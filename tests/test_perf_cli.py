@@ -99,7 +99,7 @@ def test_calibrate_writes_a_file_validate_can_load(cli, tmp_path: Path) -> None:
 def test_validate_table_output(cli) -> None:  # type: ignore[no-untyped-def]
     result = cli("perf", "validate", "--data", DATA)
     assert result.code == 0
-    assert "MB2509-H100-DSV3" in result.out and "MAPE" in result.out
+    assert "MB2509-H100-DSV3" in result.out and "mean abs. error" in result.out
 
 
 def test_calibrate_fits_on_several_data_files(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -119,13 +119,15 @@ def test_calibrate_fits_on_several_data_files(cli, tmp_path: Path) -> None:  # t
 
 
 def test_validate_defaults_to_the_packaged_copy_of_the_calibration_rows(cli) -> None:  # type: ignore[no-untyped-def]
-    from rackwright.perf.reference import packaged_calibration_csv
+    from rackwright.perf.reference import packaged_calibration_csv, packaged_extra_csv
 
     packaged = packaged_calibration_csv()
     assert packaged.read_bytes() == DATA.read_bytes()  # an unchanged copy of the shared file
+    extra = packaged_extra_csv()
     default = cli("perf", "validate", "--json")
-    explicit = cli("perf", "validate", "--data", DATA, "--json")
+    explicit = cli("perf", "validate", "--data", DATA, "--data", extra, "--json")
     assert default.code == 0 and explicit.code == 0, default.err
     assert json.loads(default.out) == json.loads(explicit.out)
-    assert json.loads(default.out)["summary"]["train"]["n"] == 36
+    rows = len(DATA.read_text().strip().splitlines()) + len(extra.read_text().strip().splitlines())
+    assert len(json.loads(default.out)["rows"]) == rows - 2  # both headers
     assert "shipped with rackwright" in " ".join(cli("perf", "validate", "--help").out.split())
