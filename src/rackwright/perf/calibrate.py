@@ -177,14 +177,14 @@ def _train_keys(row: ReferenceRow, hw: HardwareView) -> list[str]:
 
 
 def _infer_keys(row: ReferenceRow, hw: HardwareView) -> list[str]:
-    """The fittable keys one inference row exercises (dense rows also identify the GEMM curve
-    at the small M of decoding; a MoE row's residual stays with the serving parameters)."""
+    """The fittable keys one inference row exercises (dense rows also identify the large-GEMM
+    efficiency, MoE rows the grouped-GEMM share)."""
     arch, pc = hw.architecture, row.precision.klass.value
     keys = [f"{arch}.{n}" for n in INFER_ARCH_PARAMS] + list(INFER_SHARED)
     if row.model.is_moe:
         keys.append(f"{arch}.{pc}.grouped_gemm_eff")
     else:
-        keys += [f"{arch}.{pc}.{n}" for n in TRAIN_PREC_PARAMS]
+        keys.append(f"{arch}.{pc}.gemm_eff_max")
     if row.metric == "server_tokens_per_s":
         keys.append("default.server_load")
     if row.tp > 1:

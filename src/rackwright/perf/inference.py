@@ -7,22 +7,23 @@ tensor-parallel over ``tp`` GPUs; the routed experts are spread over every GPU o
 with its own requests, its own KV cache and its own batch limit, meeting at every MoE layer's
 all-to-all.
 
-A scheduler step runs one decode token for every running request of a rank plus the prefill
-tokens the continuous batcher mixes in (chunked prefill): on average ``isl/osl`` prefill tokens per
-decode token. Kernels run one after another, each bounded by its own resource: a GEMM by its
-FLOPs at the efficiency of its own M (tokens; tokens per expert for the grouped expert GEMMs) or
-by the weight bytes it reads, decode attention by its FLOPs or the KV bytes it reads, prefill
-attention by its FLOPs; their times add. Tensor parallelism adds two all-reduces per layer,
-attention data parallelism a dispatch and a combine per MoE layer. Element-wise kernels (norms,
-activations, residuals, casts; the routed tokens' permute and unpermute) move activations through
-HBM with the per-token pass counts training calibrates, forward only. The engine's host work per
-step (scheduling, sampling, bookkeeping) is a fixed time plus a time per running request.
-Every MoE layer waits for the busiest attention rank. Under Poisson arrivals (server mode) prompts
-reach each rank as a Poisson number per step, so the busiest of ``d`` ranks carries about
-sqrt(2 ln d) standard deviations more prefill tokens (the expected maximum of ``d`` normal
-variables); a saturated offline run of equal-length requests keeps the ranks in step, so its
-ranks are balanced. Sliding-window layers hold and read only their window of keys. With pipeline
-parallelism ``pp`` micro-batches are in flight and a token crosses every stage.
+A scheduler step runs one decode token for every running request of a rank plus the prefill tokens
+the continuous batcher mixes in (chunked prefill): on average ``isl/osl`` prefill tokens per decode
+token. Kernels run one after another, each bounded by its own resource (a roofline per kernel): a
+GEMM by its FLOPs at the calibrated large-GEMM efficiency or by the weight bytes it reads,
+whichever is longer at its own M (tokens; tokens per expert for the grouped expert GEMMs, whose
+weights are read only for experts some token reaches), decode attention by its FLOPs or the KV
+bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
+all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
+Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
+unpermute) move activations through HBM with the per-token pass counts training calibrates, forward
+only. The engine's host work per step (scheduling, sampling, bookkeeping) is a fixed time plus a
+time per running request. Every MoE layer waits for the busiest attention rank. Under Poisson
+arrivals (server mode) prompts reach each rank as a Poisson number per step, so the busiest of
+``d`` ranks carries about sqrt(2 ln d) standard deviations more prefill tokens (the expected
+maximum of ``d`` normal variables); a saturated offline run of equal-length requests keeps the
+ranks in step, so its ranks are balanced. Sliding-window layers hold and read only their window of
+keys. With pipeline parallelism ``pp`` micro-batches are in flight and a token crosses every stage.
 
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
 an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
@@ -123,7 +124,6 @@ class _Rates:
     peak: float
     attn_flops: float
     eff_max: float
-    d_half: float
     bw: float
     overhead: float
     per_request: float
@@ -153,7 +153,6 @@ class _Rates:
             peak=hw.flops_per_s(prec),
             attn_flops=hw.bf16_flops_per_s * get("attn_eff"),
             eff_max=get("gemm_eff_max"),
-            d_half=get("gemm_dim_half"),
             bw=hw.hbm_bw_bytes_per_s * get("mem_eff"),
             overhead=get("step_overhead_s"),
             per_request=get("request_overhead_s"),
@@ -173,12 +172,11 @@ class _Rates:
         )
 
     def gemm_s(self, params: float, tokens: float, split: float, weight_bytes: float) -> float:
-        """One GEMM phase: FLOPs at the efficiency of its M, or its weight bytes, whichever is
-        longer (the kernel is compute- or memory-bound)."""
+        """One GEMM phase at M = ``tokens``: its FLOPs at the large-GEMM efficiency, or its weight
+        bytes, whichever is longer (below the ridge point M the kernel streams its weights)."""
         if tokens <= 0 or params <= 0:
             return 0.0
-        eff = self.eff_max * tokens / (tokens + self.d_half)
-        compute = 2.0 * params * tokens / split / (self.peak * eff)
+        compute = 2.0 * params * tokens / split / (self.peak * self.eff_max)
         return max(compute, params * weight_bytes / split / self.bw)
 
     def wire_s(self, nbytes: float, steps: float, scaleup: bool) -> float:
@@ -307,7 +305,7 @@ class _Instance:
         m, r = self.m, self.r
         copies = instance_tokens * m.topk * m.imbalance_factor
         per_expert = copies / m.experts
-        eff = r.grouped * r.eff_max * per_expert / (per_expert + r.d_half)
+        eff = r.grouped * r.eff_max
         stage_gpus = self.n_gpus / self.cfg.pp
         flops = 2.0 * m.expert_params() * copies / stage_gpus
         # an expert is read when at least one routed copy reaches it (Poisson arrivals)
