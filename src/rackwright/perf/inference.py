@@ -233,6 +233,11 @@ class _Instance:
         self.wb = cfg.precision.weight_bytes
         self.kvb = cfg.kv_bytes or (1.0 if self.wb < 2 else 2.0)
         self.ewb = cfg.expert_weight_bytes or self.wb
+        # 4-bit expert weights on a GPU without 4-bit tensor cores are dequantised inside a
+        # mixed-input GEMM that runs on the 16-bit tensor cores (Marlin-style W4A16 kernels,
+        # Triton's MXFP4 MoE kernels on Hopper)
+        mixed = self.ewb < 1.0 and not hw.fp4_flops_per_s
+        self.expert_peak = hw.bf16_flops_per_s if mixed else self.r.peak
         expert_total = model.moe_layers * model.experts * model.expert_params()
         self.dense_w = (model.total_params() - expert_total) * self.wb / (cfg.tp * cfg.pp)
         self.expert_w = expert_total * self.ewb / self.n_gpus
@@ -311,7 +316,7 @@ class _Instance:
         # an expert is read when at least one routed copy reaches it (Poisson arrivals)
         touched = 1.0 - math.exp(-per_expert)
         layer_w = m.experts * m.expert_params() * self.ewb / stage_gpus
-        return max(flops / (r.peak * eff), layer_w * touched / r.bw)
+        return max(flops / (self.expert_peak * eff), layer_w * touched / r.bw)
 
     def _elementwise_s(self, tokens: float, instance_tokens: float, moe: bool) -> float:
         """Element-wise traffic of one layer on one GPU: the rank's activations, and for a MoE
