@@ -218,7 +218,7 @@ def render_efficiency(eff: Efficiency, header: str, *, complete: bool = False) -
     for key in sorted(eff.params):
         p = eff.params[key]
         lines.append(f'[params."{key}"]')
-        lines.append(f"value = {p.value:.6g}")
+        lines.append(f"value = {p.value!r}")  # exact: a reload reproduces the fit
         lines.append("sources = [" + ", ".join(_toml_str(s) for s in p.sources) + "]")
         lines.append(f"confidence = {_toml_str(p.confidence)}")
         if p.note:
