@@ -45,7 +45,7 @@ TRAIN = ("perf", "train", "--model", "llama3-8b", "--system", "dgx-h100", "--gpu
                 "8",
             ),
             ("--gpus", "'0'"),
-        ),  # fmt: skip
+        ),
         ((*TRAIN, "--gbs", "1e20"), ("--gbs", "1e20")),
         ((*TRAIN, "--gbs", "100000000000000000000"), ("--gbs",)),
         ((*TRAIN, "--gbs", "64", "--tp", "-2"), ("--tp", "-2")),
@@ -55,11 +55,11 @@ TRAIN = ("perf", "train", "--model", "llama3-8b", "--system", "dgx-h100", "--gpu
         (
             ("explore", "--model", "llama3-8b", "--gpus", "8", "--min-mfu-share", "2"),
             ("--min-mfu-share", "2"),
-        ),  # fmt: skip
+        ),
         (
             ("explore", "--model", "llama3-8b", "--gpus", "8", "--max-cost-ratio", "0.5"),
             ("--max-cost-ratio", "0.5"),
-        ),  # fmt: skip
+        ),
         (("perf", "validate", "--cv", "--source", "nobody"), ("--source", "nobody")),
     ],
 )
