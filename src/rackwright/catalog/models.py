@@ -51,9 +51,10 @@ CONFIDENCE_LABELS: dict[Confidence, str] = {
 
 
 class Strict(BaseModel):
-    """Base for every input model: frozen, and unknown keys are errors."""
+    """Base for every input model: frozen, unknown keys are errors, numbers must be finite
+    (``inf`` and ``nan`` in a file are typos, never a value to plan with)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Provenance(Strict):

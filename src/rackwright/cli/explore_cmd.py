@@ -8,6 +8,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rackwright.bom import load_supply_data
+from rackwright.bom.stage import standalone_price
+from rackwright.bom.supply import default_year
+from rackwright.catalog import Catalog
 from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
@@ -18,6 +22,7 @@ from rackwright.cli.common import (
     real_number,
     whole_number,
 )
+from rackwright.explore.economics import Economics
 from rackwright.explore.executors import make_executor
 from rackwright.explore.search import (
     DEFAULT_MFU_SHARE,
@@ -33,6 +38,7 @@ from rackwright.explore.search import (
     explore as run_explore,
 )
 from rackwright.perf.models import resolve_model
+from rackwright.rack import analyze
 from rackwright.units import parse_quantity
 
 
@@ -130,7 +136,9 @@ def explore(
         parse_quantity(batch_tokens, "tokens", field="batch_tokens"),
     )
     choices = system_choices(cat, ids, facility, low, high)
-    choices += rack_choices(cat, rack or [], facility, low, high)
+    choices += rack_choices(
+        cat, rack or [], facility, low, high, economics=_rack_economics(cat, rack or [], facility)
+    )
     runner = make_executor(executor, workers=workers)
     progress = progress_bar("explore", 0)
     try:
@@ -162,6 +170,21 @@ def explore(
 
 
 PARETO_ROWS = 12
+
+
+def _rack_economics(cat: Catalog, racks: list[str], facility: str) -> dict[str, Economics]:
+    """Each rack priced from its BOM (cheapest offers in its first year) and engineered power,
+    as ``plan`` prices it; a bare ``--system`` keeps the catalog's list price."""
+    if not racks:
+        return {}
+    supply = load_supply_data(cat)
+    site = cat.facility(facility)
+    out = {}
+    for rack_id in racks:
+        design = cat.rack(rack_id)
+        price = standalone_price(cat, supply, rack_id, default_year(design.year_available))
+        out[rack_id] = Economics.of_rack(analyze(design, cat), price.usd, site)
+    return out
 
 
 def _spread(cands: tuple[Candidate, ...], n: int) -> tuple[Candidate, ...]:

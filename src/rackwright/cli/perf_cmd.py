@@ -23,6 +23,7 @@ from rackwright.cli.common import (
     real_number,
     whole_number,
 )
+from rackwright.cli.inputs import CalibrationFileOpt
 from rackwright.cli.perf_tables import (
     cv_table,
     fit_progress,
@@ -63,10 +64,7 @@ DATA_HELP = (
     "shipped with rackwright, rackwright/perf/data/calibration.csv and calibration_extra.csv, "
     "the rows the shipped calibration was fitted on)."
 )
-CalibrationOpt = Annotated[
-    Path | None,
-    typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
-]
+CalibrationOpt = CalibrationFileOpt
 DataOpt = Annotated[list[Path] | None, typer.Option("--data", help=DATA_HELP, show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")]
 SystemOpt = Annotated[str, typer.Option("--system", "-s", help="Catalog system id.")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -333,10 +333,13 @@ def rack_choices(
     *,
     life_years: float = DEFAULT_LIFE_YEARS,
     max_points: int = 48,
+    economics: Mapping[str, Economics] | None = None,
 ) -> list[SystemChoice]:
     """Rack generations to search: each rack's system, with GPU counts in whole racks.
 
     A range below one rack searches the range's own ends (a partial rack is still paid whole).
+    ``economics`` (by rack id) replaces the system's list-price economics: ``plan`` passes the
+    rack's BOM cost and engineered power.
     """
     racks = catalog.entries["rack"]
     choices = []
@@ -357,9 +360,8 @@ def rack_choices(
             life_years=life_years,
             max_points=max_points,
         )
-        choices.append(
-            SystemChoice(choice.hardware, choice.economics, choice.gpu_counts, rack=rack.id)
-        )
+        chosen = (economics or {}).get(rack.id, choice.economics)
+        choices.append(SystemChoice(choice.hardware, chosen, choice.gpu_counts, rack=rack.id))
     return choices
 
 
