@@ -1,7 +1,8 @@
 """Options naming the data files a plan reads, shared by ``plan`` and the single commands.
 
 Each file a single command takes can also be named in the scenario file (``bom_files``,
-``rules_file``, ``tariffs_file``, ``logistics_file``, ``calibration_file``, ``seed``) and on
+``rules_file``, ``tariffs_file``, ``logistics_file``, ``calibration_file``, ``factory_file``,
+``seed``) and on
 ``plan``; the command line has the last word.
 """
 
@@ -30,6 +31,10 @@ LogisticsFileOpt = Annotated[
 CalibrationFileOpt = Annotated[
     Path | None,
     typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
+]
+FactoryFileOpt = Annotated[
+    Path | None,
+    typer.Option("--factory", help="Factory TOML (sites, lines, stations) replacing the default."),
 ]
 SeedOpt = Annotated[
     int | None,
