@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import web_plans
-from api_seed import post, scenario_text
+from api_seed import post
 from conftest import BASE_SCENARIO, FIXTURE_CATALOG, edit, line_of
 from platform_support import World
 from rackwright.api.app import Settings, create_app
@@ -89,7 +89,9 @@ def test_a_refused_save_shows_the_error_at_its_line_and_keeps_the_text(
     line = line_of(broken, needle)
     assert answer.status_code == 422
     assert f"Line {line}" in answer.text and words in answer.text
-    marked = re.search(r'<span class="bad" data-line="(\d+)"><span class="n">\d+</span>(.*?)</span>\n', answer.text)
+    marked = re.search(
+        r'<span class="bad" data-line="(\d+)"><span class="n">\d+</span>(.*?)</span>\n', answer.text
+    )
     assert marked and int(marked.group(1)) == line and html.unescape(marked.group(2)) == needle
     assert f'data-error-line="{line}"' in answer.text
     assert textarea(answer.text) == broken  # nothing the person typed is lost
@@ -131,7 +133,10 @@ def test_a_stale_save_keeps_both_revisions_and_says_so(pages: TestClient, world:
     pages.post(f"/web/scenarios/{document_id}/revisions", data={**base, "toml": theirs})
     answer = pages.post(f"/web/scenarios/{document_id}/revisions", data={**base, "toml": mine})
     assert answer.status_code == 200 and "saved=3" in str(answer.url)
-    assert "Saved as r3, beside a newer revision" in answer.text and "r2 (lab-planner@acme-lab" in answer.text
+    assert (
+        "Saved as r3, beside a newer revision" in answer.text
+        and "r2 (lab-planner@acme-lab" in answer.text
+    )
     assert "nothing was overwritten" in answer.text
     assert revisions(world.url) == [(1, None, SCENARIO), (2, 1, theirs), (3, 1, mine)]
     diff = pages.get(f"/web/scenarios/{document_id}/diff?from=2&to=3").text
@@ -139,15 +144,23 @@ def test_a_stale_save_keeps_both_revisions_and_says_so(pages: TestClient, world:
 
 
 def _run(pages: TestClient, world: World, csrf: str, text: str, name: str = "s") -> str:
-    catalog = post(pages, world.headers("lab", "planner"), "/api/v1/catalog-overrides",
-                   {"name": "c.toml", "toml": FIXTURE_CATALOG, "classification": "shared"})  # fmt: skip
+    catalog = post(
+        pages,
+        world.headers("lab", "planner"),
+        "/api/v1/catalog-overrides",
+        {"name": "c.toml", "toml": FIXTURE_CATALOG, "classification": "shared"},
+    )
     created = create(pages, csrf, name, text)
     document_id = str(created.url).rsplit("/", 1)[-1].split("?")[0]  # type: ignore[attr-defined]
     started = pages.post(
         f"/web/scenarios/{document_id}/runs",
-        data={"csrf_token": csrf, "revision": "1", "classification": "lab-confidential",
-              "inputs": catalog["revision"]["id"]},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf,
+            "revision": "1",
+            "classification": "lab-confidential",
+            "inputs": catalog["revision"]["id"],
+        },
+    )
     assert "/web/runs/" in str(started.url), started.text[:500]
     finish_runs(world.url)
     return str(started.url).rsplit("/", 1)[-1]
@@ -166,9 +179,17 @@ def test_a_run_page_shows_its_report_sections_charts_timings_and_files(
         for table in section["tables"]:
             assert html.escape(table["title"]) in page
     charts = re.findall(r'data-chart-for="(section-[a-z]+-fig-\d+)">(.*?)</script>', page)
-    assert {c[0] for c in charts} == {"section-bom-fig-0", "section-sourcing-fig-0", "section-risk-fig-0"}
-    risk = json.loads(next(c[1] for c in charts if c[0] == "section-risk-fig-0").replace("<\\/", "</"))
-    assert risk["data"][0]["y"] == [r["index"] for r in report["sections"]["risk"]["data"]["exposure"]]
+    assert {c[0] for c in charts} == {
+        "section-bom-fig-0",
+        "section-sourcing-fig-0",
+        "section-risk-fig-0",
+    }
+    risk = json.loads(
+        next(c[1] for c in charts if c[0] == "section-risk-fig-0").replace("<\\/", "</")
+    )
+    assert risk["data"][0]["y"] == [
+        r["index"] for r in report["sections"]["risk"]["data"]["exposure"]
+    ]
     assert 'id="stage-timings"' in page and "plotly.js" in page
     download = pages.get(f"/web/runs/{run_id}/files/report.html")
     assert "attachment" in download.headers["content-disposition"] and b"<html" in download.content
@@ -178,13 +199,20 @@ def test_topic_pages_light_up_only_for_stages_the_run_has(pages: TestClient, wor
     csrf = sign_in(pages, world.tokens[("lab", "planner")])
     run_id = _run(pages, world, csrf, SCENARIO)
     risk = pages.get(f"/web/runs/{run_id}/risk").text
-    assert "Exposure by country and subsystem" in risk and 'data-chart-for="section-risk-fig-0"' in risk
+    assert (
+        "Exposure by country and subsystem" in risk
+        and 'data-chart-for="section-risk-fig-0"' in risk
+    )
     factory = pages.get(f"/web/runs/{run_id}/factory").text
     assert "The factory stage is not in this run" in factory
     assert "weekly throughput against plan" in factory
     evaluation = pages.get(f"/web/runs/{run_id}/evaluation").text
     assert "The evaluation or finance stage is not in this run" in evaluation
-    assert pages.get("/web/risk", follow_redirects=False).headers["location"].endswith(f"/{run_id}/risk")
+    assert (
+        pages.get("/web/risk", follow_redirects=False)
+        .headers["location"]
+        .endswith(f"/{run_id}/risk")
+    )
 
 
 def test_sourcing_explains_a_plan_that_cannot_be_met(pages: TestClient, world: World) -> None:
@@ -203,8 +231,10 @@ def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
     csrf = sign_in(pages, world.tokens[("lab", "planner")])
     created = create(pages, csrf, "default", default_scenario_text())
     document_id = str(created.url).rsplit("/", 1)[-1].split("?")[0]  # type: ignore[attr-defined]
-    pages.post(f"/web/scenarios/{document_id}/runs",
-               data={"csrf_token": csrf, "revision": "1", "classification": "lab-confidential"})  # fmt: skip
+    pages.post(
+        f"/web/scenarios/{document_id}/runs",
+        data={"csrf_token": csrf, "revision": "1", "classification": "lab-confidential"},
+    )
     finish_runs(world.url, web_plans.real_bom_plan)
     run_id = pages.get("/web/bom", follow_redirects=False).headers["location"].split("/")[-2]
     report = json.loads(pages.get(f"/web/runs/{run_id}/files/report.json").content)
@@ -224,7 +254,9 @@ def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
     filtered = pages.get(f"/web/runs/{run_id}/bom?country=TW").text
     first_rack = filtered.split('class="report-section rack-bom"')[1]
     assert f"{len(taiwan)} parts with a source in TW" in first_rack
-    shown = re.findall(r'<div class="node part"><span class="name">.*?</span> <code>(.*?)</code>', first_rack)
+    shown = re.findall(
+        r'<div class="node part"><span class="name">.*?</span> <code>(.*?)</code>', first_rack
+    )
     assert sorted(shown) == sorted(str(p["id"]) for p in taiwan)
 
 
@@ -238,9 +270,18 @@ def test_an_evaluation_is_recorded_and_a_bad_number_keeps_the_form(
     pages: TestClient, world: World
 ) -> None:
     csrf = sign_in(pages, world.tokens[("lab", "planner")])
-    fields = {"csrf_token": csrf, "name": "ea-1", "rack": "test-rack", "delivered_units": "8",
-              "metric": "tokens-per-s", "unit": "tok/s", "predicted": "100", "measured": "lots",
-              "status": "accepted", "classification": "lab-confidential"}  # fmt: skip
+    fields = {
+        "csrf_token": csrf,
+        "name": "ea-1",
+        "rack": "test-rack",
+        "delivered_units": "8",
+        "metric": "tokens-per-s",
+        "unit": "tok/s",
+        "predicted": "100",
+        "measured": "lots",
+        "status": "accepted",
+        "classification": "lab-confidential",
+    }
     refused = pages.post("/web/evaluations", data=fields)
     assert refused.status_code == 422 and "measured must be a number" in refused.text
     assert 'value="ea-1"' in refused.text  # what was typed is still there

@@ -115,7 +115,9 @@ def test_revoking_the_token_ends_its_sessions_at_once(pages: TestClient, world: 
     sign_in(pages, world.tokens[("lab", "planner")])
     users = pages.get("/api/v1/users", headers=world.headers("lab", "admin")).json()
     planner = next(u for u in users if u["name"] == "lab-planner")
-    disabled = pages.post(f"/api/v1/users/{planner['id']}/disable", headers=world.headers("lab", "admin"))
+    disabled = pages.post(
+        f"/api/v1/users/{planner['id']}/disable", headers=world.headers("lab", "admin")
+    )
     assert disabled.status_code == 200
     answer = pages.get("/web/scenarios", follow_redirects=False)
     assert answer.status_code == 303 and "why=revoked" in answer.headers["location"]
@@ -156,9 +158,7 @@ def page_routes(client: TestClient) -> list[APIRoute]:
 
 def _post_routes(client: TestClient) -> list[str]:
     """Every state-changing route of the pages, from their app's route table."""
-    paths = [
-        r.path for r in page_routes(client) if r.methods & {"POST", "PUT", "PATCH", "DELETE"}
-    ]
+    paths = [r.path for r in page_routes(client) if r.methods & {"POST", "PUT", "PATCH", "DELETE"}]
     assert len(paths) >= 6  # login, logout, new scenario, revision, run, evaluation
     return paths
 
@@ -182,15 +182,28 @@ def test_every_state_changing_page_route_refuses_a_request_without_the_csrf_toke
     csrf = sign_in(pages, world.tokens[("lab", "admin")])
     saved = pages.post(
         "/web/scenarios/new",
-        data={"csrf_token": csrf, "name": "s", "classification": "shared",
-              "toml": scenario_text("s")},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf,
+            "name": "s",
+            "classification": "shared",
+            "toml": scenario_text("s"),
+        },
+    )
     document_id = re.search(r"/web/scenarios/([0-9a-f]{32})", str(saved.url))
     assert document_id, saved.text[:300]
     before = _counts(world.url)
-    body = {"name": "x", "toml": scenario_text("x"), "classification": "shared", "revision": "1",
-            "rack": "r", "delivered_units": "1", "metric": "m", "unit": "u", "predicted": "1",
-            "measured": "1"}  # fmt: skip
+    body = {
+        "name": "x",
+        "toml": scenario_text("x"),
+        "classification": "shared",
+        "revision": "1",
+        "rack": "r",
+        "delivered_units": "1",
+        "metric": "m",
+        "unit": "u",
+        "predicted": "1",
+        "measured": "1",
+    }
     if token == "wrong":
         body["csrf_token"] = csrf[:-2] + "xx"
     for path in _post_routes(pages):

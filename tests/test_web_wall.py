@@ -18,8 +18,10 @@ from fastapi.testclient import TestClient
 
 import plan_fakes
 from api_seed import Seeded, post, scenario_text, seed
-from platform_support import World
+from platform_support import World, make_world
 from rackwright.api.app import Settings, create_app
+from rackwright.store.database import Database
+from rackwright.store.migrate import upgrade
 from test_web_sessions import page_routes
 from web_support import sign_in
 
@@ -29,7 +31,17 @@ LISTINGS = ("/web/", "/web/scenarios", "/web/runs", "/web/evaluations", "/web/ru
 SKIPPED = ("/static/", "/login", "/logout", "/go")  # no record behind them
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    """Both organizations, once for the module (seeding them takes seconds)."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('web-wall') / 'service.db'}"
+    db = Database(url)
+    upgrade(db)
+    db.dispose()
+    return make_world(url)
+
+
+@pytest.fixture(scope="module")
 def seeded(world: World) -> Iterator[tuple[TestClient, dict[str, Seeded]]]:
     app = create_app(Settings(database_url=world.url, run_plans=False))
     with TestClient(app) as client:
@@ -103,10 +115,18 @@ def _shared_run(client: TestClient, world: World, kind: str, canary: str) -> str
     """A run classified shared, of a scenario its owner keeps confidential."""
     own = {"lab": "lab-confidential", "manufacturer": "manufacturer-confidential"}[kind]
     headers = world.headers(kind, "planner")
-    catalog = post(client, headers, "/api/v1/catalog-overrides",
-                   {"name": f"{canary}.toml", "toml": plan_fakes_catalog(), "classification": own})  # fmt: skip
-    scenario = post(client, headers, "/api/v1/scenarios",
-                    {"name": canary, "toml": scenario_text(canary), "classification": own})  # fmt: skip
+    catalog = post(
+        client,
+        headers,
+        "/api/v1/catalog-overrides",
+        {"name": f"{canary}.toml", "toml": plan_fakes_catalog(), "classification": own},
+    )
+    scenario = post(
+        client,
+        headers,
+        "/api/v1/scenarios",
+        {"name": canary, "toml": scenario_text(canary), "classification": own},
+    )
     run = post(
         client,
         headers,

@@ -29,11 +29,13 @@ def asset(name: str) -> bytes:
     if name == "plotly.js":
         from plotly.offline import get_plotlyjs
 
-        return get_plotlyjs().encode("utf-8")
+        script: str = get_plotlyjs()
+        return script.encode("utf-8")
     if name == "report.css":
         return STYLE.encode("utf-8")
     if name in OWN_FILES:
-        return files("rackwright.web").joinpath("static", name).read_bytes()
+        own: bytes = files("rackwright.web").joinpath("static", name).read_bytes()
+        return own
     raise NotAPage
 
 

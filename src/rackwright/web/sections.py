@@ -130,7 +130,15 @@ def section_views(session: Session, actor: Actor, run: Run) -> list[SectionView]
             tables, charts = data_tables(data) if data else [], []
         out.append(
             SectionView(
-                view.key, view.title, view.access, view.seconds, summary, data, notes, tables, charts
+                view.key,
+                view.title,
+                view.access,
+                view.seconds,
+                summary,
+                data,
+                notes,
+                tables,
+                charts,
             )
         )
     return out

@@ -46,7 +46,9 @@ def session_key(cookie: str) -> str:
     return hashlib.sha256(cookie.encode("utf-8")).hexdigest()
 
 
-def sign_in(session: Session, verifier: TokenVerifier, token: str, client: str) -> tuple[str, Actor]:
+def sign_in(
+    session: Session, verifier: TokenVerifier, token: str, client: str
+) -> tuple[str, Actor]:
     """Check ``token`` as the API would and open a session; returns the cookie value and actor.
 
     AuthenticationError (one message for every cause) when the token is not valid.

@@ -126,8 +126,6 @@ def editor(
     )
 
 
-
-
 @router.get("/scenarios/new", include_in_schema=False)
 def new_form(request: Request, signed: Person) -> Response:
     signed.actor.require("planner", "creating a scenario")

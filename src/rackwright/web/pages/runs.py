@@ -70,7 +70,9 @@ def run_context(session: Any, actor: Actor, run_id: str) -> dict[str, Any]:
 
 
 @router.get("/runs/compare", include_in_schema=False)
-def compare(request: Request, signed: Person, a: OptionalRun = None, b: OptionalRun = None) -> Response:
+def compare(
+    request: Request, signed: Person, a: OptionalRun = None, b: OptionalRun = None
+) -> Response:
     state = web_state(request)
     actor = signed.actor
     with state.db.read() as session:

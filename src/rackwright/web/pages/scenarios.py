@@ -139,7 +139,7 @@ def revision(request: Request, signed: Person, document_id: DocumentId, number: 
         names = convert.Names(session)
         doc = documents.get_document(session, signed.actor, "scenario", document_id)
         rev = documents.get_revision(session, signed.actor, "scenario", document_id, number)
-        context = {
+        context: dict[str, Any] = {
             "doc": convert.document(names, doc),
             "rev": convert.revision_detail(names, rev),
         }
@@ -177,7 +177,7 @@ def diff(
             problem = ""
         except InputError as exc:  # an old revision whose TOML does not parse: lines only
             changes, problem = [], exc.one_line()
-        context = {
+        context: dict[str, Any] = {
             "doc": convert.document(names, doc),
             "old": convert.revision(names, before),
             "new": convert.revision(names, after),

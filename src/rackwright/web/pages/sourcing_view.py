@@ -101,10 +101,15 @@ def _binding(plan: dict[str, Any]) -> Table:
         title="Binding capacities: offers shipping at full capacity",
         columns=["offer", "part", "site", "quarter", "capacity (units)"],
         rows=[
-            [b.get("offer_id"), b.get("part_id"), b.get("site_id"), b.get("period"),
-             b.get("capacity_units")]
+            [
+                b.get("offer_id"),
+                b.get("part_id"),
+                b.get("site_id"),
+                b.get("period"),
+                b.get("capacity_units"),
+            ]
             for b in items
-        ],  # fmt: skip
+        ],
         note="Adding capacity here lowers cost or makes a higher domestic floor reachable.",
     )
 
@@ -116,10 +121,16 @@ def _explanation(items: list[dict[str, Any]]) -> Table | None:
         title="Why the plan as specified is infeasible (smallest relaxation)",
         columns=["rule", "quarter", "item", "amount", "unit", "explanation"],
         rows=[
-            [v.get("kind"), v.get("period"), v.get("item"), v.get("amount"), v.get("unit"),
-             v.get("message")]
+            [
+                v.get("kind"),
+                v.get("period"),
+                v.get("item"),
+                v.get("amount"),
+                v.get("unit"),
+                v.get("message"),
+            ]
             for v in items
-        ],  # fmt: skip
+        ],
     )
 
 
