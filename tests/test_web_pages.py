@@ -15,15 +15,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 import web_plans
-from api_seed import post
+from api_seed import finish_queued_runs, post
 from conftest import BASE_SCENARIO, FIXTURE_CATALOG, edit, line_of
 from platform_support import World
 from rackwright.api.app import Settings, create_app
 from rackwright.scenario import default_scenario_text
-from rackwright.store import run_queue
 from rackwright.store.database import Database
 from rackwright.store.models import Revision
-from rackwright.store.runs import PlanOutcome, PlanRunInputs
 from web_support import sign_in
 
 SCENARIO = edit(BASE_SCENARIO, 'catalog_files = ["catalog.toml"]', 'catalog_files = ["c.toml"]')
@@ -34,24 +32,6 @@ def pages(world: World) -> Iterator[TestClient]:
     app = create_app(Settings(database_url=world.url, run_plans=False))
     with TestClient(app) as client:
         yield client
-
-
-def finish_runs(url: str, plan: object = web_plans.quick_plan) -> None:
-    """Run every queued run here with ``plan`` (the background worker is off in these tests)."""
-    db = Database(url)
-    try:
-        while True:
-            with db.write() as session:
-                run_id = run_queue.claim_next(session)
-            if run_id is None:
-                return
-            with db.read() as session:
-                inputs: PlanRunInputs = run_queue.load_inputs(session, run_id)
-            outcome: PlanOutcome = plan(inputs)  # type: ignore[operator]
-            with db.write() as session:
-                run_queue.finish(session, run_id, outcome)
-    finally:
-        db.dispose()
 
 
 def revisions(url: str) -> list[tuple[int, int | None, str]]:
@@ -162,7 +142,7 @@ def _run(pages: TestClient, world: World, csrf: str, text: str, name: str = "s")
         },
     )
     assert "/web/runs/" in str(started.url), started.text[:500]
-    finish_runs(world.url)
+    finish_queued_runs(world.url, web_plans.quick_plan)
     return str(started.url).rsplit("/", 1)[-1]
 
 
@@ -235,7 +215,7 @@ def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
         f"/web/scenarios/{document_id}/runs",
         data={"csrf_token": csrf, "revision": "1", "classification": "lab-confidential"},
     )
-    finish_runs(world.url, web_plans.real_bom_plan)
+    finish_queued_runs(world.url, web_plans.real_bom_plan)
     run_id = pages.get("/web/bom", follow_redirects=False).headers["location"].split("/")[-2]
     report = json.loads(pages.get(f"/web/runs/{run_id}/files/report.json").content)
     generations = report["sections"]["bom"]["data"]["generations"]

@@ -86,13 +86,17 @@ async def _too_large(send: Send, limit: int) -> None:
         "line": None,
         "field": None,
     }
-    payload = json.dumps(body).encode()
+    await send_413(send, b"application/json", json.dumps(body).encode())
+
+
+async def send_413(send: Send, media_type: bytes, payload: bytes) -> None:
+    """Answer 413 with ``payload`` and close the connection (the rest of the body is unread)."""
     await send(
         {
             "type": "http.response.start",
             "status": 413,
             "headers": [
-                (b"content-type", b"application/json"),
+                (b"content-type", media_type),
                 (b"content-length", str(len(payload)).encode()),
                 (b"connection", b"close"),
             ],

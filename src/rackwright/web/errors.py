@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Send
 
 from rackwright.api.errors import status_of
+from rackwright.api.limits import send_413
 from rackwright.errors import NotFoundError, RackwrightError
 from rackwright.web.config import PREFIX
 from rackwright.web.security import CsrfRefused
@@ -116,15 +117,4 @@ async def too_large(send: Send, limit: int) -> None:
         "hold. Nothing was saved.</p><p>Go back: the editor still holds your text, and a "
         "document may hold up to 1,000,000 bytes.</p></main></body></html>"
     ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"text/html; charset=utf-8"),
-                (b"content-length", str(len(body)).encode()),
-                (b"connection", b"close"),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
+    await send_413(send, b"text/html; charset=utf-8", body)

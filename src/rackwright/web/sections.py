@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -81,16 +82,20 @@ def charts_of(report_html: str) -> dict[str, list[Figure]]:
 
 
 _CHARTS_CACHE: OrderedDict[str, dict[str, list[Figure]]] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
 CACHED_REPORTS = 8  # parsed reports kept by their file's SHA-256 (a report is a few MB)
 
 
 def _cached_charts(sha256: str, content: bytes) -> dict[str, list[Figure]]:
-    charts = _CHARTS_CACHE.get(sha256)
+    """The charts of a report file, parsed once per file content (pages run in threads)."""
+    with _CACHE_LOCK:
+        charts = _CHARTS_CACHE.get(sha256)
     if charts is None:
         charts = charts_of(content.decode("utf-8"))
-        _CHARTS_CACHE[sha256] = charts
-        while len(_CHARTS_CACHE) > CACHED_REPORTS:
-            _CHARTS_CACHE.popitem(last=False)
+        with _CACHE_LOCK:
+            _CHARTS_CACHE[sha256] = charts
+            while len(_CHARTS_CACHE) > CACHED_REPORTS:
+                _CHARTS_CACHE.popitem(last=False)
     return charts
 
 

@@ -14,6 +14,7 @@ script also keeps an unsaved draft in the browser, offered again if the session 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -139,13 +140,32 @@ def _refused(exc: RackwrightError) -> bool:
     return isinstance(exc, InputError | ConflictError)
 
 
+async def save_or_show(
+    request: Request,
+    draft: Draft,
+    actor: Actor,
+    save: Callable[[], str],
+    shown: Callable[[], Any] | None = None,
+) -> Response:
+    """Save ``draft`` (``save`` returns the page to go to next), or show the editor again with
+    the person's text and why it was not saved (413: too large, 422: not valid)."""
+    status = 413
+    if draft.problem is None:
+        try:
+            return RedirectResponse(url(await run_in_threadpool(save)), status_code=303)
+        except RackwrightError as exc:
+            if not _refused(exc):
+                raise
+            draft.problem, status = error_at(exc, draft.text), 422
+    doc = await run_in_threadpool(shown) if shown is not None else None
+    return editor(request, draft, actor, doc, status, doc.head_revision if doc else None)
+
+
 @router.post("/scenarios/new", include_in_schema=False)
 async def create(request: Request, signed: Person) -> Response:
     form = await checked_form(request, signed)
     draft = await read_draft(request, form)
     state = web_state(request)
-    if draft.problem is not None:
-        return editor(request, draft, signed.actor, status=413)
 
     def save() -> str:
         with state.db.write() as session:
@@ -158,16 +178,9 @@ async def create(request: Request, signed: Person) -> Response:
                 draft.classification,
                 draft.message,
             )
-            return doc.id
+            return f"/scenarios/{doc.id}?saved=1"
 
-    try:
-        document_id = await run_in_threadpool(save)
-    except RackwrightError as exc:
-        if not _refused(exc):
-            raise
-        draft.problem = error_at(exc, draft.text)
-        return editor(request, draft, signed.actor, status=422)
-    return RedirectResponse(url(f"/scenarios/{document_id}?saved=1"), status_code=303)
+    return await save_or_show(request, draft, signed.actor, save)
 
 
 @router.get("/scenarios/{document_id}/edit", include_in_schema=False)
@@ -199,11 +212,7 @@ async def save_revision(request: Request, signed: Person, document_id: DocumentI
             doc = documents.get_document(session, signed.actor, "scenario", document_id)
             return convert.document(convert.Names(session), doc)
 
-    if draft.problem is not None:
-        doc = await run_in_threadpool(shown_document)
-        return editor(request, draft, signed.actor, doc, 413, doc.head_revision)
-
-    def save() -> int:
+    def save() -> str:
         with state.db.write() as session:
             _, rev = documents.add_revision(
                 session,
@@ -214,14 +223,6 @@ async def save_revision(request: Request, signed: Person, document_id: DocumentI
                 draft.message,
                 draft.based_on,
             )
-            return rev.number
+            return f"/scenarios/{document_id}?saved={rev.number}"
 
-    try:
-        number = await run_in_threadpool(save)
-    except RackwrightError as exc:
-        if not _refused(exc):
-            raise
-        draft.problem = error_at(exc, draft.text)
-        doc = await run_in_threadpool(shown_document)
-        return editor(request, draft, signed.actor, doc, 422, doc.head_revision)
-    return RedirectResponse(url(f"/scenarios/{document_id}?saved={number}"), status_code=303)
+    return await save_or_show(request, draft, signed.actor, save, shown_document)

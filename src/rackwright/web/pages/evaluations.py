@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from rackwright.api import convert, schemas
-from rackwright.errors import InputError, RackwrightError
+from rackwright.errors import InputError
 from rackwright.report.charts import scatter
 from rackwright.report.section import Figure
 from rackwright.store import evaluations, run_queue, run_views
@@ -147,6 +147,4 @@ async def create(request: Request, signed: Person) -> Response:
             problem=exc.one_line(),
             **context,
         )
-    except RackwrightError:
-        raise
     return RedirectResponse(url("/evaluations"), status_code=303)

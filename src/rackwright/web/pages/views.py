@@ -157,19 +157,14 @@ def _topic_page(request: Request, signed: Person, run_id: str, topic: Topic) -> 
     )
 
 
-@router.get("/runs/{run_id}/risk", include_in_schema=False)
-def risk(request: Request, signed: Person, run_id: RunId) -> Response:
-    return _topic_page(request, signed, run_id, TOPICS["risk"])
+def _topic_route(topic: Topic) -> None:
+    @router.get(f"/runs/{{run_id}}/{topic.name}", include_in_schema=False, name=topic.name)
+    def route(request: Request, signed: Person, run_id: RunId) -> Response:
+        return _topic_page(request, signed, run_id, topic)
 
 
-@router.get("/runs/{run_id}/factory", include_in_schema=False)
-def factory(request: Request, signed: Person, run_id: RunId) -> Response:
-    return _topic_page(request, signed, run_id, TOPICS["factory"])
-
-
-@router.get("/runs/{run_id}/evaluation", include_in_schema=False)
-def evaluation(request: Request, signed: Person, run_id: RunId) -> Response:
-    return _topic_page(request, signed, run_id, TOPICS["evaluation"])
+for _topic in TOPICS.values():
+    _topic_route(_topic)
 
 
 def newest_finished(session: Session, actor: Actor) -> str | None:
@@ -187,24 +182,14 @@ def _newest(request: Request, signed: Person, view: str) -> Response:
     return RedirectResponse(url(f"/runs/{run_id}/{view}"), status_code=303)
 
 
-@router.get("/bom", include_in_schema=False)
-def newest_bom(request: Request, signed: Person) -> Response:
-    return _newest(request, signed, "bom")
+def _newest_route(view: str) -> None:
+    @router.get(f"/{view}", include_in_schema=False, name=f"newest-{view}")
+    def route(request: Request, signed: Person) -> Response:
+        return _newest(request, signed, view)
 
 
-@router.get("/sourcing", include_in_schema=False)
-def newest_sourcing(request: Request, signed: Person) -> Response:
-    return _newest(request, signed, "sourcing")
-
-
-@router.get("/risk", include_in_schema=False)
-def newest_risk(request: Request, signed: Person) -> Response:
-    return _newest(request, signed, "risk")
-
-
-@router.get("/factory", include_in_schema=False)
-def newest_factory(request: Request, signed: Person) -> Response:
-    return _newest(request, signed, "factory")
+for _view in ("bom", "sourcing", "risk", "factory"):
+    _newest_route(_view)
 
 
 @router.get("/go", include_in_schema=False)
