@@ -20,9 +20,11 @@ from rackwright.cli import (
     click_errors,
     db_cmd,
     explore_cmd,
+    factory_cmd,
     perf_cmd,
     plan_cmd,
     rack_cmd,
+    risk_cmd,
     scenario_cmd,
     serve_cmd,
     source_cmd,
@@ -33,7 +35,10 @@ from rackwright.errors import RackwrightError
 
 app = typer.Typer(
     name="rackwright",
-    help="Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing.",
+    help=(
+        "Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing, "
+        "supply risk."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -67,6 +72,7 @@ app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
+app.add_typer(factory_cmd.app, name="factory")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(admin_cmd.app, name="admin")
 app.add_typer(workspace_cmd.app, name="workspace")
@@ -101,6 +107,9 @@ def _fail(line: str, code: int) -> NoReturn:
     # soft_wrap: the error stays one line even on a narrow or non-terminal stderr
     console_err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+app.add_typer(risk_cmd.app, name="risk")
 
 
 def main(argv: list[str] | None = None) -> None:
