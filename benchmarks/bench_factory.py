@@ -19,14 +19,13 @@ import os
 import platform
 import time
 
-from rackwright.catalog import Catalog, load_catalog
+from rackwright.catalog import load_catalog
 from rackwright.explore.executors import LocalExecutor
 from rackwright.factory import (
-    RackProduct,
     SimulationRequest,
     builds_from_scenario,
+    catalog_products,
     load_factory,
-    rack_products,
     shares_from_scenario,
     simulate_factory,
 )
@@ -36,19 +35,7 @@ from rackwright.factory.network import Release
 from rackwright.factory.run_stats import RunSpec
 from rackwright.factory.simulation import simulate, simulate_plain
 from rackwright.factory.site_network import Variant, site_network
-from rackwright.rack import analyze
 from rackwright.scenario import read_scenario
-
-
-def _products(catalog: Catalog, rack_ids: list[str]) -> dict[str, RackProduct]:
-    """Rack products for engine tests: engineered figures, priced at the catalog list price."""
-    ids = list(dict.fromkeys(rack_ids))
-    return rack_products(
-        catalog,
-        {r: analyze(catalog.rack(r), catalog) for r in ids},
-        {r: catalog.rack(r).price_usd for r in ids},
-    )
-
 
 WEEKS = 52
 
@@ -57,7 +44,7 @@ def engine_vs_plain() -> None:
     """Print both models' speed on the same line, fed the same schedule."""
     catalog = load_catalog([])
     data = load_factory(None, catalog)
-    product = _products(catalog, ["rw-gen1-gb300-nvl72"])["rw-gen1-gb300-nvl72"]
+    product = catalog_products(catalog, ["rw-gen1-gb300-nvl72"])["rw-gen1-gb300-nvl72"]
     variant = Variant(product, data.profile_for(product.rack_id), 99, "gb300")
     built = site_network(data, "foxconn-houston-tx", [variant], lines=1)
     network = built.network
@@ -92,7 +79,7 @@ def _year_request(replications: int, start: str = "2026Q1") -> SimulationRequest
     builds = builds_from_scenario(scenario)
     return SimulationRequest(
         factory=load_factory(None, catalog),
-        products=_products(catalog, [b.rack_id for b in builds]),
+        products=catalog_products(catalog, [b.rack_id for b in builds]),
         builds=builds,
         shares=shares_from_scenario(scenario),
         start_period=start,

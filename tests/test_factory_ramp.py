@@ -8,32 +8,19 @@ from functools import cache
 
 import pytest
 
-from rackwright.catalog import Catalog, load_catalog
+from rackwright.catalog import load_catalog
 from rackwright.factory import (
     BuildOrder,
     FactoryData,
-    RackProduct,
     RampPlan,
     RampRequest,
     SiteShare,
+    catalog_products,
     load_factory,
     plan_ramp,
-    rack_products,
 )
 from rackwright.factory.buildplan import launch_quarters, period_index
 from rackwright.factory.ramp_data import changeover_fraction, line_rate, site_figures
-from rackwright.rack import analyze
-
-
-def _products(catalog: Catalog, rack_ids: list[str]) -> dict[str, RackProduct]:
-    """Rack products for engine tests: engineered figures, priced at the catalog list price."""
-    ids = list(dict.fromkeys(rack_ids))
-    return rack_products(
-        catalog,
-        {r: analyze(catalog.rack(r), catalog) for r in ids},
-        {r: catalog.rack(r).price_usd for r in ids},
-    )
-
 
 GEN1, GEN2, GEN3 = "rw-gen1-gb300-nvl72", "rw-gen2-vr-nvl144", "rw-gen3-kyber-nvl576"
 HOUSTON, WISCONSIN, OHIO = "foxconn-houston-tx", "foxconn-mount-pleasant-wi", "foxconn-lordstown-oh"
@@ -45,7 +32,7 @@ def _factory() -> FactoryData:
 
 
 def _request(builds: list[BuildOrder], shares: list[SiteShare]) -> RampRequest:
-    products = _products(load_catalog([]), [b.rack_id for b in builds])
+    products = catalog_products(load_catalog([]), [b.rack_id for b in builds])
     return RampRequest(_factory(), products, tuple(builds), tuple(shares), time_limit_s=20)
 
 
@@ -152,7 +139,7 @@ def test_two_generations_sharing_a_site_lose_changeover_time() -> None:
 
 
 def test_a_new_generations_failures_cost_test_capacity_until_it_learns() -> None:
-    products = _products(load_catalog([]), [GEN2, GEN3])
+    products = catalog_products(load_catalog([]), [GEN2, GEN3])
     for rack in (GEN2, GEN3):
         rates = [line_rate(_factory(), HOUSTON, products[rack], q) for q in range(5)]
         per_line_shift = [r.racks_per_line_shift for r in rates]

@@ -14,27 +14,15 @@ from rackwright.explore.ray_executor import RayExecutor
 from rackwright.factory import (
     BuildOrder,
     FactoryData,
-    RackProduct,
     SimulationRequest,
     SiteShare,
+    catalog_products,
     load_factory,
-    rack_products,
     simulate_factory,
 )
 from rackwright.factory.models import resolve
 from rackwright.factory.timing import pass_probability, work_time_s
 from rackwright.rack import analyze
-
-
-def _products(catalog: Catalog, rack_ids: list[str]) -> dict[str, RackProduct]:
-    """Rack products for engine tests: engineered figures, priced at the catalog list price."""
-    ids = list(dict.fromkeys(rack_ids))
-    return rack_products(
-        catalog,
-        {r: analyze(catalog.rack(r), catalog) for r in ids},
-        {r: catalog.rack(r).price_usd for r in ids},
-    )
-
 
 GEN1, GEN2, GEN3 = "rw-gen1-gb300-nvl72", "rw-gen2-vr-nvl144", "rw-gen3-kyber-nvl576"
 
@@ -52,7 +40,7 @@ def _factory() -> FactoryData:
 def _request(
     builds: list[BuildOrder], shares: list[SiteShare], start: str, weeks: int, reps: int = 2
 ) -> SimulationRequest:
-    products = _products(_catalog(), [b.rack_id for b in builds])
+    products = catalog_products(_catalog(), [b.rack_id for b in builds])
     return SimulationRequest(
         _factory(), products, tuple(builds), tuple(shares), start, weeks, 2, reps, seed=11
     )
@@ -70,7 +58,7 @@ def test_test_durations_grow_with_the_racks_power_and_gpus_from_the_catalog() ->
     burn_in = next(s for s in line.station if s.id == "burn-in")
     hours = {}
     for rack_id in (GEN1, GEN2, GEN3):
-        product = _products(_catalog(), [rack_id])[rack_id]
+        product = catalog_products(_catalog(), [rack_id])[rack_id]
         figures = analyze(_catalog().rack(rack_id), _catalog())
         assert (product.power_max_w, product.gpus_count) == (
             figures.power_max_w,
@@ -90,7 +78,7 @@ def test_test_durations_grow_with_the_racks_power_and_gpus_from_the_catalog() ->
 def test_a_new_generation_fails_more_often_than_a_mature_one() -> None:
     line = _factory().line_types["ai-rack-line"]
     tray = next(s for s in line.station if s.id == "l10-tray")
-    product = _products(_catalog(), [GEN3])[GEN3]
+    product = catalog_products(_catalog(), [GEN3])[GEN3]
     profile = _factory().profile_for(GEN3)
     rates = [pass_probability(tray, profile, product, q) for q in range(6)]
     assert rates == sorted(rates) and rates[0] < rates[-1]

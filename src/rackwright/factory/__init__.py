@@ -29,7 +29,7 @@ from rackwright.factory.engine import simulate_factory
 from rackwright.factory.inputs import FactoryInputs
 from rackwright.factory.loader import load_factory
 from rackwright.factory.models import FactoryData
-from rackwright.factory.products import RackProduct, rack_products
+from rackwright.factory.products import RackProduct, catalog_products, rack_products
 from rackwright.factory.queueing import (
     BenchRun,
     QueueBenchResult,
@@ -57,6 +57,7 @@ __all__ = [
     "SimulationRequest",
     "SiteShare",
     "builds_from_scenario",
+    "catalog_products",
     "load_factory",
     "plan_ramp",
     "queue_system",

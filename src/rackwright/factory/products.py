@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.models import ComponentKind
 from rackwright.factory.spec import WorkUnit
+from rackwright.rack.analysis import analyze
 from rackwright.rack.results import RackAnalysis
 
 
@@ -66,3 +67,11 @@ def rack_products(
 ) -> dict[str, RackProduct]:
     """``rack_product`` for each rack the analyses cover, by id (a cost for each is required)."""
     return {rid: rack_product(catalog, a, costs[rid]) for rid, a in analyses.items()}
+
+
+def catalog_products(catalog: Catalog, rack_ids: list[str]) -> dict[str, RackProduct]:
+    """Outside a plan (engine tests, benchmarks): each rack's engineered figures, priced at the
+    catalog's labelled list price. A plan prices racks from its BOM stage instead."""
+    ids = list(dict.fromkeys(rack_ids))
+    analyses = {r: analyze(catalog.rack(r), catalog) for r in ids}
+    return rack_products(catalog, analyses, {r: catalog.rack(r).price_usd for r in ids})
