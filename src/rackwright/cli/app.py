@@ -14,12 +14,15 @@ from rackwright.cli import (
     bench_cmd,
     bom_cmd,
     catalog_cmd,
+    demand_cmd,
+    evaluate_cmd,
     explore_cmd,
     perf_cmd,
     plan_cmd,
     rack_cmd,
     scenario_cmd,
     source_cmd,
+    tco_cmd,
 )
 from rackwright.cli.common import console_err
 from rackwright.errors import RackwrightError
@@ -40,6 +43,9 @@ app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
+app.command("demand")(demand_cmd.demand)
+app.command("tco")(tco_cmd.tco)
+app.command("evaluate")(evaluate_cmd.evaluate)
 
 
 def main(argv: list[str] | None = None) -> None:
