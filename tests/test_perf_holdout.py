@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rackwright.catalog.loader import load_catalog
+from rackwright.catalog import load_catalog
 from rackwright.perf.calibrate import calibrate
 from rackwright.perf.efficiency import load_efficiency, load_priors
 from rackwright.perf.hardware import hardware_view
@@ -28,7 +28,10 @@ from rackwright.perf.validate import (
     resolved_precision,
     validate_rows,
 )
+from rackwright.precision import Precision
 from shared_data import SHARED_DATA
+
+CATALOG = load_catalog()
 
 HOLDOUT = Path(__file__).parent / "data" / "perf_holdout.csv"
 EXTRA = Path(__file__).parents[1] / "src" / "rackwright" / "perf" / "data" / "calibration_extra.csv"
@@ -39,7 +42,7 @@ TEST_ONLY = ("MB2511", "MPT", "MLPI50")
 @pytest.fixture(scope="module")
 def results() -> dict[str, RowResult]:
     rows = read_reference(HOLDOUT)
-    return {r.id: r for r in validate_rows(rows, load_efficiency(), load_catalog())}
+    return {r.id: r for r in validate_rows(rows, load_efficiency(), CATALOG)}
 
 
 def _errors(results: dict[str, RowResult], prefixes: tuple[str, ...]) -> list[float]:
@@ -152,7 +155,9 @@ def test_sliding_window_layers_cut_attention_flops_as_worked_by_hand() -> None:
     view = hardware_view("dgx-h100", load_catalog())
     # on H100 this run sits on the host-bound MoE floor, so compare with the floor off
     eff = load_efficiency()
-    eff = eff.with_values({eff.key_for("moe_floor_s", "hopper", "bf16"): 0.0}, ("test",), "")
+    eff = eff.with_values(
+        {eff.key_for("moe_floor_s", "hopper", Precision.BF16): 0.0}, ("test",), ""
+    )
     windowed = predict_training(model, view, row.parallel, eff, check_memory=False)
     plain = predict_training(full, view, row.parallel, eff, check_memory=False)
     assert windowed.step_s is not None and plain.step_s is not None
@@ -189,7 +194,7 @@ def test_moe_floor_binds_only_when_a_layer_is_short() -> None:
     # the host-bound floor must not change a big MoE layer (DeepSeek-V3 on H100, 25 s steps) but
     # must slow a tiny one (Qwen3-30B-A3B): compare against a copy with the floor at 0
     eff = load_efficiency()
-    key = eff.key_for("moe_floor_s", "hopper", "fp8")
+    key = eff.key_for("moe_floor_s", "hopper", Precision.FP8)
     no_floor = eff.with_values({key: 0.0}, ("test",), "no floor")
     h100 = hardware_view("dgx-h100", load_catalog())
     small = _row("MB2602-H100-Q30B-fp8")
@@ -235,9 +240,9 @@ def test_leave_blackwell_ultra_out_fit_predicts_the_gb300_and_b300_runs() -> Non
     extra = read_reference(EXTRA)
     ultra = [r for r in extra if r.system in {"gb300-nvl72", "dgx-b300"}]
     rest = [r for r in extra if r not in ultra]
-    eff = calibrate(calibration + rest, load_priors(), "leave Blackwell Ultra out")
+    eff = calibrate(calibration + rest, load_priors(), "leave Blackwell Ultra out", CATALOG)
     assert not any(k.startswith("blackwell-ultra.") for k in eff.params)
-    errs = [abs(r.error_pct) for r in validate_rows(ultra, eff) if r.error_pct is not None]
+    errs = [abs(r.error_pct) for r in validate_rows(ultra, eff, CATALOG) if r.error_pct is not None]
     assert len(errs) == len(ultra) == 7
     assert float(np.mean(errs)) <= 17.0
     assert float(np.max(errs)) <= 28.0
@@ -258,10 +263,10 @@ def test_leave_deepseek_out_fit_predicts_the_deepseek_v3_runs() -> None:
     held = [r for r in read_reference(HOLDOUT) if r.kind == "train" and is_dsv3(r)]
     assert any(is_dsv3(r) for r in calibration)
     fit = [r for r in calibration + extra if not is_dsv3(r)]
-    eff = calibrate(fit, load_priors(), "leave DeepSeek-V3 out")
+    eff = calibrate(fit, load_priors(), "leave DeepSeek-V3 out", CATALOG)
     dsv3_ids = {r.id for r in calibration + extra if is_dsv3(r)}
     assert len(dsv3_ids) == 5 and not any(dsv3_ids & set(p.sources) for p in eff.params.values())
-    errs = [abs(r.error_pct) for r in validate_rows(held, eff) if r.error_pct is not None]
+    errs = [abs(r.error_pct) for r in validate_rows(held, eff, CATALOG) if r.error_pct is not None]
     assert len(errs) == len(held) == 5
     assert float(np.mean(errs)) <= 13.5
     assert float(np.max(errs)) <= 20.0

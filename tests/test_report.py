@@ -18,8 +18,9 @@ from plotly.offline import get_plotlyjs
 from rich.console import Console
 
 from conftest import BASE_SCENARIO, FIXTURE_CATALOG, line_of
-from rackwright.catalog import load_catalog
+from rackwright.chain import PlanInputs
 from rackwright.errors import OutputError
+from rackwright.plan import InputRequest, prepare
 from rackwright.report import (
     HTML_NAME,
     JSON_NAME,
@@ -30,7 +31,7 @@ from rackwright.report import (
 from rackwright.report.charts import bar, line, scatter
 from rackwright.report.html import build_plan_figure
 from rackwright.report.json_report import scenario_header
-from rackwright.report.section import PlanContext, Section, Table
+from rackwright.report.section import PlanView, Section, Table
 from rackwright.report.terminal import format_cell, print_summary
 from rackwright.scenario import load_scenario_text
 
@@ -38,13 +39,15 @@ WHEN = datetime(2026, 11, 23, 19, 30, tzinfo=UTC)
 
 
 @pytest.fixture
-def context(tmp_path: Path) -> PlanContext:
-    catalog_file = tmp_path / "catalog.toml"
-    catalog_file.write_text(FIXTURE_CATALOG, encoding="utf-8")
-    scenario, _ = load_scenario_text(BASE_SCENARIO, "scenario.toml")
-    return PlanContext(
-        scenario=scenario, catalog=load_catalog([catalog_file]), scenario_file="scenario.toml"
-    )
+def context(tmp_path: Path) -> PlanInputs:
+    (tmp_path / "catalog.toml").write_text(FIXTURE_CATALOG, encoding="utf-8")
+    path = tmp_path / "scenario.toml"
+    path.write_text(BASE_SCENARIO, encoding="utf-8")
+    return replace(prepare(InputRequest(scenario=path)), scenario_file="scenario.toml")
+
+
+def view(context: PlanInputs, *sections: Section) -> PlanView:
+    return PlanView(context, sections, {"power": 0.25, "cost": 1.5})
 
 
 def power_section() -> Section:
@@ -89,8 +92,8 @@ def cost_section() -> Section:
     )
 
 
-def test_json_report_shape(context: PlanContext) -> None:
-    files = render_reports(context, [power_section(), cost_section()], WHEN)
+def test_json_report_shape(context: PlanInputs) -> None:
+    files = render_reports(view(context, power_section(), cost_section()), WHEN)
     report = json.loads(files[JSON_NAME])
     assert report["rackwright_version"]
     assert report["generated_at"] == "2026-11-23T19:30:00+00:00"
@@ -107,8 +110,8 @@ def test_json_report_shape(context: PlanContext) -> None:
     assert report["sections"]["cost"]["notes"] == ["estimates only"]
 
 
-def test_json_report_carries_the_provenance_of_entries_used(context: PlanContext) -> None:
-    report = json.loads(render_reports(context, [cost_section()], WHEN)[JSON_NAME])
+def test_json_report_carries_the_provenance_of_entries_used(context: PlanInputs) -> None:
+    report = json.loads(render_reports(view(context, cost_section()), WHEN)[JSON_NAME])
     provenance = report["provenance"]
     assert provenance["legend"] == {
         "V": "vendor document",
@@ -137,8 +140,8 @@ def test_json_report_carries_the_provenance_of_entries_used(context: PlanContext
     assert "Foxconn" in provenance["sources"]["S08"]["title"]
 
 
-def test_html_is_self_contained_with_plotly_once(context: PlanContext) -> None:
-    html = render_reports(context, [power_section(), cost_section()], WHEN)[HTML_NAME]
+def test_html_is_self_contained_with_plotly_once(context: PlanInputs) -> None:
+    html = render_reports(view(context, power_section(), cost_section()), WHEN)[HTML_NAME]
     plotly_js = get_plotlyjs()
     assert html.count(plotly_js[:300]) == 1
     assert len(html) > len(plotly_js)
@@ -151,7 +154,7 @@ def test_html_is_self_contained_with_plotly_once(context: PlanContext) -> None:
     assert 'id="scenario-builds"' in html
 
 
-def test_build_plan_chart_stacks_racks_per_quarter(context: PlanContext) -> None:
+def test_build_plan_chart_stacks_racks_per_quarter(context: PlanInputs) -> None:
     figure = build_plan_figure(scenario_header(context))
     assert figure is not None
     (trace,) = figure.plotly["data"]
@@ -162,8 +165,8 @@ def test_build_plan_chart_stacks_racks_per_quarter(context: PlanContext) -> None
     assert sum(trace["y"]) == 350
 
 
-def test_html_has_header_contents_sections_and_legend(context: PlanContext) -> None:
-    html = render_reports(context, [power_section(), cost_section()], WHEN)[HTML_NAME]
+def test_html_has_header_contents_sections_and_legend(context: PlanInputs) -> None:
+    html = render_reports(view(context, power_section(), cost_section()), WHEN)[HTML_NAME]
     assert "<title>rackwright plan: test-scenario</title>" in html
     toc = html[html.index("<nav>") : html.index("</nav>")]
     for anchor in ("#scenario", "#section-power", "#section-cost", "#provenance"):
@@ -185,11 +188,11 @@ def test_html_has_header_contents_sections_and_legend(context: PlanContext) -> N
     assert '<td class="num">100</td><td class="num">250</td><td class="num">0</td>' in html
 
 
-def test_html_without_charts_leaves_plotly_out(context: PlanContext) -> None:
+def test_html_without_charts_leaves_plotly_out(context: PlanInputs) -> None:
     no_builds = BASE_SCENARIO[: BASE_SCENARIO.index("[[build]]")]
     scenario, _ = load_scenario_text(no_builds, "scenario.toml")
     context = replace(context, scenario=scenario)
-    html = render_reports(context, [cost_section()], WHEN)[HTML_NAME]
+    html = render_reports(view(context, cost_section()), WHEN)[HTML_NAME]
     assert get_plotlyjs()[:300] not in html
     assert len(html) < 200_000
 
@@ -238,10 +241,12 @@ def test_output_dir_checks(tmp_path: Path) -> None:
     assert str(tmp_path / "out" / JSON_NAME) in str(err.value)
 
 
-def test_terminal_summary(context: PlanContext) -> None:
+def test_terminal_summary(context: PlanInputs) -> None:
     buffer = io.StringIO()
     console = Console(file=buffer, width=160, color_system=None)
-    print_summary(console, context, [power_section(), cost_section()], [Path("out/report.html")])
+    print_summary(
+        console, view(context, power_section(), cost_section()), [Path("out/report.html")]
+    )
     text = buffer.getvalue()
     assert "test-scenario" in text
     assert "350 racks planned" in text  # 100 + 250 in the base scenario
@@ -251,6 +256,27 @@ def test_terminal_summary(context: PlanContext) -> None:
     assert "r7" in text and "r8" not in text  # 20 rows cut to 8
     assert "12 more rows in report.html" in text
     assert "wrote out/report.html" in text
+    assert "stages: power 0.2 s, cost 1.5 s (total 1.8 s)" in text
+
+
+def test_summary_into_a_pipe_keeps_each_row_on_one_line(context: PlanInputs) -> None:
+    long_why = "the second source opens in 2028, after the last build of this generation"
+    section = Section(
+        key="why",
+        title="Why",
+        summary=["infeasible"],
+        data={},
+        tables=[Table("Explanation", ["rule", "item", "explanation"], [["dual", "gpu", long_why]])],
+    )
+    for terminal in (False, True):
+        buffer = io.StringIO()
+        console = Console(file=buffer, width=80, color_system=None, force_terminal=terminal)
+        print_summary(console, view(context, section))
+        text = buffer.getvalue()
+        if terminal:  # a grid on the screen
+            assert "│" in text and "rule: dual" not in text
+        else:  # a pipe or a log: one line per row, nothing folded
+            assert f"rule: dual; item: gpu; explanation: {long_why}" in text.splitlines()[-2]
 
 
 @pytest.mark.parametrize(
@@ -320,8 +346,8 @@ class _TagBalance(HTMLParser):
             self.open.pop()
 
 
-def test_html_markup_is_balanced(context: PlanContext) -> None:
-    html = render_reports(context, [power_section(), cost_section()], WHEN)[HTML_NAME]
+def test_html_markup_is_balanced(context: PlanInputs) -> None:
+    html = render_reports(view(context, power_section(), cost_section()), WHEN)[HTML_NAME]
     checker = _TagBalance()
     checker.feed(html)
     checker.close()

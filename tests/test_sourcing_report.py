@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 import json
 
-from rackwright.plan import prepare
-from rackwright.report.sections import sourcing
+from conftest import default_inputs, plan_sections
 
 
 def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
-    section = sourcing.build(prepare(None))
+    sections = plan_sections(default_inputs(), "sourcing")
+    assert list(sections) == ["bom", "sourcing"]  # it reads the BOM stage, nothing else
+    section = sections["sourcing"]
     assert section.key == "sourcing"
     json.dumps(section.data)  # report.json must be able to hold it
     # the scenario's 20 % dual-source share is infeasible and explained, then re-planned

@@ -24,7 +24,9 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.loader import validation_error
 from rackwright.catalog.models import Strict
 from rackwright.catalog.tomlpos import locate
-from rackwright.errors import InputError, ScenarioError, UnitError, UnknownIdError
+from rackwright.errors import ScenarioError, UnitError, UnknownIdError
+from rackwright.fileio import read_text
+from rackwright.precision import Precision, PrecisionField
 from rackwright.units import Usd, parse_quantity
 
 
@@ -70,11 +72,11 @@ class TrainingWorkload(Strict):
     kind: Literal["train"]
     model: str
     tokens: Tokens = Field(gt=0)
-    deadline_days: float = Field(gt=0)
+    deadline_days: float = Field(gt=0, le=36_500, description="at most a century")
     seq_len: int = Field(default=4096, gt=0)
     global_batch_tokens: Tokens = Field(default=16.0e6, gt=0)
-    precision: str = "fp8"
-    max_gpus: int = Field(default=100_000, gt=0)
+    precision: PrecisionField = Precision.FP8
+    max_gpus: int = Field(default=100_000, gt=0, le=10_000_000)
 
 
 class InferenceWorkload(Strict):
@@ -88,7 +90,7 @@ class InferenceWorkload(Strict):
     osl: int = Field(gt=0, description="output tokens per request")
     ttft_limit_s: Seconds = Field(gt=0)
     tpot_limit_s: Seconds = Field(gt=0)
-    precision: str = "fp8"
+    precision: PrecisionField = Precision.FP8
 
 
 Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]
@@ -105,7 +107,7 @@ class SiteUse(Strict):
     """A manufacturer site the plan may build at."""
 
     site: str
-    racks_per_week: float = Field(gt=0)
+    racks_per_week: float = Field(gt=0, le=100_000)
 
 
 class DomesticTarget(Strict):
@@ -120,7 +122,7 @@ class BuildLot(Strict):
 
     rack: str
     period: str
-    racks: int = Field(gt=0)
+    racks: int = Field(gt=0, le=1_000_000, description="racks in one quarter")
 
     @field_validator("period")
     @classmethod
@@ -212,6 +214,14 @@ class Scenario(Strict):
     horizon: Horizon
     facility: str
     catalog_files: list[str] = Field(default_factory=list)
+    # Every data file a single command takes can be named here too (relative to this file);
+    # the command line's --bom/--catalog add to these, --rules/--tariffs/... replace them.
+    bom_files: list[str] = Field(default_factory=list)
+    rules_file: str | None = None
+    tariffs_file: str | None = None
+    logistics_file: str | None = None
+    calibration_file: str | None = None
+    seed: int = Field(default=0, ge=0, description="seed of every random draw in the plan")
     workloads: list[Workload] = Field(min_length=1)
     generations: list[Generation] = Field(min_length=1)
     sites: list[SiteUse] = Field(min_length=1)
@@ -293,6 +303,14 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
                 line=locate(text, (key,)) or locate(text, (key, 0)),
                 field=key,
                 value=key,
+            )
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ScenarioError(
+                f"'{key}' must be an array of tables, written [[{key}]]",
+                file=file,
+                line=locate(text, (key,)),
+                field=key,
+                value=value,
             )
         if _PLURAL[key] in head:
             raise ScenarioError(
@@ -376,11 +394,7 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
     horizon = scenario.horizon
     for i, lot in enumerate(scenario.builds):
         if lot.rack not in first_year:
-            fail(
-                f"build names rack '{lot.rack}' that is not a scenario [[generation]]",
-                ("build", i, "rack"),
-                lot.rack,
-            )
+            continue  # check_builds_name_generations says so, once the generations are checked
         if not horizon.start_year <= lot.year <= horizon.end_year:
             fail(
                 f"build period is outside the horizon {horizon.start_year}-{horizon.end_year}",
@@ -472,6 +486,24 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
         for alternative in option.alternatives:
             if alternative not in catalog.entries["rack"]:
                 fail("rack", alternative, ("purchase_option", "alternatives"))
+    check_builds_name_generations(scenario, text, file)
+
+
+def check_builds_name_generations(scenario: Scenario, text: str, file: str) -> None:
+    """Every build names a scenario generation (checked after the generations' own ids, so a
+    typo in a [[generation]] is reported there, not at the first build that uses it)."""
+    racks = [g.rack for g in scenario.generations]
+    for i, lot in enumerate(scenario.builds):
+        if lot.rack not in racks:
+            path: tuple[str | int, ...] = ("build", i, "rack")
+            raise ScenarioError(
+                f"build names rack '{lot.rack}' that is not a scenario [[generation]] "
+                f"({', '.join(racks)})",
+                file=file,
+                line=locate(text, path),
+                field=_field_name(path),
+                value=lot.rack,
+            )
 
 
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
@@ -532,18 +564,7 @@ def load_scenario_text(text: str, file: str) -> tuple[Scenario, str]:
 
 def read_scenario_file(path: Path) -> str:
     """The text of a scenario file; a missing, unreadable or non-UTF-8 file is an InputError."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("cannot read file: it is a directory", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"cannot read file: not UTF-8 text (byte {exc.start})", file=path
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+    return read_text(path)
 
 
 def read_scenario(path: Path | None) -> tuple[Scenario, str, str]:

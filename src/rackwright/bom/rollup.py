@@ -1,4 +1,4 @@
-"""Roll a BOM up: cost (attrition included) by part and subsystem, weight and power.
+"""Roll a BOM up: cost (attrition included) by part and subsystem.
 
 Which offer prices a part is a policy: the cheapest offer that can ship in the year, or the
 cheapest domestic one where any can (falling back to the cheapest). The sourcing optimizer makes
@@ -45,16 +45,13 @@ class CostLine:
 
 @dataclass(frozen=True)
 class Rollup:
-    """A rack's cost, weight and power roll-up for one year and offer policy."""
+    """A rack's cost roll-up for one year and offer policy (weight and power: the rack stage)."""
 
     rack_id: str
     year: int
     policy: Policy
     volume_racks: int
     lines: tuple[CostLine, ...]
-    weight_kg: float
-    power_typical_w: float
-    power_max_w: float
 
     @property
     def total_cost_usd(self) -> float:
@@ -138,9 +135,6 @@ def rollup(
         policy=policy,
         volume_racks=volume_racks,
         lines=tuple(lines),
-        weight_kg=bom.weight_kg,
-        power_typical_w=bom.power_typical_w,
-        power_max_w=bom.power_max_w,
     )
 
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from rackwright.cli.common import JsonFlag, console, console_err, print_json
+from rackwright.cli.common import JsonFlag, console, console_err, finite, print_json
 from rackwright.errors import InputError
 from rackwright.finance.option import (
     DEFAULT_STEPS,
@@ -34,13 +34,20 @@ def cflp(
     file: Annotated[Path, typer.Argument(help="An OR-Library cap* warehouse-location file.")],
     capacity: Annotated[
         float | None,
-        typer.Option("--capacity", help="Capacity for warehouses the file lists as 'capacity'."),
+        typer.Option(
+            "--capacity",
+            callback=finite,
+            help="Capacity for warehouses the file lists as 'capacity'.",
+        ),
     ] = None,
     uncapacitated: Annotated[
         bool, typer.Option("--uncapacitated", help="Drop the capacity constraints.")
     ] = False,
     time_limit: Annotated[
-        float | None, typer.Option("--time-limit", help="Stop after this many seconds.")
+        float | None,
+        typer.Option(
+            "--time-limit", min=0.001, callback=finite, help="Stop after this many seconds."
+        ),
     ] = None,
     json_out: JsonFlag = False,
 ) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,14 +13,26 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from rackwright.catalog import Catalog, load_catalog
 
+# Output that goes to a file or a pipe is not cut to 80 columns: a log reads better unwrapped.
+PIPE_WIDTH = 200
 console = Console(highlight=False)
 console_err = Console(stderr=True, highlight=False)
+for _console in (console, console_err):
+    if not _console.is_terminal:
+        _console.width = PIPE_WIDTH
 
 CatalogFiles = Annotated[
     list[Path] | None,
     typer.Option("--catalog", "-c", help="Extra catalog TOML files merged over the default."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON.")]
+
+
+def finite(value: float | None) -> float | None:
+    """Option callback: refuse ``inf`` and ``nan`` (printed as one line naming the value)."""
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter("must be a finite number")
+    return value
 
 
 def catalog_from(files: list[Path] | None) -> Catalog:

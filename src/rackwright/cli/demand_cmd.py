@@ -15,9 +15,10 @@ import typer
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
-from rackwright.cli.engine_inputs import demand_result
-from rackwright.demand import CaseResult, DemandResult, scenario_rates
-from rackwright.plan import prepare
+from rackwright.cli.engine_inputs import demand_result, upstream
+from rackwright.cli.inputs import BomFilesOpt, CalibrationFileOpt
+from rackwright.demand import CaseResult, DemandResult
+from rackwright.plan import InputRequest, prepare
 
 
 def demand(
@@ -26,24 +27,29 @@ def demand(
         typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
     ] = None,
     catalog: CatalogFiles = None,
+    bom: BomFilesOpt = None,
+    calibration: CalibrationFileOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Turn the scenario's demand cases into GPUs, racks and MW per generation per quarter."""
-    ctx = prepare(file, catalog)
-    if not json_out:
-        console_err.print("demand: work rates from the performance model ...", markup=False)
-    rates, problems = scenario_rates(ctx.scenario, ctx.catalog)
-    result = demand_result(ctx, rates)
+    inputs = prepare(
+        InputRequest(
+            scenario=file,
+            catalog=tuple(catalog or ()),
+            bom=tuple(bom or ()),
+            calibration=calibration,
+        )
+    )
+    with console_err.status("demand: rack, bom and workloads stages ..."):
+        up = upstream(inputs)
+        result = demand_result(inputs, up)
+    own = [r for r in up.rates if r.rack in {g.rack for g in inputs.scenario.generations}]
     if json_out:
         print_json(
-            {
-                **result.to_json(),
-                "rates": [r.to_json() for r in rates],
-                "problems": list(problems),
-            }
+            {**result.to_json(), "rates": [r.to_json() for r in own], "problems": list(up.problems)}
         )
         return
-    for line in problems:
+    for line in up.problems:
         console.print(f"cannot run: {line}", markup=False)
     print_demand(result)
 

@@ -1,59 +1,92 @@
-"""Glue the demand, tco and evaluate commands use until the stage chain hands results over.
+"""Glue the demand and tco commands use: the chain's upstream results as the engines' inputs.
 
-Each function builds one engine's typed inputs from what the CLI loaded: work rates from the
-perf model (``demand.rates``), rack size and typical power from the rack analysis, rack capex
-from a BOM roll-up (``finance.adapters``), the delivered/predicted throughput from an evaluation
-program. Loading files happens here or in the loaders it calls; the engines see typed values.
+Both commands load the plan's inputs once (``plan.prepare``) and run the stages they read
+(rack, bom, workloads) through the chain runner; these helpers turn those typed results into
+the demand and finance engines' inputs: work rates from the workloads stage, GPUs and typical
+power from the rack stage, capex from the BOM stage's price. Alternatives outside the scenario's
+generations (the purchase decision's) are analysed and rated here with the same engines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
-from rackwright.bom import Policy, SupplyData
+from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.catalog import Catalog, load_catalog
+from rackwright.chain import PlanInputs, run_chain
 from rackwright.demand import DemandResult, WorkRate, demand_inputs, explicit_builds, project
+from rackwright.demand.rates import offer_rates, rates_from
 from rackwright.evaluation import EvaluationReport, evaluate, load_program_results, read_program
 from rackwright.evaluation.loader import check_program
-from rackwright.finance.adapters import rack_bom_capex, rack_inputs
+from rackwright.explore.economics import Economics
+from rackwright.explore.stage import WORKLOADS, WorkloadsResult
+from rackwright.explore.workloads import RackOffer
+from rackwright.finance.adapters import capex_from_price, market_capex, rack_inputs
 from rackwright.finance.tco import RackTcoInputs
 from rackwright.perf.efficiency import load_efficiency
-from rackwright.rack import analyze
-from rackwright.report.section import PlanContext
+from rackwright.rack import RackAnalysis, analyze
+from rackwright.rack.stage import RACK, RackStageResult
 
 
-def rack_figures(catalog: Catalog, racks: Sequence[str]) -> tuple[dict[str, int], dict[str, float]]:
-    """GPUs per rack and typical power per rack, from the rack analysis."""
-    analyses = {r: analyze(catalog.rack(r), catalog) for r in racks}
-    return (
-        {r: a.gpus_count for r, a in analyses.items()},
-        {r: a.power_typical_w for r, a in analyses.items()},
-    )
+@dataclass(frozen=True)
+class Upstream:
+    """What the demand and finance engines read from the chain (and from extra racks)."""
+
+    analyses: dict[str, RackAnalysis]
+    boms: BomStageResult
+    rates: tuple[WorkRate, ...]
+    problems: tuple[str, ...]
 
 
-def demand_result(ctx: PlanContext, rates: Sequence[WorkRate]) -> DemandResult:
+def upstream(inputs: PlanInputs, extra_racks: Sequence[str] = ()) -> Upstream:
+    """Run rack, bom and workloads; analyse and rate ``extra_racks`` outside the scenario."""
+    run = run_chain(inputs, [RACK, BOM, WORKLOADS])
+    racks: RackStageResult = run.result(RACK)
+    work: WorkloadsResult = run.result(WORKLOADS)
+    analyses = {g.rack: racks.analysis(g.rack) for g in inputs.scenario.generations}
+    rates, problems = rates_from(work.training, work.inference)
+    facility = inputs.catalog.facility(inputs.scenario.facility)
+    for rack_id in (r for r in extra_racks if r not in analyses):
+        analysis = analyze(inputs.catalog.rack(rack_id), inputs.catalog)
+        analyses[rack_id] = analysis
+        price = market_capex(inputs.catalog, rack_id).usd
+        offer = RackOffer(
+            rack_id, analysis.system_gpus_count, Economics.of_rack(analysis, price, facility)
+        )
+        more, why = offer_rates(
+            inputs.scenario, inputs.models, offer, inputs.catalog, inputs.efficiency
+        )
+        rates, problems = rates + more, problems + why
+    return Upstream(analyses, run.result(BOM), rates, problems)
+
+
+def demand_result(inputs: PlanInputs, up: Upstream) -> DemandResult:
     """The scenario's demand cases projected into racks per generation per quarter."""
-    scenario = ctx.scenario
-    gpus, power = rack_figures(ctx.catalog, [g.rack for g in scenario.generations])
-    pue = ctx.catalog.facility(scenario.facility).pue_ratio
-    inputs = demand_inputs(scenario, rates, gpus, power, pue, ctx.scenario_file)
+    scenario = inputs.scenario
+    racks = [g.rack for g in scenario.generations]
+    gpus = {r: up.analyses[r].gpus_count for r in racks}
+    power = {r: up.analyses[r].power_typical_w for r in racks}
+    pue = inputs.catalog.facility(scenario.facility).pue_ratio
+    own = [r for r in up.rates if r.rack in racks]
+    specs = demand_inputs(scenario, own, gpus, power, pue, inputs.scenario_file)
     build_case = scenario.demand.build_case if scenario.demand else None
-    return project(inputs, explicit_builds(scenario), build_case)
+    return project(specs, explicit_builds(scenario), build_case)
 
 
 def generation_tco_inputs(
-    ctx: PlanContext, supply: SupplyData, policy: Policy, cluster_gpus: int
+    inputs: PlanInputs, up: Upstream, cluster_gpus: int
 ) -> list[RackTcoInputs]:
-    """TCO inputs of every scenario generation, capex from its BOM roll-up."""
+    """TCO inputs of every scenario generation: capex from the BOM stage, power from the rack's."""
     return [
         rack_inputs(
-            ctx.catalog,
-            g.rack,
-            rack_bom_capex(ctx.catalog, supply, ctx.scenario, g.rack, policy),
+            inputs.catalog,
+            up.analyses[g.rack],
+            capex_from_price(up.boms.price(g.rack)),
             cluster_gpus,
         )
-        for g in ctx.scenario.generations
+        for g in inputs.scenario.generations
     ]
 
 

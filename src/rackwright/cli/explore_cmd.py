@@ -7,6 +7,10 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from rackwright.bom import load_supply_data
+from rackwright.bom.stage import standalone_price
+from rackwright.bom.supply import default_year
+from rackwright.catalog import Catalog
 from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
@@ -15,6 +19,7 @@ from rackwright.cli.common import (
     print_json,
     progress_bar,
 )
+from rackwright.explore.economics import Economics
 from rackwright.explore.executors import make_executor
 from rackwright.explore.search import (
     Candidate,
@@ -28,6 +33,7 @@ from rackwright.explore.search import (
     explore as run_explore,
 )
 from rackwright.perf.models import resolve_model
+from rackwright.rack import analyze
 from rackwright.units import parse_quantity
 
 
@@ -83,7 +89,9 @@ def explore(
         parse_quantity(batch_tokens, "tokens", field="batch_tokens"),
     )
     choices = system_choices(cat, ids, facility, low, high)
-    choices += rack_choices(cat, rack or [], facility, low, high)
+    choices += rack_choices(
+        cat, rack or [], facility, low, high, economics=_rack_economics(cat, rack or [], facility)
+    )
     runner = make_executor(executor, workers=workers)
     progress = progress_bar("explore", 0)
     try:
@@ -114,6 +122,21 @@ def explore(
 
 
 PARETO_ROWS = 12
+
+
+def _rack_economics(cat: Catalog, racks: list[str], facility: str) -> dict[str, Economics]:
+    """Each rack priced from its BOM (cheapest offers in its first year) and engineered power,
+    as ``plan`` prices it; a bare ``--system`` keeps the catalog's list price."""
+    if not racks:
+        return {}
+    supply = load_supply_data(cat)
+    site = cat.facility(facility)
+    out = {}
+    for rack_id in racks:
+        design = cat.rack(rack_id)
+        price = standalone_price(cat, supply, rack_id, default_year(design.year_available))
+        out[rack_id] = Economics.of_rack(analyze(design, cat), price.usd, site)
+    return out
 
 
 def _spread(cands: tuple[Candidate, ...], n: int) -> tuple[Candidate, ...]:

@@ -12,6 +12,7 @@ from rich.progress import Progress
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
+from rackwright.cli.inputs import CalibrationFileOpt
 from rackwright.errors import InputError
 from rackwright.fileio import write_text_atomic
 from rackwright.perf.calibrate import calibrate as fit_efficiency
@@ -23,6 +24,7 @@ from rackwright.perf.models import load_models, resolve_model
 from rackwright.perf.reference import packaged_calibration_csv, read_reference
 from rackwright.perf.training import ParallelConfig, predict_training
 from rackwright.perf.validate import summarize, validate_rows
+from rackwright.precision import Precision, parse_precision
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -35,10 +37,6 @@ DATA_HELP = (
     "CSV in calibration.csv's schema (default: the published calibration rows shipped with "
     "rackwright, rackwright/perf/data/calibration.csv)."
 )
-CalibrationOpt = Annotated[
-    Path | None,
-    typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
-]
 DataOpt = Annotated[Path, typer.Option("--data", help=DATA_HELP, show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")]
 SystemOpt = Annotated[str, typer.Option("--system", "-s", help="Catalog system id.")]
@@ -117,7 +115,7 @@ def train(
         bool, typer.Option("--uneven-pipeline", help="Allow L % (pp·vpp) ≠ 0.")
     ] = False,
     seq: Annotated[int, typer.Option(min=0, help="Sequence length (0: model default).")] = 0,
-    calibration: CalibrationOpt = None,
+    calibration: CalibrationFileOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -131,7 +129,8 @@ def train(
     par = ParallelConfig(
         gpus=gpus, tp=tp, pp=pp, vpp=vpp, cp=cp, ep=ep, dp=dp, zero=zero,
         gbs=gbs, mbs=mbs, seq=seq, recompute=recompute,
-        sp=sp, overlap=overlap, uneven_pipeline=uneven, precision=precision,
+        sp=sp, overlap=overlap, uneven_pipeline=uneven,
+        precision=parse_precision(precision, field="--precision"),
     )  # fmt: skip
     pred = predict_training(arch, hw, par, load_efficiency(calibration))
     if json_out:
@@ -171,7 +170,7 @@ def infer(
     rate: Annotated[float | None, typer.Option(min=0.0, help="Requests/s per instance.")] = None,
     ttft_limit: Annotated[float, typer.Option(help="p99 TTFT limit, s.")] = 2.0,
     tpot_limit: Annotated[float, typer.Option(help="p99 TPOT limit, s.")] = 0.2,
-    calibration: CalibrationOpt = None,
+    calibration: CalibrationFileOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -179,7 +178,8 @@ def infer(
     arch = resolve_model(model)
     hw = hardware_view(system, catalog_from(catalog))
     cfg = InferenceConfig(
-        gpus=gpus, tp=tp, pp=pp, ep=ep, attn_dp=attn_dp, precision=precision, isl=isl, osl=osl,
+        gpus=gpus, tp=tp, pp=pp, ep=ep, attn_dp=attn_dp,
+        precision=parse_precision(precision, field="--precision"), isl=isl, osl=osl,
         rate_req_per_s=rate or None, ttft_limit_s=ttft_limit, tpot_limit_s=tpot_limit,
     )  # fmt: skip
     pred = predict_inference(arch, hw, cfg, load_efficiency(calibration))
@@ -208,7 +208,7 @@ def infer(
 @app.command("validate")
 def validate(
     data: DataOpt = DEFAULT_DATA,
-    calibration: CalibrationOpt = None,
+    calibration: CalibrationFileOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
@@ -302,7 +302,11 @@ def microbench(
 
     backend = TorchBackend()
     hw = hardware_view(system, catalog_from(catalog))
-    precs = precision or ["bf16"] + (["fp8"] if hw.fp8_flops_per_s else [])
+    precs = (
+        [parse_precision(p, field="--precision") for p in precision]
+        if precision
+        else ([Precision.BF16] + ([Precision.FP8] if hw.fp8_flops_per_s else []))
+    )
     with Progress(console=console, transient=True) as progress:
         task = progress.add_task("measuring", total=len(precs))
         meas = measure(backend, precs, lambda: progress.advance(task))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -10,13 +11,13 @@ import typer
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
+from rackwright.cli.inputs import TariffsFileOpt
 from rackwright.errors import InputError
 from rackwright.optim import SolveOptions
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 from rackwright.sourcing.engine import solve_sourcing
-from rackwright.sourcing.from_bom import problem_for_plan
+from rackwright.sourcing.from_bom import problem_from_scenario
 from rackwright.sourcing.result import SourcingResult
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
 
 
 def source(
@@ -31,9 +32,7 @@ def source(
             help="U.S. share of spend per quarter (0-1); default: the scenario's domestic targets.",
         ),
     ] = None,
-    tariffs: Annotated[
-        Path | None, typer.Option("--tariffs", help="Tariff TOML replacing the default table.")
-    ] = None,
+    tariffs: TariffsFileOpt = None,
     policy: Annotated[
         str, typer.Option("--policy", help="Tariff policy scenario in the table.")
     ] = "current",
@@ -70,15 +69,22 @@ def source(
         raise InputError(
             "--dual-share must be between 0 and 0.5", field="dual-share", value=dual_share
         )
-    if time_limit <= 0 or not 0.0 <= gap < 1.0:
-        raise InputError("--time-limit must be positive and --gap in [0, 1)", value=gap)
-    context = prepare(file, catalog)
-    problem = problem_for_plan(
+    if not time_limit > 0 or not math.isfinite(time_limit):
+        raise InputError(
+            "--time-limit must be a positive number of seconds",
+            field="time-limit",
+            value=time_limit,
+        )
+    if not 0.0 <= gap < 1.0:
+        raise InputError("--gap must be in [0, 1)", field="gap", value=gap)
+    context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ()), tariffs=tariffs))
+    problem = problem_from_scenario(
         context.scenario,
         context.catalog,
-        tariffs=load_tariffs(tariffs),
+        context.supply,
+        tariffs=context.tariffs,
         tariff_policy=policy,
-        logistics=load_logistics(),
+        logistics=context.logistics,
         domestic_floor=domestic_floor,
         soft_domestic_floor=soft_floor,
     )

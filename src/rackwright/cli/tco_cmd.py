@@ -1,7 +1,7 @@
 """``rackwright tco [SCENARIO]``: what each rack design costs to own, and the purchase decision.
 
-Rack capex is the BOM roll-up of each scenario generation in its first year at its peak
-quarterly build (``--policy``); energy, facility and staff come from the scenario's facility,
+Rack capex is the BOM stage's price of each scenario generation (its first year, cheapest
+offers at its peak quarterly build); energy, facility and staff come from the scenario's facility,
 the network share from the fabric sizing, the rest from the sourced finance defaults. With a
 [purchase_option] the decision memo values exercising it against the best alternative;
 ``--evaluation`` counts an evaluation program's measured/predicted throughput.
@@ -9,22 +9,25 @@ the network share from the fabric sizing, the rest from the sourced finance defa
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 
-from rackwright.bom import Policy, load_supply_data
-from rackwright.cli.common import CatalogFiles, JsonFlag, console, print_json, progress_bar
-from rackwright.cli.engine_inputs import generation_tco_inputs, run_evaluation, throughput_evidence
-from rackwright.demand import scenario_rates
+from rackwright.chain import PlanInputs
+from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
+from rackwright.cli.engine_inputs import (
+    generation_tco_inputs,
+    run_evaluation,
+    throughput_evidence,
+    upstream,
+)
+from rackwright.cli.inputs import BomFilesOpt, CalibrationFileOpt
 from rackwright.errors import InputError
 from rackwright.finance import FacilityEconomics, TcoStudy, load_finance_defaults, tco_study
 from rackwright.finance.adapters import alternative_racks, decision_inputs
-from rackwright.plan import prepare
-from rackwright.report.section import PlanContext
+from rackwright.plan import InputRequest, prepare
 
 
 def tco(
@@ -33,12 +36,8 @@ def tco(
         typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
     ] = None,
     catalog: CatalogFiles = None,
-    bom: Annotated[
-        list[Path] | None, typer.Option("--bom", help="Extra BOM supply TOML files.")
-    ] = None,
-    policy: Annotated[
-        Policy, typer.Option("--policy", help="BOM offer policy for the rack capex.")
-    ] = Policy.CHEAPEST,
+    bom: BomFilesOpt = None,
+    calibration: CalibrationFileOpt = None,
     evaluation: Annotated[
         Path | None,
         typer.Option(
@@ -48,15 +47,16 @@ def tco(
     json_out: JsonFlag = False,
 ) -> None:
     """TCO per rack-year and GPU-hour, cost per token and per run, tornado, decision memo."""
-    ctx = prepare(file, catalog)
-    progress = progress_bar("tco", 12)
-    with progress:
-        task = progress.add_task("perf rates", total=4)
-
-        def advance(label: str) -> None:
-            progress.update(task, advance=1, description=label)
-
-        study, problems, report = _study(ctx, bom or [], policy, evaluation, advance)
+    inputs = prepare(
+        InputRequest(
+            scenario=file,
+            catalog=tuple(catalog or ()),
+            bom=tuple(bom or ()),
+            calibration=calibration,
+        )
+    )
+    with console_err.status("tco: rack, bom and workloads stages, then the decision ..."):
+        study, problems, report = _study(inputs, evaluation)
     if json_out:
         data = study.to_json()
         data["problems"] = list(problems)
@@ -67,50 +67,38 @@ def tco(
 
 
 def _study(
-    ctx: PlanContext,
-    bom: list[Path],
-    policy: Policy,
-    evaluation: Path | None,
-    advance: Callable[[str], None],
+    inputs: PlanInputs, evaluation: Path | None
 ) -> tuple[TcoStudy, tuple[str, ...], dict[str, Any] | None]:
-    """Rates, BOM capex, evaluation evidence and decision inputs, then the study."""
-    scenario, cat = ctx.scenario, ctx.catalog
+    """Upstream results, evaluation evidence and decision inputs, then the study."""
+    scenario, cat = inputs.scenario, inputs.catalog
     defaults = load_finance_defaults(cat)
-    racks = [g.rack for g in scenario.generations]
-    extra = [r for r in alternative_racks(scenario, cat) if r not in racks]
     option = scenario.purchase_option
-    if option is not None and option.rack not in racks:
-        extra.append(option.rack)
-    rates, problems = scenario_rates(scenario, cat, [*racks, *extra])
-    advance("BOM roll-ups")
-    supply = load_supply_data(cat, bom)
-    inputs = generation_tco_inputs(ctx, supply, policy, defaults.assumptions.cluster_gpus)
-    advance("evaluation")
+    extra = [*alternative_racks(scenario, cat), *([option.rack] if option else [])]
+    up = upstream(inputs, extra)
+    racks = [g.rack for g in scenario.generations]
     throughput, report = (1.0, "model prediction (no evaluation)"), None
     if evaluation is not None:
         evaluated, _ = run_evaluation(evaluation)
-        _same_system(ctx, evaluated.system, evaluation)
+        _same_system(inputs, evaluated.system, evaluation)
         throughput, report = throughput_evidence(evaluated, evaluation), evaluated.to_json()
-    advance("decision")
-    decision = (
-        decision_inputs(scenario, cat, defaults, rates, throughput) if option is not None else None
-    )
+    decision = None
+    if option is not None:
+        decision = decision_inputs(scenario, cat, defaults, up.rates, up.analyses, throughput)
     facility = FacilityEconomics.of(cat.facility(scenario.facility))
-    own_rates = [r for r in rates if r.rack in racks]
-    study = tco_study(inputs, own_rates, facility, defaults, decision)
-    advance("done")
-    return study, problems, report
+    rack_specs = generation_tco_inputs(inputs, up, defaults.assumptions.cluster_gpus)
+    own_rates = [r for r in up.rates if r.rack in racks]
+    return tco_study(rack_specs, own_rates, facility, defaults, decision), up.problems, report
 
 
-def _same_system(ctx: PlanContext, system: str, program: Path) -> None:
-    option = ctx.scenario.purchase_option
+def _same_system(inputs: PlanInputs, system: str, program: Path) -> None:
+    option = inputs.scenario.purchase_option
     if option is None:
         raise InputError(
             "--evaluation needs a scenario with a [purchase_option]",
             field="--evaluation",
             value=str(program),
         )
-    expected = ctx.catalog.rack(option.rack).system
+    expected = inputs.catalog.rack(option.rack).system
     if system != expected:
         raise InputError(
             f"the evaluation program evaluates {system}, the option is for {option.rack} "

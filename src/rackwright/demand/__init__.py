@@ -2,16 +2,16 @@
 
 Public API (pure; the chain's demand stage calls these)::
 
-    rates, problems = scenario_rates(scenario, catalog)      # -> tuple[WorkRate, ...], reasons
+    rates, problems = rates_from(workloads.training, workloads.inference)   # WorkloadsResult
     inputs = demand_inputs(scenario, rates, gpus_per_rack, power_typical_w, pue_ratio)
     result = project(inputs, explicit_builds(scenario), scenario.demand.build_case)
     result.case("base").builds()   # ((rack, period, racks), ...): the from-demand build plan
     result.case("base").generations / .workloads / .total(period, "power_mw")
     result.gap                     # BuildGap per quarter and rack: explicit vs from-demand
 
-``rates`` (training: the explore search's chosen layout; inference: the best serving layout) are
-what the chain's workloads stage will hand over; ``gpus_per_rack`` and ``power_typical_w`` come
-from the rack analysis.
+``rates`` come from the workloads stage's outcomes (training: the explore search's chosen
+layout; inference: the best serving layout); ``gpus_per_rack`` and ``power_typical_w`` from the
+rack stage's analyses.
 """
 
 from rackwright.demand.fleet import build_gap, mix_shares, project, project_case
@@ -34,7 +34,7 @@ from rackwright.demand.models import (
     WorkloadQuarter,
     WorkloadStart,
 )
-from rackwright.demand.rates import WorkRate, scenario_rates, serving_rate, training_rate
+from rackwright.demand.rates import WorkRate, offer_rates, rates_from, serving_rate, training_rate
 
 __all__ = [
     "BuildGap",
@@ -54,9 +54,10 @@ __all__ = [
     "generation_profiles",
     "horizon_periods",
     "mix_shares",
+    "offer_rates",
     "project",
     "project_case",
-    "scenario_rates",
+    "rates_from",
     "serving_rate",
     "training_rate",
     "workload_starts",

@@ -1,28 +1,31 @@
-"""What one rack of a generation does for each scenario workload, from the performance model.
+"""Work rates: what one GPU of a rack delivers on each workload, from the workloads engine.
 
-Training: the design-space search (``rackwright.explore``) over GPU counts in whole racks up to
-the workload's ``max_gpus``; the configuration kept is the cheapest that meets the deadline, else
-the fastest, and its tokens/s per GPU, GPUs and days are the rate. Inference: the serving layout
-with the most output tokens/s per GPU within the latency limits (``explore.serving``). Demand and
-TCO both read these rates; the chain's workloads stage will hand them over instead.
+The workloads stage (``explore.workloads``) already searches every training workload and sizes
+every inference fleet on every scenario generation; ``rates_from`` reads its outcomes (the
+training layout kept: cheapest that meets the deadline, else the fastest; the serving layout
+with the most tokens/s per GPU within the latency limits). ``offer_rates`` runs the same engine
+for a rack outside the scenario's generations (an alternative the lab could buy instead).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from rackwright.catalog.catalog import Catalog
-from rackwright.errors import InfeasibleError, InputError
-from rackwright.explore.economics import Economics
-from rackwright.explore.search import explore, make_job, pick_for_deadline, rack_choices
-from rackwright.explore.serving import ServingDemand, best_serving
+from rackwright.errors import InputError
+from rackwright.explore.workloads import (
+    RackOffer,
+    ServingOutcome,
+    TrainingOutcome,
+    serve_outcome,
+    train_outcome,
+)
 from rackwright.perf.efficiency import Efficiency
-from rackwright.perf.hardware import hardware_view
-from rackwright.perf.models import resolve_model
-from rackwright.scenario import InferenceWorkload, Scenario, TrainingWorkload
+from rackwright.perf.models import ModelArch
+from rackwright.scenario import Scenario, TrainingWorkload
 
-GPU_COUNT_POINTS = 40
 WorkKind = Literal["train", "infer"]
 
 
@@ -63,93 +66,71 @@ class WorkRate:
         }
 
 
-def training_rate(
-    workload: TrainingWorkload,
-    rack_id: str,
-    catalog: Catalog,
-    facility_id: str,
-    efficiency: Efficiency | None = None,
-) -> WorkRate:
-    """The training rate of ``workload`` on ``rack_id`` (InfeasibleError when nothing fits)."""
-    model = resolve_model(workload.model)
-    rack = catalog.rack(rack_id)
-    rack_gpus = rack.systems_count * catalog.system(rack.system).gpus_count
-    low = min(rack_gpus, workload.max_gpus)
-    choices = rack_choices(
-        catalog, [rack_id], facility_id, low, workload.max_gpus, max_points=GPU_COUNT_POINTS
-    )
-    job = make_job(
-        model, workload.tokens, workload.precision, workload.seq_len, workload.global_batch_tokens
-    )
-    result = explore(model, choices, job, objective="cost", top=3, efficiency=efficiency)
-    picked, meets = pick_for_deadline(result.pareto, workload.deadline_days * 86400.0)
-    verdict = "meets" if meets else "misses"
+def training_rate(outcome: TrainingOutcome) -> WorkRate | None:
+    """The rate of a searched training workload (None when no layout fits)."""
+    c = outcome.choice
+    if c is None:
+        return None
+    verdict = "meets" if outcome.meets_deadline else "misses"
     return WorkRate(
-        workload=workload.id,
+        workload=outcome.workload,
         kind="train",
-        rack=rack_id,
-        tokens_per_s_per_gpu=picked.tokens_per_s_per_gpu,
+        rack=outcome.rack,
+        tokens_per_s_per_gpu=c.tokens_per_s_per_gpu,
         basis=(
             f"perf training model, cheapest searched layout that {verdict} the "
-            f"{workload.deadline_days:g}-day deadline: {picked.gpus:,} GPUs, tp{picked.tp} "
-            f"pp{picked.pp} ep{picked.ep} dp{picked.dp}"
+            f"{outcome.deadline_days:g}-day deadline: {c.gpus:,} GPUs, tp{c.tp} pp{c.pp} "
+            f"ep{c.ep} dp{c.dp}"
         ),
-        run_gpus=picked.gpus,
-        run_days=picked.days,
+        run_gpus=c.gpus,
+        run_days=c.days,
     )
 
 
-def serving_rate(
-    workload: InferenceWorkload,
-    rack_id: str,
-    catalog: Catalog,
-    facility_id: str,
-    efficiency: Efficiency | None = None,
-) -> WorkRate:
-    """The serving rate of ``workload`` on ``rack_id`` within its latency limits."""
-    model = resolve_model(workload.model)
-    rack = catalog.rack(rack_id)
-    system = catalog.system(rack.system)
-    demand = ServingDemand(
-        daily_output_tokens=workload.daily_output_tokens,
-        isl=workload.isl,
-        osl=workload.osl,
-        ttft_limit_s=workload.ttft_limit_s,
-        tpot_limit_s=workload.tpot_limit_s,
-        precision=workload.precision,
-    )
-    economics = Economics.of(system, catalog.facility(facility_id))
-    plan = best_serving(model, hardware_view(system.id, catalog), economics, demand, efficiency)
+def serving_rate(outcome: ServingOutcome) -> WorkRate | None:
+    """The rate of a sized inference workload (None when it cannot be served)."""
+    plan = outcome.plan
+    if plan is None:
+        return None
     return WorkRate(
-        workload=workload.id,
+        workload=outcome.workload,
         kind="infer",
-        rack=rack_id,
+        rack=outcome.rack,
         tokens_per_s_per_gpu=plan.tokens_per_s_per_gpu,
         basis=f"perf serving model at the TTFT/TPOT limits, {plan.layout()}",
     )
 
 
-def scenario_rates(
-    scenario: Scenario,
-    catalog: Catalog,
-    racks: list[str] | None = None,
-    efficiency: Efficiency | None = None,
+def rates_from(
+    training: Iterable[TrainingOutcome], inference: Iterable[ServingOutcome]
 ) -> tuple[tuple[WorkRate, ...], tuple[str, ...]]:
-    """Every workload's rate on every rack (the scenario's generations by default).
-
-    Returns the rates and one line per (workload, rack) that cannot run, with the reason.
-    """
+    """Every outcome's rate, and one line per (workload, rack) that cannot run, with why."""
     rates: list[WorkRate] = []
     problems: list[str] = []
-    for rack_id in racks if racks is not None else [g.rack for g in scenario.generations]:
-        for workload in scenario.workloads:
-            try:
-                if isinstance(workload, TrainingWorkload):
-                    rate = training_rate(workload, rack_id, catalog, scenario.facility, efficiency)
-                else:
-                    rate = serving_rate(workload, rack_id, catalog, scenario.facility, efficiency)
-            except InfeasibleError as exc:
-                problems.append(f"{workload.id} on {rack_id}: {exc.message}")
-                continue
+    pairs = [(training_rate(t), t.workload, t.rack, t.reason) for t in training]
+    pairs += [(serving_rate(s), s.workload, s.rack, s.reason) for s in inference]
+    for rate, workload, rack, reason in pairs:
+        if rate is None:
+            problems.append(f"{workload} on {rack}: {reason}")
+        else:
             rates.append(rate)
     return tuple(rates), tuple(problems)
+
+
+def offer_rates(
+    scenario: Scenario,
+    models: Mapping[str, ModelArch],
+    offer: RackOffer,
+    catalog: Catalog,
+    efficiency: Efficiency,
+) -> tuple[tuple[WorkRate, ...], tuple[str, ...]]:
+    """Every scenario workload's rate on ``offer`` (a rack outside the scenario's generations)."""
+    training = [
+        train_outcome(w, models[w.model], offer, catalog, scenario.facility, efficiency)
+        for w in scenario.workloads
+        if isinstance(w, TrainingWorkload)
+    ]
+    inference = [
+        serve_outcome(w, models[w.model], offer, catalog, efficiency) for w in scenario.inference()
+    ]
+    return rates_from(training, inference)

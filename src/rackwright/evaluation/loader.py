@@ -30,6 +30,7 @@ from rackwright.evaluation.program import Program
 from rackwright.evaluation.records import METRIC_UNITS
 from rackwright.perf.models import resolve_model
 from rackwright.perf.reference import MLPERF_ORCA_TOKENS, ReferenceRow, read_reference
+from rackwright.precision import parse_precision
 
 MLPERF_BENCHMARKS = {"llama2-70b-99": "llama2-70b", "llama2-70b-99.9": "llama2-70b"}
 MLPERF_SCENARIOS = {"offline": "offline_tokens_per_s", "server": "server_tokens_per_s"}
@@ -65,7 +66,9 @@ def read_program(path: Path, catalog: Catalog | None = None) -> tuple[Program, s
 
 def check_program(program: Program, catalog: Catalog, text: str, file: str) -> None:
     """Every system the program names is a catalog system."""
-    named = [(("program", "system"), program.program.system)]
+    named: list[tuple[tuple[str | int, ...], str]] = [
+        (("program", "system"), program.program.system)
+    ]
     named += [(("unit", i, "system"), u.system) for i, u in enumerate(program.unit)]
     for path, system in named:
         if system not in catalog.entries["system"]:
@@ -174,7 +177,7 @@ def _mlperf_row(row: dict[str, str], line: int, path: Path, catalog: Catalog) ->
         raise bad(
             "Result and Accelerators must be numbers", "Result", _cell(row, "Result")
         ) from None
-    precision = _cell(row, "Precision").lower()
+    precision = _cell(row, "Precision")
     return ReferenceRow(
         id=_cell(row, "Public ID") or f"{path.name}:{line}",
         kind="infer",
@@ -188,7 +191,9 @@ def _mlperf_row(row: dict[str, str], line: int, path: Path, catalog: Catalog) ->
         tp=1,
         ep=1,
         dp=0,
-        precision=precision or "bf16",
+        precision=parse_precision(
+            precision or "bf16", file=str(path), line=line, field="Precision"
+        ),
         precision_given=bool(precision),
         recompute_known=False,
         layout_given=False,

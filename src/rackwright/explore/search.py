@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,7 +24,6 @@ from rackwright.explore.pareto import pareto_mask, top_k
 from rackwright.explore.perf_inputs import (
     fixed_cfg_inputs,
     hardware_inputs,
-    is_low_precision,
     model_inputs,
 )
 from rackwright.explore.space import ModelShape, SearchSpace
@@ -38,8 +37,9 @@ from rackwright.explore.sweep import (
     run_task,
 )
 from rackwright.perf.efficiency import Efficiency
-from rackwright.perf.hardware import PRECISIONS, HardwareView, hardware_view
+from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision, parse_precision
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$")
 RECOMPUTE_NAMES = ("none", "selective", "full")
@@ -174,19 +174,14 @@ def gpu_counts(low: int, high: int, step: int, max_points: int = 48) -> tuple[in
 def make_job(
     model: ModelArch,
     tokens: float,
-    precision: str,
+    precision: Precision | str,
     seq: int | None = None,
     batch_tokens: float = 16e6,
 ) -> TrainingJob:
     """A training job; InputError for a non-positive budget or an unknown precision."""
     if tokens <= 0:
         raise InputError("token budget must be positive", field="tokens", value=tokens)
-    if precision.lower() not in PRECISIONS:
-        raise InputError(
-            f"unknown precision; use one of {', '.join(PRECISIONS)}",
-            field="precision",
-            value=precision,
-        )
+    prec = parse_precision(precision)
     seq_len = seq if seq is not None else model.seq
     if seq_len < 1:
         raise InputError("sequence length must be positive", field="seq", value=seq_len)
@@ -198,8 +193,8 @@ def make_job(
         tokens=float(tokens),
         seq=seq_len,
         batch_tokens=float(batch_tokens),
-        precision=precision.lower(),
-        low_precision=is_low_precision(precision),
+        precision=prec,
+        low_precision=prec.is_low,
     )
 
 
@@ -254,10 +249,13 @@ def rack_choices(
     *,
     life_years: float = DEFAULT_LIFE_YEARS,
     max_points: int = 48,
+    economics: Mapping[str, Economics] | None = None,
 ) -> list[SystemChoice]:
     """Rack generations to search: each rack's system, with GPU counts in whole racks.
 
     A range below one rack searches the range's own ends (a partial rack is still paid whole).
+    ``economics`` (by rack id) replaces the system's list-price economics: ``plan`` passes the
+    rack's BOM cost and engineered power.
     """
     racks = catalog.entries["rack"]
     choices = []
@@ -278,9 +276,8 @@ def rack_choices(
             life_years=life_years,
             max_points=max_points,
         )
-        choices.append(
-            SystemChoice(choice.hardware, choice.economics, choice.gpu_counts, rack=rack.id)
-        )
+        chosen = (economics or {}).get(rack.id, choice.economics)
+        choices.append(SystemChoice(choice.hardware, chosen, choice.gpu_counts, rack=rack.id))
     return choices
 
 

@@ -22,6 +22,7 @@ from rackwright.explore.pareto import top_k
 from rackwright.explore.perf_inputs import with_sequence_parallel
 from rackwright.explore.space import CONFIG_KEYS, ModelShape, SearchSpace, chunks, structures
 from rackwright.perf.train_core import evaluate
+from rackwright.precision import Precision
 
 FloatArray = NDArray[np.float64]
 
@@ -40,7 +41,7 @@ class TrainingJob:
     tokens: float
     seq: int
     batch_tokens: float
-    precision: str
+    precision: Precision
     low_precision: bool
 
     @property

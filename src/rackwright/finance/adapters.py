@@ -1,19 +1,19 @@
 """Adapter layer: the finance engine's typed inputs from catalog entries and upstream results.
 
-Until the chain hands over the BOM (or sourcing) stage's result, ``bom_capex`` prices a rack from
-a BOM roll-up the caller made (``rackwright.bom``); the engine itself only ever sees a
-``RackCapex`` with its label. An alternative bought on the market carries its catalog price,
-labelled ``market-price`` with the entry's sources. Rack power is the rack analysis's (sum of
-components); the network share comes from ``catalog.fabric_sizing``.
+A rack's capex is the BOM stage's price (``capex_from_price``; the sourcing plan's landed cost
+can replace it the same way); the engine itself only ever sees a ``RackCapex`` with its label.
+An alternative bought on the market carries its catalog price, labelled ``market-price`` with
+the entry's sources. Rack power is the rack analysis's (sum of components, the rack stage's
+figure); the network share comes from ``catalog.fabric_sizing``.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from rackwright.bom import Policy, Rollup, SupplyData, expand_bom, rollup
+from rackwright.bom.stage import RackPrice
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.fabric_sizing import size_system_fabric
 from rackwright.demand.rates import WorkRate
@@ -27,34 +27,21 @@ from rackwright.finance.tco import (
     RackCapex,
     RackTcoInputs,
 )
-from rackwright.rack import analyze
-from rackwright.scenario import BuildLot, DemandSpec, Scenario
+from rackwright.rack import RackAnalysis
+from rackwright.scenario import DemandSpec, Scenario
 
 Z_95 = 1.6449  # standard normal 95th percentile: low/high cases read as 5th/95th percentiles
 
 
-def peak_quarterly_build(builds: Sequence[BuildLot], rack: str, year: int) -> float | None:
-    """Peak quarterly build of ``rack`` in ``year``, else its peak in any year, else None."""
-    lots = [b.racks for b in builds if b.rack == rack]
-    in_year = [b.racks for b in builds if b.rack == rack and b.year == year]
-    return float(max(in_year or lots)) if lots else None
+def capex_from_price(price: RackPrice) -> RackCapex:
+    """A rack's capex from the BOM stage's price, labelled with its basis.
 
-
-def bom_capex(result: Rollup, racks_per_quarter: float | None) -> RackCapex:
-    """A rack's capex from its BOM roll-up, labelled with year, policy and volume."""
-    volume = f", {racks_per_quarter:,.0f} racks/quarter" if racks_per_quarter else ""
-    detail = f"BOM roll-up {result.year}, {result.policy.value} offers{volume}"
-    return RackCapex(result.total_cost_usd, CostSource.BOM_ROLLUP, detail)
-
-
-def rack_bom_capex(
-    catalog: Catalog, supply: SupplyData, scenario: Scenario, rack_id: str, policy: Policy
-) -> RackCapex:
-    """Roll up ``rack_id``'s BOM in its first scenario year at its peak quarterly build."""
-    year = next(g.first_year for g in scenario.generations if g.rack == rack_id)
-    rate = peak_quarterly_build(scenario.builds, rack_id, year)
-    bom = expand_bom(catalog.rack(rack_id), catalog, supply)
-    return bom_capex(rollup(bom, supply, year=year, policy=policy, racks_per_quarter=rate), rate)
+    The BOM stage falls back to the catalog list price when a BOM cannot be priced; that figure
+    keeps its own label (``list-price-fallback``) so no report mistakes it for a roll-up.
+    """
+    fallback = price.basis.startswith("catalog list price")
+    source = CostSource.LIST_PRICE_FALLBACK if fallback else CostSource.BOM_ROLLUP
+    return RackCapex(price.usd, source, price.basis)
 
 
 def market_capex(catalog: Catalog, rack_id: str) -> RackCapex:
@@ -75,10 +62,10 @@ def network_share(catalog: Catalog, rack_id: str, cluster_gpus: int) -> NetworkS
 
 
 def rack_inputs(
-    catalog: Catalog, rack_id: str, capex: RackCapex, cluster_gpus: int
+    catalog: Catalog, analysis: RackAnalysis, capex: RackCapex, cluster_gpus: int
 ) -> RackTcoInputs:
-    """TCO inputs of a catalog rack: its capex (given), analysed power and network share."""
-    analysis = analyze(catalog.rack(rack_id), catalog)
+    """TCO inputs of a rack: its capex (given), engineered power and network share."""
+    rack_id = analysis.rack_id
     return RackTcoInputs(
         rack_id=rack_id,
         gpus_count=analysis.gpus_count,
@@ -132,6 +119,7 @@ def decision_inputs(
     catalog: Catalog,
     defaults: FinanceDefaults,
     rates: Sequence[WorkRate],
+    analyses: Mapping[str, RackAnalysis],
     throughput: tuple[float, str] = (1.0, "model prediction (no evaluation)"),
 ) -> DecisionInputs:
     """The purchase decision's inputs for ``scenario``'s [purchase_option]."""
@@ -146,7 +134,8 @@ def decision_inputs(
         rate = next((r for r in rates if r.rack == rack_id and r.workload == workload), None)
         if rate is None:
             raise InputError(f"{workload} cannot run on {rack_id}", field="rack", value=rack_id)
-        return SystemOffer(rack_inputs(catalog, rack_id, capex, cluster), rate, *ratio)
+        inputs = rack_inputs(catalog, analyses[rack_id], capex, cluster)
+        return SystemOffer(inputs, rate, *ratio)
 
     price = RackCapex(option.price_usd_per_rack, CostSource.OPTION_PRICE, "option price")
     alternatives = [

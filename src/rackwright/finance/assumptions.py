@@ -51,7 +51,8 @@ class FinanceAssumptions:
 
     def with_value(self, name: str, value: float) -> FinanceAssumptions:
         """A copy with ``name`` set to ``value`` (its sources kept)."""
-        return replace(self, **{name: value})
+        changes: dict[str, Any] = {name: value}
+        return replace(self, **changes)
 
     def to_json(self) -> dict[str, Any]:
         """Values with their sources."""
@@ -105,7 +106,8 @@ class Uncertainty:
 
     def with_value(self, name: str, value: float) -> Uncertainty:
         """A copy with ``name`` set to ``value``."""
-        return replace(self, **{name: value})
+        changes: dict[str, Any] = {name: value}
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class CostSource(StrEnum):
     SOURCING_LANDED = "sourcing-landed"
     OPTION_PRICE = "option-price"
     MARKET_PRICE = "market-price"
+    LIST_PRICE_FALLBACK = "list-price-fallback"
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def capital_recovery_factor(rate: float, years: float) -> float:
         raise InputError("a life must be positive", field="years", value=years)
     if abs(rate) < 1e-12:
         return 1.0 / years
-    return rate / (1.0 - (1.0 + rate) ** -years)
+    return float(rate / (1.0 - (1.0 + rate) ** -years))
 
 
 def rack_tco(
@@ -219,4 +220,5 @@ def rack_tco(
 
 def with_facility_value(facility: FacilityEconomics, name: str, value: float) -> FacilityEconomics:
     """A copy of ``facility`` with one figure changed (for sensitivity sweeps)."""
-    return replace(facility, **{name: value})
+    changes: dict[str, Any] = {name: value}
+    return replace(facility, **changes)

@@ -25,12 +25,14 @@ from typing import Any
 
 import numpy as np
 
+from rackwright.catalog.catalog import Catalog
 from rackwright.perf import train_core
-from rackwright.perf.efficiency import BOUNDS, Efficiency, Param, prec_class
+from rackwright.perf.efficiency import BOUNDS, Efficiency, Param
 from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.reference import ReferenceRow
 from rackwright.perf.training import cfg_arrays, hw_arrays, model_arrays, stack
 from rackwright.perf.validate import predict_row, resolved_parallel
+from rackwright.precision import Precision
 
 MIN_ROWS = 2
 TRAIN_ARCH_PARAMS = ("tp_overlap", "dp_overlap", "so_eff", "layer_overhead_s")
@@ -85,7 +87,7 @@ def _candidates(
     """Fittable keys, each with the ids of the rows that exercise it."""
     users: dict[str, list[str]] = {}
     for row, hw in zip(rows, hws, strict=True):
-        pc = prec_class(row.precision)
+        pc = row.precision.klass.value
         keys: list[str]
         if kind == "train" and row.parallel is not None:
             arch = hw.architecture
@@ -118,7 +120,7 @@ def _coordinate_search(
     for key in keys:
         name = key.rsplit(".", 1)[-1]
         arch = key.split(".", 1)[0]
-        pc = key.split(".")[1] if key.count(".") == 2 else "bf16"
+        pc = Precision(key.split(".")[1]) if key.count(".") == 2 else Precision.BF16
         values[key] = eff.get(name, arch, pc)
     current = eff
     for key, value in values.items():
@@ -154,7 +156,7 @@ def calibrate(
     rows: list[ReferenceRow],
     start: Efficiency,
     note: str,
-    catalog: Any | None = None,
+    catalog: Catalog,
     progress: Callable[[], None] | None = None,
 ) -> Efficiency:
     """Efficiency parameters fitted to ``rows`` (see module docstring for the procedure)."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from rackwright.catalog.loader import read_toml
 from rackwright.errors import InputError
+from rackwright.precision import Precision
 
 ARCHS = ("ampere", "hopper", "blackwell", "blackwell-ultra", "rubin", "cdna3", "cdna4")
 PREC_CLASSES = ("bf16", "fp8", "fp4")
@@ -63,16 +64,6 @@ BOUNDS: dict[str, tuple[float, float]] = {
 }
 
 
-def prec_class(precision: str) -> str:
-    """bf16 / fp8 / fp4 class of a precision name."""
-    p = precision.lower()
-    if p.startswith("fp8"):
-        return "fp8"
-    if p in {"fp4", "nvfp4", "mxfp4"}:
-        return "fp4"
-    return "bf16"
-
-
 @dataclass(frozen=True)
 class Param:
     """One efficiency figure and where it comes from."""
@@ -90,13 +81,13 @@ class Efficiency:
     params: dict[str, Param] = field(default_factory=dict)
     origin: str = "<perf>/efficiency.toml"
 
-    def get(self, name: str, arch: str = "default", precision: str = "bf16") -> float:
+    def get(self, name: str, arch: str = "default", precision: Precision = Precision.BF16) -> float:
         """The most specific value for ``name`` on ``arch`` at ``precision``."""
         return self.params[self.key_for(name, arch, precision)].value
 
-    def key_for(self, name: str, arch: str, precision: str) -> str:
+    def key_for(self, name: str, arch: str, precision: Precision) -> str:
         """The key ``get`` reads: the architecture, then its predecessors, then the defaults."""
-        pc = prec_class(precision)
+        pc = precision.klass.value
         line = (arch, *LINEAGE.get(arch, ()))
         keys = [f"{a}.{pc}.{name}" for a in line] + [f"{a}.{name}" for a in line]
         for key in (*keys, f"default.{pc}.{name}", f"default.{name}"):

@@ -24,20 +24,11 @@ from rackwright.errors import InfeasibleError
 from rackwright.perf.efficiency import Efficiency, load_efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision, PrecisionField
 
 TPOT_P99_FACTOR = 1.15
 TTFT_WAIT_P99_FACTOR = 3.0
 MAX_BATCH = 4096
-
-
-def weight_bytes_per_param(precision: str) -> float:
-    """Stored bytes per weight (fp4 includes one fp8 scale per 16 values)."""
-    p = precision.lower()
-    if p.startswith("fp8"):
-        return 1.0
-    if p in {"fp4", "nvfp4", "mxfp4"}:
-        return 0.5 + 1.0 / 16.0
-    return 2.0
 
 
 class InferenceConfig(BaseModel):
@@ -50,7 +41,7 @@ class InferenceConfig(BaseModel):
     pp: int = Field(default=1, gt=0)
     ep: int = Field(default=1, gt=0)
     attn_dp: bool = False
-    precision: str = "fp8"
+    precision: PrecisionField = Precision.FP8
     kv_bytes: float = Field(default=0.0, ge=0, description="0: 1 for fp8/fp4, else 2")
     isl: int = Field(default=1024, gt=0)
     osl: int = Field(default=256, gt=0)
@@ -96,7 +87,7 @@ class _Instance:
         self.server_load = eff.get("server_load", arch, prec)
         reserve = eff.get("mem_reserve_bytes", arch, prec)
         frag = eff.get("mem_frag", arch, prec)
-        wb = weight_bytes_per_param(prec)
+        wb = prec.weight_bytes
         expert_total = model.moe_layers * model.experts * model.expert_params()
         dense_total = model.total_params() - expert_total
         dense_split = cfg.pp if cfg.attn_dp else cfg.tp * cfg.pp

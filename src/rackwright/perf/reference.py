@@ -35,6 +35,7 @@ from pathlib import Path
 from rackwright.errors import InputError
 from rackwright.perf.models import ModelArch, load_models
 from rackwright.perf.training import ParallelConfig
+from rackwright.precision import Precision, parse_precision
 
 TRAIN_METRICS = {
     "iter_time", "step_time", "hw_tflops_per_gpu", "tflops_per_gpu", "tokens_per_s_per_gpu",
@@ -66,7 +67,7 @@ class ReferenceRow:
     tp: int
     ep: int
     dp: int
-    precision: str  # bf16 when the row states none (precision_given False)
+    precision: Precision  # bf16 when the row states none (precision_given False)
     precision_given: bool
     recompute_known: bool
     layout_given: bool  # inference: the row states tp or dp
@@ -185,7 +186,12 @@ def read_reference(path: Path) -> list[ReferenceRow]:
         tp, pp = _int(row, "tp", 1, path, line), _int(row, "pp", 1, path, line)
         cp, ep = _int(row, "cp", 1, path, line), _int(row, "ep", 1, path, line)
         dp = _int(row, "dp", 0, path, line)
-        precision = (row.get("precision") or "bf16").strip().lower() or "bf16"
+        precision = parse_precision(
+            (row.get("precision") or "").strip() or "bf16",
+            file=str(path),
+            line=line,
+            field="precision",
+        )
         parallel = None
         if kind == "train":
             zero_text = (row.get("zero") or "").strip().lower()

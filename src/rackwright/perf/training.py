@@ -12,6 +12,7 @@ from rackwright.perf import train_core
 from rackwright.perf.efficiency import Efficiency, load_efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision, PrecisionField
 
 ZERO_CODES = {"none": 0, "ddp": 0, "1": 1, "distopt": 1, "2": 2, "3": 3, "fsdp": 3}
 RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
@@ -47,7 +48,7 @@ class ParallelConfig(BaseModel):
     flash: bool = True
     overlap: bool = True
     uneven_pipeline: bool = False
-    precision: str = "bf16"
+    precision: PrecisionField = Precision.BF16
 
     def resolved_dp(self) -> int:
         """Data-parallel degree (derived when not given)."""
@@ -105,7 +106,7 @@ def model_arrays(model: ModelArch) -> dict[str, float]:
     }
 
 
-def hw_arrays(hw: HardwareView, eff: Efficiency, precision: str) -> dict[str, float]:
+def hw_arrays(hw: HardwareView, eff: Efficiency, precision: Precision) -> dict[str, float]:
     """The hw keys of train_core's contract for ``precision`` (peak 0 when unsupported)."""
     try:
         peak = hw.flops_per_s(precision)
@@ -127,7 +128,7 @@ def hw_arrays(hw: HardwareView, eff: Efficiency, precision: str) -> dict[str, fl
 
 def cfg_arrays(par: ParallelConfig, model: ModelArch) -> dict[str, float]:
     """The cfg keys of train_core's contract."""
-    low = 1.0 if par.precision.lower().startswith(("fp8", "fp4", "nvfp4", "mxfp4")) else 0.0
+    low = 1.0 if par.precision.is_low else 0.0
     return {
         "gpus": float(par.gpus),
         "tp": float(par.tp),

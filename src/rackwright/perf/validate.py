@@ -55,12 +55,14 @@ from typing import Any
 
 import numpy as np
 
+from rackwright.catalog.catalog import Catalog
 from rackwright.errors import RackwrightError
 from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.reference import INFER_METRICS, TRAIN_METRICS, ReferenceRow
 from rackwright.perf.training import ParallelConfig, predict_training
+from rackwright.precision import Precision
 
 CLEAR_OVERFLOW = 1.2
 
@@ -123,19 +125,19 @@ def resolved_parallel(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> P
     return full.model_copy(update={"recompute_fraction": share})
 
 
-MLPERF_PRECISIONS = ("fp4", "fp8")  # fastest first
+MLPERF_PRECISIONS = (Precision.FP4, Precision.FP8)  # fastest first
 
 
-def resolved_precision(row: ReferenceRow, hw: HardwareView) -> tuple[str, bool]:
+def resolved_precision(row: ReferenceRow, hw: HardwareView) -> tuple[Precision, bool]:
     """(precision, chosen): the row's, or for an inference row without one the fastest of
     MLPERF_PRECISIONS the hardware has tensor cores for (bf16 when it has neither)."""
     if row.precision_given or row.kind != "infer":
         return row.precision, False
     for prec in MLPERF_PRECISIONS:
-        peak = {"fp4": hw.fp4_flops_per_s, "fp8": hw.fp8_flops_per_s}[prec]
+        peak = {Precision.FP4: hw.fp4_flops_per_s, Precision.FP8: hw.fp8_flops_per_s}[prec]
         if peak:
             return prec, True
-    return "bf16", True
+    return Precision.BF16, True
 
 
 def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> float:
@@ -199,7 +201,7 @@ def _predict_infer(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> tupl
 def validate_rows(
     rows: list[ReferenceRow],
     eff: Efficiency,
-    catalog: Any | None = None,
+    catalog: Catalog,
     progress: Callable[[], None] | None = None,
 ) -> list[RowResult]:
     """Predict every row; a row the model cannot handle is kept with status 'unsupported'."""

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -19,7 +18,7 @@ from plotly.offline import get_plotlyjs
 from rackwright import __version__
 from rackwright.report.charts import bar
 from rackwright.report.json_report import catalog_provenance, jsonable, scenario_header
-from rackwright.report.section import Figure, PlanContext, Section, Table
+from rackwright.report.section import Figure, PlanView, Section, Table
 from rackwright.report.terminal import format_cell
 from rackwright.units import human
 
@@ -227,8 +226,9 @@ def _provenance_html(provenance: dict[str, Any]) -> str:
     )
 
 
-def render_html(context: PlanContext, sections: Sequence[Section], generated_at: datetime) -> str:
+def render_html(view: PlanView, generated_at: datetime) -> str:
     """The whole report as one self-contained HTML page."""
+    context, sections = view.inputs, view.sections
     info = scenario_header(context)
     provenance = catalog_provenance(context)
     has_figures = bool(info["builds"]) or any(section.figures for section in sections)

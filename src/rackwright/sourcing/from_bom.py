@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from rackwright.bom import SupplyData, expand_bom
 from rackwright.bom.expand import PartDemand, flatten
@@ -39,13 +40,21 @@ def plan_periods(scenario: Scenario) -> tuple[str, ...]:
 
 
 def part_demand(
-    scenario: Scenario, catalog: Catalog, supply: SupplyData, periods: tuple[str, ...]
+    scenario: Scenario,
+    catalog: Catalog,
+    supply: SupplyData,
+    periods: tuple[str, ...],
+    parts_by_rack: Mapping[str, Sequence[PartDemand]] | None = None,
 ) -> tuple[dict[str, PartDemand], dict[str, list[float]]]:
-    """Part rows and their demand per period over the scenario's builds."""
+    """Part rows and their demand per period over the scenario's builds.
+
+    ``parts_by_rack`` gives each rack's flattened BOM (the BOM stage's); a rack it lacks is
+    expanded here (single commands that run no BOM stage).
+    """
     index = {label: i for i, label in enumerate(periods)}
     rows: dict[str, PartDemand] = {}
     demand: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(periods))
-    per_rack: dict[str, list[PartDemand]] = {}
+    per_rack: dict[str, Sequence[PartDemand]] = dict(parts_by_rack or {})
     for lot in scenario.builds:
         if lot.rack not in per_rack:
             per_rack[lot.rack] = flatten(expand_bom(catalog.rack(lot.rack), catalog, supply))
@@ -66,14 +75,16 @@ def problem_from_scenario(
     domestic_floor: float | None = None,
     soft_domestic_floor: bool = False,
     max_foreign_share: float = 1.0,
+    parts_by_rack: Mapping[str, Sequence[PartDemand]] | None = None,
 ) -> SourcingProblem:
     """The sourcing problem of ``scenario``'s build plan under one tariff policy.
 
-    ``domestic_floor`` replaces the scenario's targets (one share for every period) when given.
+    ``domestic_floor`` replaces the scenario's targets (one share for every period) when given;
+    ``parts_by_rack`` hands in the BOM stage's flattened BOMs instead of expanding them again.
     """
     periods = plan_periods(scenario)
     policy = tariffs.policy(tariff_policy)
-    rows, demand = part_demand(scenario, catalog, supply, periods)
+    rows, demand = part_demand(scenario, catalog, supply, periods, parts_by_rack)
     destinations = {s.site: s.racks_per_week for s in scenario.sites}
     parts: list[SourcingPart] = []
     offers: list[SourcingOffer] = []

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from rackwright.rack import WARN_FRACTION, RackReport, Status, check, display, rule_ids
+from rackwright.chain import ChainRun, PlanInputs
+from rackwright.rack import WARN_FRACTION, RackReport, Status, display, rule_ids
+from rackwright.rack.stage import RACK, RackStageResult
 from rackwright.report.charts import figure_from
-from rackwright.report.section import Figure, PlanContext, Section, Table
+from rackwright.report.section import Figure, Section, Table
 
 
 def _cell(report: RackReport, rule: str) -> str:
@@ -119,19 +121,20 @@ def _utilisation_chart(reports: list[RackReport]) -> Figure:
     return figure_from(fig, "Use of each engineering limit per generation")
 
 
-def build(ctx: PlanContext) -> Section:
+def present(inputs: PlanInputs, run: ChainRun) -> Section:
     """The rack engineering section."""
-    reports = [check(ctx.catalog.rack(g.rack), ctx.catalog) for g in ctx.scenario.generations]
+    result: RackStageResult = run.result(RACK)
+    reports = list(result.reports)
     summary = [report.summary_line() for report in reports]
     for report in reports:
         for r in report.results:
             if r.status in (Status.WARN, Status.FAIL):
                 summary.append(f"{report.rack_id} {r.status.value}: {r.title}: {r.explanation}")
     return Section(
-        key="rack",
-        title="Rack engineering",
+        key=RACK.key,
+        title=RACK.title,
         summary=summary,
-        data={"warn_fraction": WARN_FRACTION, "racks": [r.to_dict() for r in reports]},
+        data=result.to_json(),
         tables=[_matrix(reports), _supplies(reports), _details(reports)],
         figures=[_utilisation_chart(reports)],
         notes=[

@@ -1,150 +1,61 @@
 """Report section ``sourcing``: the least landed-cost supplier plan and what domestic content costs.
 
-The scenario's build plan is sourced under the default tariff policy and the scenario's domestic
-targets. An infeasible plan is explained (which rule, where, by how much) and, when dual-sourcing
-shares are what blocks it, re-planned with second sources qualified but free to take any share.
-Each generation's builds are then solved at several hard domestic floors: the cost-vs-share
-curve. Binding capacities show where supply is the limit.
+Presents the sourcing stage (``rackwright.sourcing.stage``): the plan under the scenario's targets
+(explained when infeasible), the cost-vs-domestic-floor curve per generation, capacity gaps.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from typing import Any
 
-from rackwright.errors import RackwrightError
-from rackwright.optim import SolveOptions
+from rackwright.chain import ChainRun, PlanInputs
 from rackwright.report.charts import bar, line
-from rackwright.report.section import Figure, PlanContext, Section, Table
-from rackwright.scenario import Scenario
-from rackwright.sourcing.engine import solve_sourcing
-from rackwright.sourcing.from_bom import problem_for_plan
-from rackwright.sourcing.problem import SourcingProblem
-from rackwright.sourcing.result import SourcingResult, ViolationKind
-from rackwright.sourcing.tariffs import Logistics, TariffTable, load_logistics, load_tariffs
-
-KEY = "sourcing"
-TITLE = "Sourcing: landed cost, domestic content and capacity gaps"
-POLICY = "current"
-FLOORS = (0.0, 0.2, 0.4, 0.6, 0.8)
-PLAN_OPTIONS = SolveOptions(mip_rel_gap=1e-3, time_limit_s=20.0)
-CURVE_OPTIONS = SolveOptions(mip_rel_gap=1e-3, time_limit_s=4.0)
+from rackwright.report.section import Figure, Section, Table
+from rackwright.sourcing.result import SourcingResult
+from rackwright.sourcing.stage import FLOORS, SOURCING, SourcingStageResult
 
 
-def build(ctx: PlanContext) -> Section:
-    """Plan the scenario's sourcing and price each domestic-content floor per generation."""
+def _notes(result: SourcingStageResult) -> list[str]:
     notes = [
-        f"Tariff policy '{POLICY}' (sourcing/data/tariffs.toml: Nov-2025 rates, confidence E); "
-        "freight and qualification costs are labelled assumptions (sourcing/data/logistics.toml).",
+        f"Tariff policy '{result.policy}' (sourcing/data/tariffs.toml: Nov-2025 rates, confidence "
+        "E); freight and qualification costs are labelled assumptions "
+        "(sourcing/data/logistics.toml).",
         "Domestic share = U.S. share of purchase spend (before tariff and freight) of the parts "
         "arriving in each quarter; orders may be placed up to four quarters before the first.",
-        f"Solved with HiGHS to a {PLAN_OPTIONS.mip_rel_gap:.0e} relative gap (plan) and "
-        f"{CURVE_OPTIONS.mip_rel_gap:.0e} (curve), within time limits; the gap reached is shown.",
+        f"Solved with HiGHS to a {result.plan_options.mip_rel_gap:.0e} relative gap (plan) and "
+        f"{result.curve_options.mip_rel_gap:.0e} (curve), within time limits; the gap reached is "
+        "shown.",
     ]
-    try:
-        tariffs, logistics = load_tariffs(), load_logistics()
-        problem = _problem(ctx.scenario, ctx, tariffs, logistics, None)
-    except RackwrightError as exc:
-        return Section(KEY, TITLE, [f"sourcing not planned: {exc.one_line()}"], {}, notes=notes)
-
-    first = solve_sourcing(problem, PLAN_OPTIONS)
-    result, relaxed_dual = first, False
-    if not first.has_plan and any(
-        v.kind is ViolationKind.DUAL_SOURCE_SHARE for v in first.violations
-    ):
-        problem = _without_dual_share(problem)
-        result, relaxed_dual = solve_sourcing(problem, PLAN_OPTIONS), True
+    if result.relaxed_dual:
         notes.append(
             "The dual-source share (each of two sites >= 20 % of a critical part) cannot be met "
             "(see the explanation table); the plan below qualifies two sites per critical part "
             "but lets the second take any share."
         )
-    curve = _curve(ctx, tariffs, logistics, relaxed_dual)
-    summary = _summary(first, result, curve)
-    data: dict[str, Any] = {
-        "policy": POLICY,
-        "explanation": [
-            {
-                "kind": v.kind.value,
-                "period": v.period,
-                "item": v.item,
-                "amount": v.amount,
-                "unit": v.unit,
-                "message": v.message,
-            }
-            for v in first.violations
-        ],
-        "dual_share_relaxed": relaxed_dual,
-        "plan": {k: v for k, v in result.to_dict().items() if k != "orders"},
-        "cost_curve": curve,
-    }
+    return notes
+
+
+def present(inputs: PlanInputs, run: ChainRun) -> Section:
+    """The sourcing plan, its explanation when infeasible, and the cost-vs-floor curves."""
+    result: SourcingStageResult = run.result(SOURCING)
+    data = result.to_json()
+    curve: list[dict[str, Any]] = data["cost_curve"]
     return Section(
-        key=KEY,
-        title=TITLE,
-        summary=summary,
+        key=SOURCING.key,
+        title=SOURCING.title,
+        summary=_summary(result.first, result.plan, curve),
         data=data,
-        tables=_tables(first, result),
-        figures=_figures(result, curve),
-        notes=notes,
+        tables=_tables(result.first, result.plan),
+        figures=_figures(result.plan, curve),
+        notes=_notes(result),
     )
-
-
-def _problem(
-    scenario: Scenario,
-    ctx: PlanContext,
-    tariffs: TariffTable,
-    logistics: Logistics,
-    floor: float | None,
-) -> SourcingProblem:
-    return problem_for_plan(
-        scenario,
-        ctx.catalog,
-        tariffs=tariffs,
-        tariff_policy=POLICY,
-        logistics=logistics,
-        domestic_floor=floor,
-    )
-
-
-def _without_dual_share(problem: SourcingProblem) -> SourcingProblem:
-    return dataclasses.replace(
-        problem, policy=dataclasses.replace(problem.policy, dual_source_min_share=0.0)
-    )
-
-
-def _curve(
-    ctx: PlanContext, tariffs: TariffTable, logistics: Logistics, relaxed_dual: bool
-) -> list[dict[str, Any]]:
-    """Landed cost per rack of each generation's builds at each hard domestic floor."""
-    rows: list[dict[str, Any]] = []
-    for gen in ctx.scenario.generations:
-        builds = [b for b in ctx.scenario.builds if b.rack == gen.rack]
-        racks = sum(b.racks for b in builds)
-        if not builds:
-            continue
-        sub = ctx.scenario.model_copy(update={"builds": builds})
-        points: list[dict[str, Any]] = []
-        for floor in FLOORS:
-            problem = _problem(sub, ctx, tariffs, logistics, floor)
-            if relaxed_dual:
-                problem = _without_dual_share(problem)
-            res = solve_sourcing(problem, CURVE_OPTIONS, explain=False)
-            points.append(
-                {
-                    "floor": floor,
-                    "status": res.status.value,
-                    "cost_per_rack_usd": res.objective_usd / racks if res.has_plan else None,
-                    "gap": res.mip_gap if res.has_plan else None,
-                }
-            )
-        rows.append({"rack": gen.rack, "racks": racks, "points": points})
-    return rows
 
 
 def _summary(
     first: SourcingResult, result: SourcingResult, curve: list[dict[str, Any]]
 ) -> list[str]:
+    """The plan's outcome and each generation's cost at the lowest and highest floor."""
     lines: list[str] = []
     if not first.has_plan:
         lines.append(
