@@ -56,7 +56,7 @@ def tco(
         )
     )
     with console_err.status("tco: rack, bom and workloads stages, then the decision ..."):
-        study, problems, report = _study(inputs, evaluation)
+        study, problems, report = build_study(inputs, evaluation)
     if json_out:
         data = study.to_json()
         data["problems"] = list(problems)
@@ -66,7 +66,7 @@ def tco(
     print_study(study, problems)
 
 
-def _study(
+def build_study(
     inputs: PlanInputs, evaluation: Path | None
 ) -> tuple[TcoStudy, tuple[str, ...], dict[str, Any] | None]:
     """Upstream results, evaluation evidence and decision inputs, then the study."""

@@ -8,6 +8,8 @@ Public API (pure; the chain's demand stage calls these)::
     result.case("base").builds()   # ((rack, period, racks), ...): the from-demand build plan
     result.case("base").generations / .workloads / .total(period, "power_mw")
     result.gap                     # BuildGap per quarter and rack: explicit vs from-demand
+    plan_builds(scenario, result)  # the [[build]] lots downstream stages plan: explicit, or the
+                                   # build case's when the scenario says build = "from-demand"
 
 ``rates`` come from the workloads stage's outcomes (training: the explore search's chosen
 layout; inference: the best serving layout); ``gpus_per_rack`` and ``power_typical_w`` from the
@@ -16,10 +18,12 @@ rack stage's analyses.
 
 from rackwright.demand.fleet import build_gap, mix_shares, project, project_case
 from rackwright.demand.inputs import (
+    build_lots,
     demand_inputs,
     explicit_builds,
     generation_profiles,
     horizon_periods,
+    plan_builds,
     workload_starts,
 )
 from rackwright.demand.models import (
@@ -49,12 +53,14 @@ __all__ = [
     "WorkloadQuarter",
     "WorkloadStart",
     "build_gap",
+    "build_lots",
     "demand_inputs",
     "explicit_builds",
     "generation_profiles",
     "horizon_periods",
     "mix_shares",
     "offer_rates",
+    "plan_builds",
     "project",
     "project_case",
     "rates_from",

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from rackwright.demand.models import (
+    CaseResult,
     DemandInputs,
+    DemandResult,
     GenerationProfile,
     GrowthCase,
     MixRule,
@@ -18,7 +20,7 @@ from rackwright.demand.models import (
 )
 from rackwright.demand.rates import WorkRate
 from rackwright.errors import ScenarioError
-from rackwright.scenario import DemandSpec, Scenario, TrainingWorkload
+from rackwright.scenario import BuildLot, DemandSpec, Scenario, TrainingWorkload
 
 SECONDS_PER_DAY = 86400.0
 
@@ -96,3 +98,18 @@ def demand_inputs(
 def explicit_builds(scenario: Scenario) -> tuple[tuple[str, str, int], ...]:
     """The scenario's [[build]] lots as (rack, period, racks)."""
     return tuple((b.rack, b.period, b.racks) for b in scenario.builds)
+
+
+def build_lots(case: CaseResult) -> tuple[BuildLot, ...]:
+    """A case's builds as scenario ``[[build]]`` lots."""
+    return tuple(BuildLot(rack=rack, period=period, racks=n) for rack, period, n in case.builds())
+
+
+def plan_builds(scenario: Scenario, result: DemandResult | None) -> tuple[BuildLot, ...]:
+    """The builds the factory and sourcing should plan: the explicit ``[[build]]`` lots, or with
+    ``build = "from-demand"`` the build case's (``result`` is then required)."""
+    if scenario.build == "explicit":
+        return tuple(scenario.builds)
+    if result is None:
+        raise ScenarioError('build = "from-demand" needs the demand result', field="scenario.build")
+    return build_lots(result.case(result.build_case))
