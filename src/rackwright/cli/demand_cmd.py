@@ -8,38 +8,29 @@ build case is set against the explicit [[build]] plan.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
-import typer
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
 from rackwright.cli.engine_inputs import demand_result, upstream
-from rackwright.cli.inputs import BomFilesOpt, CalibrationFileOpt
+from rackwright.cli.inputs import (
+    BomFilesOpt,
+    CalibrationFileOpt,
+    ScenarioFileArg,
+    scenario_request,
+)
 from rackwright.demand import CaseResult, DemandResult
-from rackwright.plan import InputRequest, prepare
+from rackwright.plan import prepare
 
 
 def demand(
-    file: Annotated[
-        Path | None,
-        typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
-    ] = None,
+    file: ScenarioFileArg = None,
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     calibration: CalibrationFileOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Turn the scenario's demand cases into GPUs, racks and MW per generation per quarter."""
-    inputs = prepare(
-        InputRequest(
-            scenario=file,
-            catalog=tuple(catalog or ()),
-            bom=tuple(bom or ()),
-            calibration=calibration,
-        )
-    )
+    inputs = prepare(scenario_request(file, catalog, bom, calibration))
     with console_err.status("demand: rack, bom and workloads stages ..."):
         up = upstream(inputs)
         result = demand_result(inputs, up)

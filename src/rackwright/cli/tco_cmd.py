@@ -23,18 +23,20 @@ from rackwright.cli.engine_inputs import (
     throughput_evidence,
     upstream,
 )
-from rackwright.cli.inputs import BomFilesOpt, CalibrationFileOpt
+from rackwright.cli.inputs import (
+    BomFilesOpt,
+    CalibrationFileOpt,
+    ScenarioFileArg,
+    scenario_request,
+)
 from rackwright.errors import InputError
 from rackwright.finance import FacilityEconomics, TcoStudy, load_finance_defaults, tco_study
 from rackwright.finance.adapters import alternative_racks, decision_inputs
-from rackwright.plan import InputRequest, prepare
+from rackwright.plan import prepare
 
 
 def tco(
-    file: Annotated[
-        Path | None,
-        typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
-    ] = None,
+    file: ScenarioFileArg = None,
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     calibration: CalibrationFileOpt = None,
@@ -47,14 +49,7 @@ def tco(
     json_out: JsonFlag = False,
 ) -> None:
     """TCO per rack-year and GPU-hour, cost per token and per run, tornado, decision memo."""
-    inputs = prepare(
-        InputRequest(
-            scenario=file,
-            catalog=tuple(catalog or ()),
-            bom=tuple(bom or ()),
-            calibration=calibration,
-        )
-    )
+    inputs = prepare(scenario_request(file, catalog, bom, calibration))
     with console_err.status("tco: rack, bom and workloads stages, then the decision ..."):
         study, problems, report = build_study(inputs, evaluation)
     if json_out:
@@ -108,6 +103,13 @@ def _same_system(inputs: PlanInputs, system: str, program: Path) -> None:
         )
 
 
+def _table(title: str, columns: list[str], left: set[str]) -> Table:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column, justify="left" if column in left else "right")
+    return table
+
+
 def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
     """TCO per rack, cost of work, tornado tops and the decision memo."""
     f = study.facility
@@ -117,18 +119,20 @@ def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
         f"{study.assumptions.rack_life_years:g} years at {study.assumptions.cost_of_capital:.0%}",
         markup=False,
     )
-    racks = Table(title="TCO per rack (USD)")
-    for column in (
-        "rack",
-        "capex",
-        "of which rack",
-        "capex source",
-        "energy kWh/yr",
-        "opex/yr",
-        "TCO/rack-yr",
-        "TCO/GPU-h",
-    ):
-        racks.add_column(column, justify="left" if column in {"rack", "capex source"} else "right")
+    racks = _table(
+        "TCO per rack (USD)",
+        [
+            "rack",
+            "capex",
+            "of which rack",
+            "capex source",
+            "energy kWh/yr",
+            "opex/yr",
+            "TCO/rack-yr",
+            "TCO/GPU-h",
+        ],
+        {"rack", "capex source"},
+    )
     for r in study.racks:
         racks.add_row(
             r.rack,
@@ -141,16 +145,18 @@ def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
             f"{r.tco_usd_per_gpu_hour:.2f}",
         )
     console.print(racks)
-    work = Table(title="cost of work")
-    for column in (
-        "workload",
-        "rack",
-        "USD per M tokens",
-        "run cost (USD)",
-        "tokens/s per kW",
-        "tokens per USD",
-    ):
-        work.add_column(column, justify="left" if column in {"workload", "rack"} else "right")
+    work = _table(
+        "cost of work",
+        [
+            "workload",
+            "rack",
+            "USD per M tokens",
+            "run cost (USD)",
+            "tokens/s per kW",
+            "tokens per USD",
+        ],
+        {"workload", "rack"},
+    )
     for w in study.workloads:
         run = f"{w.run_cost_usd:,.0f}" if w.run_racks else "-"
         work.add_row(

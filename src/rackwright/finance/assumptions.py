@@ -7,7 +7,7 @@ Every figure carries the ids of the sources behind it (``sources_of``), so a rep
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from rackwright.errors import InputError
@@ -124,15 +124,7 @@ class AssumptionRange:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-able form."""
-        return {
-            "name": self.name,
-            "label": self.label,
-            "unit": self.unit,
-            "low": self.low,
-            "high": self.high,
-            "sources": list(self.sources),
-            "note": self.note,
-        }
+        return {**asdict(self), "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)

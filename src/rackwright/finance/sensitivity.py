@@ -8,7 +8,7 @@ the figure with one named assumption changed; bars come out widest first, ready 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass, fields
 from typing import Any
 
 from rackwright.demand.rates import WorkRate
@@ -39,17 +39,7 @@ class TornadoBar:
 
     def to_json(self) -> dict[str, Any]:
         """JSON-able form."""
-        return {
-            "name": self.name,
-            "label": self.label,
-            "unit": self.unit,
-            "low": self.low,
-            "high": self.high,
-            "result_at_low": self.result_at_low,
-            "result_at_high": self.result_at_high,
-            "swing": self.swing,
-            "sources": list(self.sources),
-        }
+        return {**asdict(self), "swing": self.swing, "sources": list(self.sources)}
 
 
 @dataclass(frozen=True)
