@@ -6,6 +6,7 @@ cost, the generation comparison and the rack checks must all move, from one plan
 
 from __future__ import annotations
 
+import json
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import Any
 import pytest
 import tomlkit
 
-from conftest import default_inputs
+from conftest import RunCli, default_inputs
 from rackwright.bom.stage import BOM
 from rackwright.chain import PlanInputs
 from rackwright.explore.stage import WORKLOADS
@@ -124,3 +125,23 @@ def test_files_named_in_the_scenario_reach_the_plan_and_the_command_line_wins(
     assert run_plan(inputs, only=["bom"]).run.result(BOM).rules.name == "mine"
     overridden = prepare(InputRequest(scenario=path, rules=theirs, seed=3))
     assert overridden.rules.name == "theirs" and overridden.settings.seed == 3
+
+
+def test_bom_domestic_with_the_plans_sites_reports_the_plans_figure(cli: RunCli) -> None:
+    inputs = default_inputs()
+    generation = run_plan(inputs, only=["bom"]).run.result(BOM).generation(GEN1)
+    assert generation is not None
+    sites = [arg for s in inputs.scenario.sites for arg in ("--site", s.site)]
+    rate = str(generation.racks_per_quarter)
+    result = cli(
+        "bom", "domestic", GEN1, "--year", str(generation.year), "--racks-per-quarter", rate,
+        *sites, "--json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    shown = json.loads(result.out)
+    plan = generation.baseline_domestic
+    assert shown["share"] == pytest.approx(plan.share)
+    assert shown["final_assembly"]["countries"] == list(plan.final_assembly_countries) == ["US"]
+    # without the plan's sites the cheapest integration offer anywhere decides, and it says so
+    alone = cli("bom", "domestic", GEN1, "--year", str(generation.year))
+    assert "integrates at the scenario's own sites" in alone.out

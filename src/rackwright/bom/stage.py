@@ -113,6 +113,12 @@ def build_rate(scenario: Scenario, rack_id: str, year: int) -> float | None:
     return float(max(b.racks for b in lots)) if lots else None
 
 
+def assembly_sites(scenario: Scenario, rules: DomesticRules) -> dict[str, tuple[str, ...]]:
+    """The final-assembly categories, each kept at the scenario's own integration sites."""
+    sites = tuple(s.site for s in scenario.sites)
+    return {category: sites for category in rules.final_assembly.categories}
+
+
 def price_generation(
     scenario: Scenario,
     catalog: Catalog,
@@ -124,8 +130,13 @@ def price_generation(
     """Expand and price one generation in ``year`` (RackwrightError when it cannot be priced)."""
     bom = expand_bom(catalog.rack(rack_id), catalog, supply)
     rate = build_rate(scenario, rack_id, year)
-    base = rollup(bom, supply, year=year, policy=Policy.CHEAPEST, racks_per_quarter=rate)
-    best = rollup(bom, supply, year=year, policy=Policy.DOMESTIC, racks_per_quarter=rate)
+    at = assembly_sites(scenario, rules)
+    base = rollup(
+        bom, supply, year=year, policy=Policy.CHEAPEST, racks_per_quarter=rate, sites_by_category=at
+    )
+    best = rollup(
+        bom, supply, year=year, policy=Policy.DOMESTIC, racks_per_quarter=rate, sites_by_category=at
+    )
     return GenerationBom(
         rack=rack_id,
         year=year,
@@ -147,7 +158,12 @@ def reachable_share(inputs: PlanInputs, generation: GenerationBom, year: int) ->
     rate = build_rate(inputs.scenario, generation.rack, year)
     try:
         result = rollup(
-            generation.bom, inputs.supply, year=year, policy=Policy.DOMESTIC, racks_per_quarter=rate
+            generation.bom,
+            inputs.supply,
+            year=year,
+            policy=Policy.DOMESTIC,
+            racks_per_quarter=rate,
+            sites_by_category=assembly_sites(inputs.scenario, inputs.rules),
         )
     except RackwrightError:
         return None

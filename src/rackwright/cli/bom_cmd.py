@@ -74,6 +74,14 @@ RateOpt = Annotated[
         help="Build rate: fill each part's need offer by offer up to capacity.",
     ),
 ]
+SitesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--site",
+        help="Integrate (final assembly) only at this site (repeatable), as `plan` does at its "
+        "scenario's sites; default: the cheapest integration offer anywhere.",
+    ),
+]
 VolumeOpt = Annotated[
     int,
     typer.Option(
@@ -90,16 +98,32 @@ def _prepare(
     policy: Policy,
     volume: int,
     rate: float | None = None,
+    sites: list[str] | None = None,
 ) -> tuple[Bom, Rollup, RackAnalysis]:
     cat = catalog_from(catalog)
     supply = load_supply_data(cat, bom_files or [])
+    for site in sites or []:
+        cat.site(site)  # an unknown site is a one-line error naming it
     design = cat.rack(rack)
     bom = expand_bom(design, cat, supply)
     chosen_year = year if year is not None else default_year(design.year_available)
     result = rollup(
-        bom, supply, year=chosen_year, policy=policy, volume_racks=volume, racks_per_quarter=rate
+        bom,
+        supply,
+        year=chosen_year,
+        policy=policy,
+        volume_racks=volume,
+        racks_per_quarter=rate,
+        sites_by_category=_assembly(sites),
     )
     return bom, result, analyze(design, cat)
+
+
+def _assembly(sites: list[str] | None) -> dict[str, tuple[str, ...]] | None:
+    """Final-assembly categories kept at ``sites`` (None: any site)."""
+    if not sites:
+        return None
+    return {c: tuple(sites) for c in read_rules().final_assembly.categories}
 
 
 def _usd(value: float) -> str:
@@ -118,12 +142,13 @@ def show(
     policy: PolicyOpt = Policy.CHEAPEST,
     volume: VolumeOpt = 1,
     rate: RateOpt = None,
+    site: SitesOpt = None,
     catalog: CatalogFiles = None,
     bom_files: BomFilesOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """A rack's BOM: quantity, unit and extended cost, maker site and country of origin."""
-    bom, result, analysis = _prepare(rack, catalog, bom_files, year, policy, volume, rate)
+    bom, result, analysis = _prepare(rack, catalog, bom_files, year, policy, volume, rate, site)
     if json_out:
         print_json(bom_json(bom, result, analysis))
         return
@@ -204,6 +229,7 @@ def domestic(
     policy: PolicyOpt = Policy.CHEAPEST,
     volume: VolumeOpt = 1,
     rate: RateOpt = None,
+    site: SitesOpt = None,
     catalog: CatalogFiles = None,
     bom_files: BomFilesOpt = None,
     json_out: JsonFlag = False,
@@ -213,7 +239,7 @@ def domestic(
     if rack is None:
         _all_generations(rules, year, policy, volume, rate, catalog, bom_files, json_out)
         return
-    _, result, _ = _prepare(rack, catalog, bom_files, year, policy, volume, rate)
+    _, result, _ = _prepare(rack, catalog, bom_files, year, policy, volume, rate, site)
     verdict = domestic_content(result, rules)
     if json_out:
         print_json(domestic_json(verdict))
@@ -242,6 +268,12 @@ def domestic(
     assembly = "PASS" if verdict.passes_final_assembly else "FAIL"
     required = "required" if verdict.final_assembly_required else "not required"
     console.print(f"final assembly in {where} (U.S. final assembly {required}) -> {assembly}")
+    if not site:
+        console.print(
+            "  (at the cheapest integration offer anywhere; `rackwright plan` integrates at the "
+            "scenario's own sites: name them with --site to see the same figure)",
+            style="dim",
+        )
     console.print(f"overall: {'PASS' if verdict.passes else 'FAIL'}")
     if verdict.top_foreign:
         foreign = Table(title="Largest foreign-origin parts (where domestic value is lost)")
