@@ -145,3 +145,11 @@ def test_results_keep_their_file_and_line(tmp_path: Path) -> None:
     path.write_text(_results())
     loaded = read_results(path, load_catalog())
     assert loaded.origins == (f"{path}:2",) and loaded.units == ("tok/s/GPU",)
+
+
+def test_a_missing_result_file_is_one_line_naming_it(cli: RunCli, tmp_path: Path) -> None:
+    path = _program(tmp_path, _results())
+    (tmp_path / "results.csv").unlink()
+    result = cli("evaluate", path)
+    assert result.code == 2 and len(result.err_lines) == 1
+    assert "results.csv" in result.err and "file not found" in result.err

@@ -28,6 +28,7 @@ from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError, UnitError, UnknownIdError
 from rackwright.evaluation.program import Program
 from rackwright.evaluation.records import METRIC_UNITS
+from rackwright.fileio import read_text
 from rackwright.perf.models import resolve_model
 from rackwright.perf.reference import MLPERF_ORCA_TOKENS, ReferenceRow, read_reference
 from rackwright.precision import parse_precision
@@ -82,14 +83,7 @@ def check_program(program: Program, catalog: Catalog, text: str, file: str) -> N
 
 
 def _read_rows(path: Path) -> list[dict[str, str]]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(f"cannot read file: {reason}", file=path) from None
-    return list(csv.DictReader(text.splitlines()))
+    return list(csv.DictReader(read_text(path).splitlines()))
 
 
 def _check_system(catalog: Catalog, path: Path, line: int, system: str, field: str) -> None:
