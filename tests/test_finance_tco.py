@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,7 @@ from rackwright.finance import (
 from rackwright.finance.adapters import network_share
 from rackwright.plan import InputRequest, prepare
 from rackwright.rack import analyze
+from rackwright.scenario import default_scenario_text
 
 GEN1 = "rw-gen1-gb300-nvl72"
 
@@ -208,3 +210,13 @@ def test_tco_json_lists_each_rack_design(cli: RunCli) -> None:
         assert row["tco_usd_per_rack_year"] > row["opex_usd_per_year"]
     assert data["decision"]["verdict"] in {"exercise", "wait", "decline"}
     assert data["tornado"] and data["tornado"][0]["bars"]
+
+
+def test_a_scenario_without_an_option_has_no_decision(cli: RunCli, tmp_path: Path) -> None:
+    text = default_scenario_text()
+    start = text.index("\n[demand]\n")
+    end = text.index("\n# ---", text.index("\n[purchase_option]\n"))
+    path = tmp_path / "no_option.toml"
+    path.write_text(text[:start] + text[end:])
+    data = json.loads(cli("tco", path, "--json").out)
+    assert data["decision"] is None and len(data["racks"]) == 3
