@@ -29,6 +29,8 @@ from rackwright.demand.models import (
 )
 from rackwright.errors import InputError
 
+REL_TOLERANCE = 1e-9
+
 
 @dataclass
 class _Cohort:
@@ -85,13 +87,14 @@ def _grow_pool(
         cohorts = [c for c in cohorts if q - c.built < inputs.service_life_quarters]
         demand = workload.start_tokens_per_s * case.factor(workload.kind, q)
         capacity = _capacity(cohorts, gens, workload.workload)
-        shortfall = max(demand - capacity, 0.0)
+        shortfall = _short(demand, capacity)
         available = [g for g in gens if first[g.rack] <= q]
         built: dict[str, int] = {}
         if shortfall > 0 and available:
             for gen, share in mix_shares(available, q, first, inputs.mix, inputs.ramp_quarters):
                 rate = gen.rack_rate(workload.workload) or 0.0
-                racks = math.ceil(share * shortfall / rate - 1e-9)
+                # a hair below the exact count so float noise (3.0000000000000004) adds no rack
+                racks = math.ceil(share * shortfall / rate * (1.0 - 1e-12))
                 if racks > 0:
                     built[gen.rack] = racks
                     cohorts.append(_Cohort(gen.rack, q, racks))
@@ -104,10 +107,16 @@ def _grow_pool(
                 kind=workload.kind,
                 demand_tokens_per_s=demand,
                 capacity_tokens_per_s=capacity,
-                unmet_tokens_per_s=max(demand - capacity, 0.0),
+                unmet_tokens_per_s=_short(demand, capacity),
             )
         )
     return per_quarter, rows
+
+
+def _short(demand: float, capacity: float) -> float:
+    """Demand the capacity misses; a shortfall within rounding (1e-9 of demand) is none."""
+    gap = demand - capacity
+    return gap if gap > REL_TOLERANCE * demand else 0.0
 
 
 def _capacity(
