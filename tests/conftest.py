@@ -218,3 +218,7 @@ def plan_sections(inputs: PlanInputs, *keys: str) -> dict[str, Section]:
 def plan_section(inputs: PlanInputs, key: str) -> Section:
     """One stage's report section."""
     return plan_sections(inputs, key)[key]
+
+
+# Fixtures of the store and service tests (both database backends, two organizations).
+pytest_plugins = ["platform_support"]

@@ -34,9 +34,15 @@ def _table(package: str, name: str, kind: str, entry_id: str) -> dict[str, Any]:
     return next(t for t in tomllib.loads(text)[kind] if t["id"] == entry_id)
 
 
+def _gpu_price() -> float:
+    """The packaged GPU offer's single-unit price (USD)."""
+    offer = _table("rackwright.bom.data", "compute.toml", "offer", GPU_OFFER)
+    return float(offer["price_breaks"][0]["unit_price"])
+
+
 def _override_files(tmp_path: Path) -> tuple[Path, Path]:
     offer = _table("rackwright.bom.data", "compute.toml", "offer", GPU_OFFER)
-    offer["price_breaks"] = [{"min_qty": 1, "unit_price": 38_000.0}]  # twice the GPU price
+    offer["price_breaks"] = [{"min_qty": 1, "unit_price": 2 * _gpu_price()}]  # twice the price
     offer["override"] = True
     tray = _table("rackwright.catalog.data", "components.toml", "component", TRAY)
     tray["power_typical_w"] = "7.4 kW"  # +1.2 kW per tray: 18 trays, +21.6 kW per rack
@@ -74,8 +80,8 @@ def test_a_part_price_and_a_component_power_move_every_figure(tmp_path: Path) ->
     after = _figures(changed)
     for name, value in before.items():
         assert after[name] > value, name  # dearer GPUs and hungrier trays raise all of them
-    # 72 GPUs at twice the price: the BOM cost rises by about 72 x 19,000 USD
-    assert after["bom_cost"] - before["bom_cost"] == pytest.approx(72 * 19_000, rel=0.1)
+    # 72 GPUs at twice the price: the BOM cost rises by about 72 x one GPU's price
+    assert after["bom_cost"] - before["bom_cost"] == pytest.approx(72 * _gpu_price(), rel=0.1)
     assert after["rack_power_max"] - before["rack_power_max"] == pytest.approx(18 * 1_200)
     # one figure, one source: the comparison shows exactly what the rack and BOM stages found
     assert after["generation_cost"] == after["bom_cost"]

@@ -19,7 +19,7 @@ def default_ctx() -> PlanInputs:
 
 
 def _with(ctx: PlanInputs, *racks: str) -> PlanInputs:
-    gens = [Generation(rack=r, first_year=2025) for r in racks]
+    gens = [Generation(rack=r, first_year=2026) for r in racks]  # U.S. integration from 2026
     scenario = ctx.scenario.model_copy(update={"generations": gens, "builds": []})
     return dataclasses.replace(ctx, scenario=scenario, scenario_file="test")
 
@@ -67,7 +67,14 @@ def test_default_scenario_generations_get_cheaper_and_leaner_per_pflops(
 def test_section_is_json_safe(default_ctx: PlanInputs) -> None:
     section = _section(default_ctx)
     json.dumps(section.data)
-    assert len(section.figures) == 3
+    # price and power per PFLOP/s are two charts: thousands of dollars and watts share no axis
+    assert [f.title for f in section.figures] == [
+        "Dense compute per rack",
+        "Power per rack",
+        "Rack cost per dense FP8 PFLOP/s",
+        "Max power per dense FP8 PFLOP/s",
+    ]
     for figure in section.figures:
         text = json.dumps(figure.plotly)
         assert '"type": "bar"' in text
+        assert len({t.get("yaxis", "y") for t in figure.plotly["data"]}) == 1

@@ -77,7 +77,10 @@ def present_racks(inputs: PlanInputs, run: ChainRun) -> Section:
         summary=[f"{sum(result.by_year.values()):,} racks over {len(years)} years"],
         data=result.to_json(),
         tables=[Table("Racks per year", ["year", "racks"], [list(row) for row in rows])],
-        figures=[bar("Racks per year", [str(y) for y in years], {"racks": counts})],
+        figures=[
+            bar("Racks per year", [str(y) for y in years], {"racks": counts},
+                x_title="year", y_title="racks built")
+        ],
     )  # fmt: skip
 
 

@@ -60,5 +60,6 @@ def test_chart_plots_use_of_limits_per_generation(ctx: PlanInputs) -> None:
     busbar = section.data["racks"][0]["results"]
     use = {r["rule"]: r["utilisation"] for r in busbar}
     trace = figure["data"][0]
-    by_title = dict(zip(trace["x"], trace["y"], strict=True))
+    assert trace["orientation"] == "h"  # one bar per rule, the rules' long names on the y axis
+    by_title = dict(zip(trace["y"], trace["x"], strict=True))
     assert by_title["Busbar current"] == pytest.approx(100 * use["busbar_current"])

@@ -13,10 +13,12 @@ import typer
 
 from rackwright import __version__
 from rackwright.cli import (
+    admin_cmd,
     bench_cmd,
     bom_cmd,
     catalog_cmd,
     click_errors,
+    db_cmd,
     demand_cmd,
     evaluate_cmd,
     explore_cmd,
@@ -24,8 +26,10 @@ from rackwright.cli import (
     plan_cmd,
     rack_cmd,
     scenario_cmd,
+    serve_cmd,
     source_cmd,
     tco_cmd,
+    workspace_cmd,
 )
 from rackwright.cli.common import console, console_err
 from rackwright.errors import RackwrightError
@@ -69,6 +73,10 @@ app.add_typer(perf_cmd.app, name="perf")
 app.command("demand")(demand_cmd.demand)
 app.command("tco")(tco_cmd.tco)
 app.command("evaluate")(evaluate_cmd.evaluate)
+app.add_typer(db_cmd.app, name="db")
+app.add_typer(admin_cmd.app, name="admin")
+app.add_typer(workspace_cmd.app, name="workspace")
+app.command("serve")(serve_cmd.serve)
 
 
 def _option_value(exc: Any, argv: list[str]) -> str | None:

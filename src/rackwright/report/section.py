@@ -18,20 +18,29 @@ JSONValue = Any
 
 @dataclass(frozen=True)
 class Table:
-    """A table for the HTML report (and the terminal)."""
+    """A table for the HTML report (and the terminal).
+
+    ``group_columns``: the first that many columns name a group; consecutive rows equal there
+    form one group, which the HTML shows once (spanning its rows) and never splits when it
+    shortens a long table. ``visible_rows``: rows shown before "show all" (None: the
+    renderer's default).
+    """
 
     title: str
     columns: list[str]
     rows: list[list[str | float | int | None]]
     note: str = ""
+    group_columns: int = 0
+    visible_rows: int | None = None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A Plotly figure as its JSON dict (``fig.to_plotly_json()``), rendered offline."""
+    """A Plotly figure as its JSON dict, rendered offline; ``note`` is shown under the chart."""
 
     title: str
     plotly: dict[str, Any]
+    note: str = ""
 
 
 @dataclass(frozen=True)

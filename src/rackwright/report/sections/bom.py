@@ -128,8 +128,12 @@ def _figures(
     cost = bar(
         "Rack cost by subsystem per generation",
         racks,
-        {s.value: [r["baseline"]["by_subsystem_usd"][s.value] for r in rows] for s in Subsystem},
-        y_title="USD per rack",
+        {
+            s.value: [r["baseline"]["by_subsystem_usd"][s.value] / 1e6 for r in rows]
+            for s in Subsystem
+        },
+        x_title="rack generation (first year)",
+        y_title="rack cost (M USD per rack)",
         stacked=True,
     )
     share = bar(
@@ -141,7 +145,9 @@ def _figures(
             "scenario target": [r["target"] for r in rows],
             "FAR threshold": [r["domestic"]["threshold"] for r in rows],
         },
-        y_title="share",
+        x_title="rack generation (first year)",
+        y_title="domestic share of value",
+        percent=True,
     )
     parts = [s.value for s in Subsystem if s is not Subsystem.INTEGRATION]
     by_subsystem = bar(
@@ -159,13 +165,16 @@ def _figures(
             },
             "scenario target": [r["target"] for r in rows],
         },
-        y_title="share",
+        x_title="rack generation (first year)",
+        y_title="reachable domestic share",
+        percent=True,
     )
     over_time = line(
         "Reachable domestic share by year vs scenario target",
         years,
         trajectory,
         x_title="year",
-        y_title="share",
+        y_title="reachable domestic share",
+        y_percent=True,
     )
     return [cost, share, by_subsystem, over_time]

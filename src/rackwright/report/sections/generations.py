@@ -7,12 +7,10 @@ FP8 PFLOP/s.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rackwright.chain import ChainRun, PlanInputs
 from rackwright.rack.generations import GENERATIONS, PFLOPS, GenerationFigures, GenerationsResult
 from rackwright.report.charts import bar
-from rackwright.report.section import Section, Table
+from rackwright.report.section import Figure, Section, Table
 
 
 def _scaled(value: float | None, factor: float, digits: int) -> float | int | None:
@@ -56,39 +54,40 @@ def _table(figures: list[GenerationFigures]) -> Table:
     )
 
 
-def _figures(figures: list[GenerationFigures]) -> list[Any]:
+def _figures(figures: list[GenerationFigures]) -> list[Figure]:
     racks = [f.rack for f in figures]
 
     def series(attr: str, factor: float) -> list[float]:
         return [(getattr(f, attr) or 0.0) / factor for f in figures]
 
+    def per_rack(title: str, values: dict[str, list[float]], y_title: str) -> Figure:
+        return bar(title, racks, values, x_title="rack generation", y_title=y_title)
+
+    # Price and power per PFLOP/s have different units: one chart each, never one shared axis.
     return [
-        bar(
+        per_rack(
             "Dense compute per rack",
-            racks,
             {
                 "BF16": series("bf16_flops_per_s", PFLOPS),
                 "FP8": series("fp8_flops_per_s", PFLOPS),
                 "FP4": series("fp4_flops_per_s", PFLOPS),
             },
-            y_title="PFLOP/s",
+            "dense compute (PFLOP/s per rack)",
         ),
-        bar(
+        per_rack(
             "Power per rack",
-            racks,
-            {
-                "typical": series("power_typical_w", 1e3),
-                "max": series("power_max_w", 1e3),
-            },
-            y_title="kW",
+            {"typical": series("power_typical_w", 1e3), "max": series("power_max_w", 1e3)},
+            "power (kW per rack)",
         ),
-        bar(
-            "Price and power per dense FP8 PFLOP/s",
-            racks,
-            {
-                "USD per PFLOP/s (thousands)": series("usd_per_fp8_pflops", 1e3),
-                "W per PFLOP/s": series("w_per_fp8_pflops", 1.0),
-            },
+        per_rack(
+            "Rack cost per dense FP8 PFLOP/s",
+            {"rack cost per PFLOP/s": series("usd_per_fp8_pflops", 1e3)},
+            "rack cost (kUSD per PFLOP/s)",
+        ),
+        per_rack(
+            "Max power per dense FP8 PFLOP/s",
+            {"max power per PFLOP/s": series("w_per_fp8_pflops", 1.0)},
+            "max power (W per PFLOP/s)",
         ),
     ]
 

@@ -6,9 +6,11 @@ Presents the sourcing stage (``rackwright.sourcing.stage``): the plan under the 
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
+from rackwright.bom.expand import PartDemand
+from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.chain import ChainRun, PlanInputs
 from rackwright.report.charts import bar, line
 from rackwright.report.section import Figure, Section, Table
@@ -46,7 +48,7 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
         title=SOURCING.title,
         summary=_summary(result.first, result.plan, curve),
         data=data,
-        tables=_tables(result.first, result.plan),
+        tables=[*_tables(result.first, result.plan), *_spend_tables(result.plan, _part_info(run))],
         figures=_figures(result.plan, curve),
         notes=_notes(result),
     )
@@ -110,7 +112,7 @@ def _tables(first: SourcingResult, result: SourcingResult) -> list[Table]:
             title="Domestic share by quarter",
             columns=["quarter", "spend USD", "U.S. share", "floor"],
             rows=[
-                [p.period, round(p.spend_usd), round(p.domestic_share, 4), p.floor]
+                [p.period, round(p.spend_usd), _pct(p.domestic_share), _pct(p.floor)]
                 for p in result.periods
             ],
         )
@@ -120,22 +122,71 @@ def _tables(first: SourcingResult, result: SourcingResult) -> list[Table]:
         Table(
             title="Capacity gaps: offers shipping at full capacity",
             columns=["part", "site", "quarters at capacity"],
-            rows=[[part, site, n] for (part, site), n in gaps.most_common(25)],
+            rows=[[part, site, n] for (part, site), n in gaps.most_common()],
             note="Adding capacity here lowers cost or makes a higher domestic floor reachable.",
         )
     )
-    spend: dict[tuple[str, str], float] = {}
-    for o in result.orders:
-        key = (o.part_id, f"{o.site_id} ({o.country})")
-        spend[key] = spend.get(key, 0.0) + o.landed_usd
-    tables.append(
-        Table(
-            title="Chosen sources: landed spend by part and site",
-            columns=["part", "site", "landed USD"],
-            rows=[[p, s, round(v)] for (p, s), v in sorted(spend.items())],
-        )
-    )
     return tables
+
+
+def _part_info(run: ChainRun) -> dict[str, PartDemand]:
+    """Every part any generation's BOM needs, by id (for its subsystem)."""
+    boms: BomStageResult = run.result(BOM)
+    return {p.part_id: p for g in boms.generations for p in g.parts}
+
+
+def _spend_tables(result: SourcingResult, parts: dict[str, PartDemand]) -> list[Table]:
+    """Where the money goes: landed spend per subsystem, then per part and site, largest first."""
+    if not result.orders:
+        return []
+    by_site: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for o in result.orders:
+        by_site[o.part_id][f"{o.site_id} ({o.country})"] += o.landed_usd
+    part_total = {part: sum(sites.values()) for part, sites in by_site.items()}
+    total = sum(part_total.values())
+
+    def subsystem(part: str) -> str:
+        info = parts.get(part)
+        return info.subsystem.value if info is not None else "other"
+
+    by_subsystem: dict[str, list[str]] = defaultdict(list)
+    for part in sorted(part_total, key=lambda p: -part_total[p]):
+        by_subsystem[subsystem(part)].append(part)
+    subsystem_rows: list[list[str | float | int | None]] = [
+        [
+            name,
+            round(sum(part_total[p] for p in members)),
+            _pct(sum(part_total[p] for p in members) / total),
+            len(members),
+            members[0],
+        ]
+        for name, members in sorted(
+            by_subsystem.items(), key=lambda kv: -sum(part_total[p] for p in kv[1])
+        )
+    ]
+    part_rows: list[list[str | float | int | None]] = [
+        [part, subsystem(part), site, round(usd), _pct(usd / part_total[part])]
+        for part in sorted(part_total, key=lambda p: -part_total[p])
+        for site, usd in sorted(by_site[part].items(), key=lambda kv: -kv[1])
+    ]
+    return [
+        Table(
+            title="Landed spend on parts by subsystem",
+            columns=["subsystem", "landed USD", "share of spend", "parts", "largest part"],
+            rows=subsystem_rows,
+        ),
+        Table(
+            title="Chosen sources: landed spend by part and site, largest first",
+            columns=["part", "subsystem", "site (country)", "landed USD", "share of the part"],
+            rows=part_rows,
+            note="Landed = price + tariff + freight of the orders placed over the horizon.",
+            group_columns=2,
+        ),
+    ]
+
+
+def _pct(share: float) -> str:
+    return f"{share:.1%}"
 
 
 def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure]:
@@ -144,7 +195,7 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
         figures.append(
             line(
                 "Landed cost per rack vs domestic-content floor",
-                [f"{f:.0%}" for f in FLOORS],
+                list(FLOORS),
                 {
                     gen["rack"]: [
                         None if p["cost_per_rack_usd"] is None else p["cost_per_rack_usd"] / 1e6
@@ -152,8 +203,10 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
                     ]
                     for gen in curve
                 },
-                x_title="domestic floor (U.S. share of spend)",
-                y_title="MUSD per rack (gap = no plan)",
+                x_title="hard domestic floor (U.S. share of purchase spend)",
+                y_title="landed cost (M USD per rack)",
+                x_percent=True,
+                note="A line stops where no plan meets a higher floor.",
             )
         )
     if result.has_plan:
@@ -166,14 +219,15 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
                     "U.S. share": [p.domestic_share for p in result.periods],
                     "floor": [p.floor for p in result.periods],
                 },
-                x_title="quarter",
-                y_title="share of spend",
+                x_title="arrival quarter",
+                y_title="U.S. share of purchase spend",
+                y_percent=True,
             )
         )
         by_period: dict[str, dict[str, float]] = {p: {} for p in periods}
         for o in result.orders:
             row = by_period[o.arrival_period]
-            row[o.country] = row.get(o.country, 0.0) + o.qty * o.unit_cost_usd / 1e6
+            row[o.country] = row.get(o.country, 0.0) + o.qty * o.unit_cost_usd / 1e9
         countries = sorted({c for row in by_period.values() for c in row})
         figures.append(
             bar(
@@ -181,7 +235,7 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
                 periods,
                 {c: [by_period[p].get(c, 0.0) for p in periods] for c in countries},
                 x_title="arrival quarter",
-                y_title="MUSD",
+                y_title="purchase spend (B USD per quarter)",
                 stacked=True,
             )
         )

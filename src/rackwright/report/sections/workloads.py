@@ -9,9 +9,10 @@ typical power; every figure is a model estimate.
 from __future__ import annotations
 
 from rackwright.chain import ChainRun, PlanInputs
+from rackwright.explore.search import Candidate
 from rackwright.explore.stage import WORKLOADS, WorkloadsResult
 from rackwright.explore.workloads import ServingOutcome, TrainingOutcome
-from rackwright.report.charts import bar, scatter
+from rackwright.report.charts import AxisRange, Guide, bar, scatter
 from rackwright.report.section import Figure, Section, Table
 
 
@@ -111,33 +112,62 @@ def _charts(train: list[TrainingOutcome]) -> list[Figure]:
     figures: list[Figure] = []
     for workload in dict.fromkeys(o.workload for o in train):
         mine = [o for o in train if o.workload == workload]
-        racks = [o.rack for o in mine]
+        deadline = mine[0].deadline_days
         figures.append(
             bar(
                 f"{workload}: days to train per generation",
-                racks,
-                {
-                    "days to train": [o.choice.days if o.choice else 0.0 for o in mine],
-                    "deadline": [o.deadline_days for o in mine],
-                },
-                y_title="days",
+                [o.rack for o in mine],
+                {"days to train": [o.choice.days if o.choice else 0.0 for o in mine]},
+                x_title="rack generation",
+                y_title="days to train (best configuration)",
+                guides=[Guide("y", deadline, f"deadline {deadline:g} days")],
             )
         )
         points = [(o.rack, c) for o in mine for c in o.front]
         if points:
-            figures.append(
-                scatter(
-                    f"{workload}: Pareto front, days vs cost",
-                    [c.days for _, c in points],
-                    [c.cost_usd / 1e6 for _, c in points],
-                    labels=[f"{c.gpus} GPUs, {c.power_w / 1e6:.1f} MW" for _, c in points],
-                    groups=[rack for rack, _ in points],
-                    x_title="days to train",
-                    y_title="cost (M USD, est.)",
-                    log_x=True,
-                )
-            )
+            figures.append(_pareto_chart(workload, deadline, points))
     return figures
+
+
+# The Pareto chart shows the days around the deadline: from a little below the fastest
+# configuration to this many times the deadline (configurations slower than that are no
+# candidates; they stay in report.json and the note counts them).
+_DAYS_SHOWN_PAST_DEADLINE = 2.0
+
+
+def days_axis(days: list[float], deadline: float) -> AxisRange:
+    """The days axis of a Pareto chart: the fastest point to twice the deadline (log scale)."""
+    fastest = min(days)
+    high = max(_DAYS_SHOWN_PAST_DEADLINE * deadline, 1.5 * fastest)
+    return AxisRange(min(fastest, deadline) / 1.25, high)
+
+
+def _pareto_chart(workload: str, deadline: float, points: list[tuple[str, Candidate]]) -> Figure:
+    days = [c.days for _, c in points]
+    axis = days_axis(days, deadline)
+    shown = [c for _, c in points if c.days <= axis.high]
+    off = len(points) - len(shown)
+    top = max(c.cost_usd for c in shown) / 1e6
+    note = (
+        f"{off} of {len(points)} front configurations take longer than {axis.high:,.0f} days "
+        "and lie off the axis (report.json lists every one under the workload's pareto)."
+        if off
+        else f"All {len(points)} front configurations are shown."
+    )
+    return scatter(
+        f"{workload}: Pareto front, days vs cost",
+        days,
+        [c.cost_usd / 1e6 for _, c in points],
+        labels=[f"{c.gpus:,} GPUs, {c.power_w / 1e6:.1f} MW" for _, c in points],
+        groups=[rack for rack, _ in points],
+        x_title="days to train (log scale)",
+        y_title="training cost (M USD, est.)",
+        log_x=True,
+        x_range=axis,
+        y_range=AxisRange(0.0, 1.08 * top),
+        guides=[Guide("x", deadline, f"deadline {deadline:g} days")],
+        note=note,
+    )
 
 
 def _assumptions(result: WorkloadsResult) -> list[str]:
