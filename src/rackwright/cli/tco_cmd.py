@@ -110,6 +110,12 @@ def _table(title: str, columns: list[str], left: set[str]) -> Table:
     return table
 
 
+RACK_COLUMNS = ["rack", "capex", "of which rack", "capex source", "energy kWh/yr", "opex/yr",
+                "TCO/rack-yr", "TCO/GPU-h"]  # fmt: skip
+WORK_COLUMNS = ["workload", "rack", "USD per M tokens", "run cost (USD)", "tokens/s per kW",
+                "tokens per USD"]  # fmt: skip
+
+
 def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
     """TCO per rack, cost of work, tornado tops and the decision memo."""
     f = study.facility
@@ -119,55 +125,8 @@ def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
         f"{study.assumptions.rack_life_years:g} years at {study.assumptions.cost_of_capital:.0%}",
         markup=False,
     )
-    racks = _table(
-        "TCO per rack (USD)",
-        [
-            "rack",
-            "capex",
-            "of which rack",
-            "capex source",
-            "energy kWh/yr",
-            "opex/yr",
-            "TCO/rack-yr",
-            "TCO/GPU-h",
-        ],
-        {"rack", "capex source"},
-    )
-    for r in study.racks:
-        racks.add_row(
-            r.rack,
-            f"{r.capex_usd:,.0f}",
-            f"{r.rack_capex_usd:,.0f}",
-            r.capex_detail,
-            f"{r.energy_kwh_per_year:,.0f}",
-            f"{r.opex_usd_per_year:,.0f}",
-            f"{r.tco_usd_per_rack_year:,.0f}",
-            f"{r.tco_usd_per_gpu_hour:.2f}",
-        )
-    console.print(racks)
-    work = _table(
-        "cost of work",
-        [
-            "workload",
-            "rack",
-            "USD per M tokens",
-            "run cost (USD)",
-            "tokens/s per kW",
-            "tokens per USD",
-        ],
-        {"workload", "rack"},
-    )
-    for w in study.workloads:
-        run = f"{w.run_cost_usd:,.0f}" if w.run_racks else "-"
-        work.add_row(
-            w.workload,
-            w.rack,
-            f"{w.usd_per_million_tokens:.4f}",
-            run,
-            f"{w.tokens_per_s_per_kw:,.0f}",
-            f"{w.tokens_per_usd:,.0f}",
-        )
-    console.print(work)
+    console.print(_rack_table(study))
+    console.print(_work_table(study))
     for t in study.tornados[: len(study.racks)]:
         top = ", ".join(
             f"{b.label} {b.result_at_low:,.0f}..{b.result_at_high:,.0f}" for b in t.bars[:3]
@@ -179,3 +138,25 @@ def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
         console.print("[bold]purchase decision[/]")
         for line in study.decision.memo():
             console.print(f"- {line}", markup=False)
+
+
+def _rack_table(study: TcoStudy) -> Table:
+    table = _table("TCO per rack (USD)", RACK_COLUMNS, {"rack", "capex source"})
+    for r in study.racks:
+        table.add_row(
+            r.rack, f"{r.capex_usd:,.0f}", f"{r.rack_capex_usd:,.0f}", r.capex_detail,
+            f"{r.energy_kwh_per_year:,.0f}", f"{r.opex_usd_per_year:,.0f}",
+            f"{r.tco_usd_per_rack_year:,.0f}", f"{r.tco_usd_per_gpu_hour:.2f}",
+        )  # fmt: skip
+    return table
+
+
+def _work_table(study: TcoStudy) -> Table:
+    table = _table("cost of work", WORK_COLUMNS, {"workload", "rack"})
+    for w in study.workloads:
+        run = f"{w.run_cost_usd:,.0f}" if w.run_racks else "-"
+        table.add_row(
+            w.workload, w.rack, f"{w.usd_per_million_tokens:.4f}", run,
+            f"{w.tokens_per_s_per_kw:,.0f}", f"{w.tokens_per_usd:,.0f}",
+        )  # fmt: skip
+    return table

@@ -144,33 +144,37 @@ def _cell(row: dict[str, str], key: str) -> str:
     return (row.get(key) or "").strip()
 
 
-def _mlperf_row(row: dict[str, str], line: int, path: Path, catalog: Catalog) -> ReferenceRow:
-    def bad(message: str, field: str, value: str) -> InputError:
-        return InputError(message, file=path, line=line, field=field, value=value)
+def _mlperf_cells(
+    row: dict[str, str], line: int, path: Path, catalog: Catalog
+) -> tuple[str, str, float, int]:
+    """(system, metric, result, accelerators) of one summary row, each checked."""
+
+    def bad(message: str, field: str) -> InputError:
+        return InputError(message, file=path, line=line, field=field, value=_cell(row, field))
 
     system = _cell(row, "system")
     _check_system(catalog, path, line, system, "system")
-    benchmark = _cell(row, "Benchmark").lower()
-    if benchmark not in MLPERF_BENCHMARKS:
-        raise bad(
-            f"unsupported MLPerf benchmark; use {', '.join(MLPERF_BENCHMARKS)}",
-            "Benchmark",
-            benchmark,
-        )
+    if _cell(row, "Benchmark").lower() not in MLPERF_BENCHMARKS:
+        raise bad(f"unsupported MLPerf benchmark; use {', '.join(MLPERF_BENCHMARKS)}", "Benchmark")
     scenario = _cell(row, "Scenario").lower()
     if scenario not in MLPERF_SCENARIOS:
-        raise bad("Scenario must be Offline or Server", "Scenario", _cell(row, "Scenario"))
+        raise bad("Scenario must be Offline or Server", "Scenario")
     if _cell(row, "Units").lower() not in MLPERF_UNITS:
-        raise UnitError(
-            "unit must be Tokens/s", file=path, line=line, field="Units", value=_cell(row, "Units")
-        )
+        raise UnitError("unit must be Tokens/s", file=path, line=line, field="Units",
+                        value=_cell(row, "Units"))  # fmt: skip
     try:
         value = float(_cell(row, "Result").replace(",", ""))
+    except ValueError:
+        raise bad("Result must be a number", "Result") from None
+    try:
         gpus = int(_cell(row, "Accelerators"))
     except ValueError:
-        raise bad(
-            "Result and Accelerators must be numbers", "Result", _cell(row, "Result")
-        ) from None
+        raise bad("Accelerators must be a whole number", "Accelerators") from None
+    return system, MLPERF_SCENARIOS[scenario], value, gpus
+
+
+def _mlperf_row(row: dict[str, str], line: int, path: Path, catalog: Catalog) -> ReferenceRow:
+    system, metric, value, gpus = _mlperf_cells(row, line, path, catalog)
     precision = _cell(row, "Precision")
     return ReferenceRow(
         id=_cell(row, "Public ID") or f"{path.name}:{line}",
@@ -178,8 +182,8 @@ def _mlperf_row(row: dict[str, str], line: int, path: Path, catalog: Catalog) ->
         source=f"MLPerf-style summary {path.name}",
         system=system,
         gpus=gpus,
-        model=resolve_model(MLPERF_BENCHMARKS[benchmark]),
-        metric=MLPERF_SCENARIOS[scenario],
+        model=resolve_model(MLPERF_BENCHMARKS[_cell(row, "Benchmark").lower()]),
+        metric=metric,
         value=value,
         parallel=None,
         tp=1,
