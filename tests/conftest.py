@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +37,18 @@ class CliResult:
 
 
 RunCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def ray_cluster() -> Iterator[None]:
+    """A local two-CPU Ray cluster for the test, shut down after it."""
+    import ray  # only the tests that ask for a cluster load Ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
 
 
 @pytest.fixture

@@ -41,6 +41,10 @@ LEAD_KIND = "unverified lead"
 # Reviewed hosts: an exact host, or a registrable domain covering its subdomains.
 HOSTS: dict[str, tuple[str, str]] = {
     "openai.com": ("OpenAI", PRIMARY),
+    "renesas.com": ("Renesas", PRIMARY),
+    "foxconn.com": ("Hon Hai", PRIMARY),
+    "itproportal.com": ("ITProPortal", PRESS),
+    "consulting.us": ("Consulting.us", SECONDARY),
     "nvidia.com": ("NVIDIA", PRIMARY),
     "amd.com": ("AMD", PRIMARY),
     "docs.vultr.com": ("Vultr", SECONDARY),

@@ -89,7 +89,10 @@ def test_attention_data_parallel_spreads_the_latent_cache_over_the_instance() ->
     base = {"gpus": 8, "ep": 8, "precision": "fp8", "isl": 2000, "osl": 500}
     tp8 = predict_inference(dsv3, hw, InferenceConfig(tp=8, **base), EFF)
     adp = predict_inference(dsv3, hw, InferenceConfig(tp=1, attn_dp=True, **base), EFF)
-    assert adp.kv_bytes_per_token_per_gpu == tp8.kv_bytes_per_token_per_gpu / 8
+    # TP8 replicates the MLA latent on every rank; attention DP keeps each request's latent on
+    # one rank only, so the same per-GPU bytes per token serve 8 independent batches
+    assert adp.kv_bytes_per_token_per_gpu == tp8.kv_bytes_per_token_per_gpu == 61 * 576
+    assert (tp8.attn_ranks, adp.attn_ranks) == (1, 8)
     # attention weights are replicated under attention-DP, so each GPU holds more weights
     assert adp.weights_bytes_per_gpu > tp8.weights_bytes_per_gpu
-    assert adp.max_batch > tp8.max_batch
+    assert adp.attn_ranks * adp.max_batch > 4 * tp8.max_batch

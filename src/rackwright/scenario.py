@@ -23,7 +23,7 @@ from pydantic_core import PydanticCustomError
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.loader import validation_error
 from rackwright.catalog.models import Strict
-from rackwright.catalog.tomlpos import locate
+from rackwright.catalog.tomlpos import locate, path_name
 from rackwright.errors import ScenarioError, UnitError, UnknownIdError
 from rackwright.fileio import read_text
 from rackwright.precision import Precision, PrecisionField
@@ -270,17 +270,6 @@ def default_scenario_text() -> str:
     )
 
 
-def _field_name(path: tuple[str | int, ...]) -> str:
-    """``("workload", 0, "model")`` -> ``workload[0].model``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
-
-
 def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
     """Validate parsed TOML as a scenario; errors name file, line, field and value."""
     if not data:
@@ -341,7 +330,7 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
             error.message,
             file=error.file,
             line=error.line,
-            field=_field_name((*base, *loc)),
+            field=path_name((*base, *loc)),
             value=error.value,
             has_value=error.has_value,
         ) from None
@@ -361,7 +350,7 @@ def _explain_shape_error(
             "kind must be 'train' or 'infer'" if tag else "missing required field: kind",
             file=file,
             line=locate(text, path) or locate(text, (*base, *loc)),
-            field=_field_name(path),
+            field=path_name(path),
             value=tag,
             has_value=tag is not None,
         )
@@ -376,7 +365,7 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
 
     def fail(message: str, path: tuple[str | int, ...], value: object) -> None:
         raise ScenarioError(
-            message, file=file, line=locate(text, path), field=_field_name(path), value=value
+            message, file=file, line=locate(text, path), field=path_name(path), value=value
         )
 
     def unique(section: str, key: str, values: list[Any]) -> None:
@@ -467,7 +456,7 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
             f"unknown {kind} id '{value}'; known {kind} ids: {known}",
             file=file,
             line=locate(text, path),
-            field=_field_name(path),
+            field=path_name(path),
             value=value,
         )
 
@@ -501,7 +490,7 @@ def check_builds_name_generations(scenario: Scenario, text: str, file: str) -> N
                 f"({', '.join(racks)})",
                 file=file,
                 line=locate(text, path),
-                field=_field_name(path),
+                field=path_name(path),
                 value=lot.rack,
             )
 

@@ -311,6 +311,10 @@ class Site(Entry):
     makes: list[str] = Field(default_factory=list, description="component kinds made here")
     operating_from_year: int = Field(ge=1950, le=2040)
     planned: bool = False
+    ttr_weeks: PositiveFloat | None = Field(
+        default=None,
+        description="weeks to recover from a site failure; None: risk's default for the kind",
+    )
 
 
 class Facility(Entry):

@@ -22,9 +22,11 @@ from rackwright.cli import (
     demand_cmd,
     evaluate_cmd,
     explore_cmd,
+    factory_cmd,
     perf_cmd,
     plan_cmd,
     rack_cmd,
+    risk_cmd,
     scenario_cmd,
     serve_cmd,
     source_cmd,
@@ -36,7 +38,10 @@ from rackwright.errors import RackwrightError
 
 app = typer.Typer(
     name="rackwright",
-    help="Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing.",
+    help=(
+        "Plan co-designed AI data-center racks: workloads, rack engineering, BOM, sourcing, "
+        "supply risk."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -73,6 +78,7 @@ app.add_typer(perf_cmd.app, name="perf")
 app.command("demand")(demand_cmd.demand)
 app.command("tco")(tco_cmd.tco)
 app.command("evaluate")(evaluate_cmd.evaluate)
+app.add_typer(factory_cmd.app, name="factory")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(admin_cmd.app, name="admin")
 app.add_typer(workspace_cmd.app, name="workspace")
@@ -107,6 +113,9 @@ def _fail(line: str, code: int) -> NoReturn:
     # soft_wrap: the error stays one line even on a narrow or non-terminal stderr
     console_err.print(f"error: {line}", markup=False, highlight=False, soft_wrap=True)
     sys.exit(code)
+
+
+app.add_typer(risk_cmd.app, name="risk")
 
 
 def main(argv: list[str] | None = None) -> None:

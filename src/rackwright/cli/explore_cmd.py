@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
 from rackwright.bom import load_supply_data
@@ -18,12 +19,16 @@ from rackwright.cli.common import (
     console,
     print_json,
     progress_bar,
+    real_number,
+    whole_number,
 )
 from rackwright.explore.economics import Economics
 from rackwright.explore.executors import make_executor
 from rackwright.explore.search import (
+    DEFAULT_MFU_SHARE,
     Candidate,
     ExploreResult,
+    RankBound,
     make_job,
     parse_gpu_range,
     rack_choices,
@@ -49,12 +54,53 @@ def explore(
         typer.Option("--rack", "-r", help="Catalog rack generation (repeatable; whole racks)."),
     ] = None,
     objective: Annotated[
-        str, typer.Option("--objective", help="Rank by time, cost or power.")
+        str,
+        typer.Option(
+            "--objective", help="Rank by time, cost, power (lowest first) or mfu (highest first)."
+        ),
     ] = "time",
-    top: Annotated[int, typer.Option("--top", "-k", help="How many best configurations.")] = 5,
+    min_mfu_share: Annotated[
+        float,
+        typer.Option(
+            "--min-mfu-share",
+            parser=real_number("--min-mfu-share", above=-1e-12, maximum=1.0),
+            help="Rank only configurations with MFU at least this share of the best MFU found "
+            "(0 ranks everything).",
+        ),
+    ] = DEFAULT_MFU_SHARE,
+    min_mfu: Annotated[
+        float,
+        typer.Option(
+            "--min-mfu",
+            parser=real_number("--min-mfu", above=-1e-12, maximum=0.99),
+            help="Rank only configurations with at least this MFU (a fraction, e.g. 0.3).",
+        ),
+    ] = 0.0,
+    max_cost_ratio: Annotated[
+        float | None,
+        typer.Option(
+            "--max-cost-ratio",
+            parser=real_number("--max-cost-ratio", above=0.999999),
+            help="Rank only configurations costing at most this many times the cheapest found.",
+        ),
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            "-k",
+            parser=whole_number("--top", maximum=1000),
+            help="How many best configurations.",
+        ),
+    ] = 5,
     executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
     workers: Annotated[
-        int, typer.Option("--workers", help="Processes (local) or CPUs (new Ray cluster).")
+        int,
+        typer.Option(
+            "--workers",
+            parser=whole_number("--workers", maximum=1024),
+            help="Processes (local) or CPUs (new Ray cluster).",
+        ),
     ] = 1,
     tokens: Annotated[
         str, typer.Option("--tokens", help="Training token budget, e.g. '15 Ttok'.")
@@ -77,6 +123,7 @@ def explore(
     Searches every catalog system unless --system or --rack names some; a rack generation is
     searched in whole racks of its system.
     """
+    bound = RankBound(min_mfu_share, min_mfu, max_cost_ratio)
     arch = resolve_model(model)
     low, high = parse_gpu_range(gpus)
     cat = catalog_from(catalog)
@@ -102,8 +149,9 @@ def explore(
                 progress.update(task, completed=finished, total=total)
 
             result = run_explore(
-                arch, choices, job, objective=objective, top=top, executor=runner, on_task_done=done
-            )
+                arch, choices, job, objective=objective, top=top, executor=runner,
+                on_task_done=done, bound=bound,
+            )  # fmt: skip
     finally:
         runner.close()
     if json_out:
@@ -153,6 +201,7 @@ def _row(c: Candidate) -> list[str]:
         f"{c.tp}/{c.pp}/{c.vpp}/{c.cp}/{c.ep}/{c.dp}",
         f"z{c.zero} {c.recompute} mbs{c.mbs} gbs{c.gbs}",
         f"{c.mfu:.1%}",
+        f"{c.tokens_per_s_per_gpu:,.0f}",
         f"{c.days:,.1f}",
         f"{c.cost_usd / 1e6:,.2f}",
         f"{c.power_w / 1e6:,.2f}",
@@ -167,6 +216,7 @@ def _table(title: str, cands: tuple[Candidate, ...]) -> Table:
         "tp/pp/vpp/cp/ep/dp",
         "zero, recompute, batch",
         "MFU",
+        "tok/s/GPU",
         "days",
     ):
         table.add_column(col)
@@ -178,17 +228,25 @@ def _table(title: str, cands: tuple[Candidate, ...]) -> Table:
 
 
 def _print(result: ExploreResult, model_id: str) -> None:
-    console.print(_table(f"{model_id}: best by {result.objective}", result.best))
+    order = "highest" if result.objective == "mfu" else "lowest"
+    title = (
+        f"{model_id}: best by {result.objective} ({order} first) within {result.bound.describe()}"
+    )
+    wide = Console(highlight=False, width=max(console.width, 160))
+    wide.print(_table(title, result.best))
     front = result.pareto
     shown = front if len(front) <= PARETO_ROWS else _spread(front, PARETO_ROWS)
     title = "Pareto front (time, cost, MW)"
     if len(shown) < len(front):
         title += f": {len(shown)} of {len(front)} points, all in --json"
-    console.print(_table(title, shown))
+    wide.print(_table(title, shown))
     console.print(
         f"{result.configs_evaluated:,} configurations evaluated "
         f"({result.configs_enumerated:,} enumerated, {result.configs_valid:,} valid and fitting) "
-        f"in {result.seconds:.2f} s ({result.configs_per_s:,.0f}/s). Cost and MW are estimates: "
-        "amortised system price over 4 years plus energy at the facility's PUE and tariff.",
+        f"in {result.seconds:.2f} s ({result.configs_per_s:,.0f}/s). The ranking keeps "
+        f"{result.bound.describe()} ({int(result.bound.mask.sum()):,} of the configurations "
+        "kept); the Pareto front is not bounded. MFU counts causal attention. Cost and MW are "
+        "estimates: amortised system price over 4 years plus energy at the facility's PUE and "
+        "tariff.",
         markup=False,
     )

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
+from rackwright.cli.common import CatalogFiles, JsonFlag, console, print_json, spinner
 from rackwright.cli.inputs import TariffsFileOpt
 from rackwright.errors import InputError
 from rackwright.optim import SolveOptions
@@ -92,14 +92,9 @@ def source(
         problem, policy=dataclasses.replace(problem.policy, dual_source_min_share=dual_share)
     )
     options = SolveOptions(mip_rel_gap=gap, time_limit_s=time_limit)
-    with (
-        console_err.status(
-            f"solving {len(problem.parts)} parts x {len(problem.offers)} offers x "
-            f"{len(problem.periods)} quarters ...",
-            spinner="dots",
-        )
-        if console_err.is_terminal
-        else _Quiet()
+    with spinner(
+        f"solving {len(problem.parts)} parts x {len(problem.offers)} offers x "
+        f"{len(problem.periods)} quarters ..."
     ):
         result = solve_sourcing(problem, options)
     if json_out:
@@ -108,14 +103,6 @@ def source(
         _print(result)
     if not result.has_plan:
         raise typer.Exit(1)
-
-
-class _Quiet:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *args: object) -> None:
-        return None
 
 
 def _print(result: SourcingResult) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 import numpy as np
@@ -47,8 +47,9 @@ class SolveResult:
     """The outcome of one solve.
 
     ``x`` and ``row_activity`` are empty when no feasible point was found (``has_solution``
-    False). ``row_dual`` is filled for LPs only. ``mip_gap`` is the relative gap reached (0 for
-    an LP solved to optimality, ``inf`` when no incumbent exists).
+    False). ``row_dual`` and ``col_dual`` (reduced costs: the objective's rate of change per
+    unit of a column's active bound) are filled for LPs only. ``mip_gap`` is the relative gap
+    reached (0 for an LP solved to optimality, ``inf`` when no incumbent exists).
     """
 
     status: SolveStatus
@@ -64,6 +65,7 @@ class SolveResult:
     num_col: int = 0
     num_row: int = 0
     num_nz: int = 0
+    col_dual: FloatArray = field(default_factory=lambda: np.zeros(0, dtype=np.float64))
 
     @property
     def ok(self) -> bool:
@@ -87,7 +89,7 @@ _STATUS = {
 }
 
 
-def _bounds(values: FloatArray) -> FloatArray:
+def highs_bounds(values: FloatArray) -> FloatArray:
     """numpy infinities as HiGHS infinities."""
     out = np.asarray(values, dtype=np.float64).copy()
     out[np.isposinf(out)] = kHighsInf
@@ -95,7 +97,8 @@ def _bounds(values: FloatArray) -> FloatArray:
     return out
 
 
-def _new_highs(model: SparseModel, options: SolveOptions, *, presolve: bool) -> object:
+def new_highs(model: SparseModel, options: SolveOptions, *, presolve: bool) -> object:
+    """A HiGHS instance holding ``model`` with ``options`` set (not yet run)."""
     h = highs_core._Highs()
     h.setOptionValue("output_flag", bool(options.log))
     h.setOptionValue("log_to_console", bool(options.log))
@@ -116,10 +119,10 @@ def _new_highs(model: SparseModel, options: SolveOptions, *, presolve: bool) -> 
         1,  # ObjSense.kMinimize
         float(model.offset),
         np.ascontiguousarray(model.col_cost, dtype=np.float64),
-        _bounds(model.col_lower),
-        _bounds(model.col_upper),
-        _bounds(model.row_lower),
-        _bounds(model.row_upper),
+        highs_bounds(model.col_lower),
+        highs_bounds(model.col_upper),
+        highs_bounds(model.row_lower),
+        highs_bounds(model.row_upper),
         np.ascontiguousarray(model.a_start[:-1] if model.num_col else model.a_start, np.int32),
         np.ascontiguousarray(model.a_index, dtype=np.int32),
         np.ascontiguousarray(model.a_value, dtype=np.float64),
@@ -158,7 +161,7 @@ def solve(
             num_row=model.num_row,
         )
     began = time.perf_counter()
-    h = _new_highs(model, opts, presolve=opts.presolve)
+    h = new_highs(model, opts, presolve=opts.presolve)
     if start is not None and model.is_mip:
         h.setSolution(  # type: ignore[attr-defined]
             model.num_col,
@@ -169,24 +172,37 @@ def solve(
     name = h.getModelStatus().name  # type: ignore[attr-defined]
     if name == "kUnboundedOrInfeasible":
         # presolve could not tell which; the simplex without presolve can
-        h = _new_highs(model, opts, presolve=False)
+        h = new_highs(model, opts, presolve=False)
         h.run()  # type: ignore[attr-defined]
-        name = h.getModelStatus().name  # type: ignore[attr-defined]
-    seconds = time.perf_counter() - began
-    info = h.getInfo()  # type: ignore[attr-defined]
-    status = _STATUS.get(name, SolveStatus.ERROR)
+    return read_result(h, model, time.perf_counter() - began)
+
+
+def model_status(h: object) -> SolveStatus:
+    """The typed model status of HiGHS instance ``h`` after its last ``run``."""
+    name = h.getModelStatus().name  # type: ignore[attr-defined]
     if name == "kUnboundedOrInfeasible":
-        status = SolveStatus.INFEASIBLE
+        return SolveStatus.INFEASIBLE
+    return _STATUS.get(name, SolveStatus.ERROR)
+
+
+def read_result(h: object, model: SparseModel, seconds: float) -> SolveResult:
+    """The typed outcome of the last ``run`` of HiGHS instance ``h`` on ``model``."""
+    name = h.getModelStatus().name  # type: ignore[attr-defined]
+    info = h.getInfo()  # type: ignore[attr-defined]
+    status = model_status(h)
     has_solution = int(info.primal_solution_status) == 2 and status not in (
         SolveStatus.INFEASIBLE,
         SolveStatus.UNBOUNDED,
     )
     empty = np.zeros(0, dtype=np.float64)
+    col_duals = empty
     if has_solution:
         sol = h.getSolution()  # type: ignore[attr-defined]
         x = np.asarray(sol.col_value, dtype=np.float64)
         activity = np.asarray(sol.row_value, dtype=np.float64)
         duals = np.asarray(sol.row_dual, dtype=np.float64) if not model.is_mip else empty
+        if not model.is_mip:
+            col_duals = np.asarray(sol.col_dual, dtype=np.float64)
         objective = float(info.objective_function_value)
     else:
         x, activity, duals, objective = empty, empty, empty, math.nan
@@ -210,4 +226,5 @@ def solve(
         num_col=model.num_col,
         num_row=model.num_row,
         num_nz=model.num_nz,
+        col_dual=col_duals,
     )

@@ -31,6 +31,11 @@ class HardwareView:
     scaleout_fabric: str = "infiniband"
     sources: tuple[str, ...] = field(default_factory=tuple)
 
+    @property
+    def fabric(self) -> str:
+        """The scale-out fabric family efficiency figures are keyed by: roce or infiniband."""
+        return "roce" if "roce" in self.scaleout_fabric.lower() else "infiniband"
+
     def flops_per_s(self, precision: Precision) -> float:
         """Dense peak for a precision; InfeasibleError if the hardware lacks it."""
         value = {
