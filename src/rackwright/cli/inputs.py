@@ -13,6 +13,8 @@ from typing import Annotated
 
 import typer
 
+from rackwright.chain.load import InputRequest
+
 BomFilesOpt = Annotated[
     list[Path] | None,
     typer.Option("--bom", help="Extra BOM TOML (parts, offers) merged over the default."),
@@ -40,3 +42,23 @@ SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Seed of every random draw (default: the scenario's)."),
 ]
+
+ScenarioFileArg = Annotated[
+    Path | None,
+    typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
+]
+
+
+def scenario_request(
+    file: Path | None,
+    catalog: list[Path] | None,
+    bom: list[Path] | None,
+    calibration: Path | None,
+) -> InputRequest:
+    """The input request of a command that reads a scenario, its catalog, BOM and calibration."""
+    return InputRequest(
+        scenario=file,
+        catalog=tuple(catalog or ()),
+        bom=tuple(bom or ()),
+        calibration=calibration,
+    )
