@@ -35,14 +35,10 @@ GAP = 1e-4
 
 def default_problem() -> SourcingProblem:
     """The embedded default scenario's sourcing problem under the package rules."""
-    from rackwright.plan import prepare
-    from rackwright.sourcing.from_bom import problem_for_plan
-    from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+    from rackwright.plan import InputRequest, prepare
+    from rackwright.sourcing.stage import scenario_problem
 
-    context = prepare(None)
-    return problem_for_plan(
-        context.scenario, context.catalog, tariffs=load_tariffs(), logistics=load_logistics()
-    )
+    return scenario_problem(prepare(InputRequest()))
 
 
 def proof_search(problem: SourcingProblem) -> str:

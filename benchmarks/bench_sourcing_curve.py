@@ -13,7 +13,7 @@ import sys
 import time
 
 from rackwright.explore.executors import make_executor
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 from rackwright.sourcing.curve import (
     CurvePoint,
     FloorCurve,
@@ -22,17 +22,15 @@ from rackwright.sourcing.curve import (
     generation_tasks,
 )
 from rackwright.sourcing.engine import solve_sourcing
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+from rackwright.sourcing.stage import scenario_problem
 
 
 def main(argv: list[str] | None = None) -> None:
     """Print each generation's cost per rack and gap per floor, then the total time."""
     args = sys.argv[1:] if argv is None else list(argv)
     name = "ray" if "ray" in args else "local"
-    context = prepare(None)
-    tasks = generation_tasks(
-        context.scenario, context.catalog, tariffs=load_tariffs(), logistics=load_logistics()
-    )
+    inputs = prepare(InputRequest())
+    tasks = generation_tasks(inputs.scenario, lambda sub: scenario_problem(inputs, sub, floor=0.0))
     wall, cpu = time.perf_counter(), time.process_time()
     if "--independent" in args:
         curves = tuple(

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import shared_data
+from rackwright.chain import PlanInputs
 from rackwright.cli.app import main
+from rackwright.plan import InputRequest, prepare, run_plan
+from rackwright.report.section import Section
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, with one clear line, when the shared reference data is missing."""
+    if shared_data.find() is None:
+        raise pytest.UsageError(shared_data.missing_message())
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,18 @@ class CliResult:
 
 
 RunCli = Callable[..., CliResult]
+
+
+@pytest.fixture
+def ray_cluster() -> Iterator[None]:
+    """A local two-CPU Ray cluster for the test, shut down after it."""
+    import ray  # only the tests that ask for a cluster load Ray
+
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    try:
+        yield
+    finally:
+        ray.shutdown()
 
 
 @pytest.fixture
@@ -190,3 +213,24 @@ def write_scenario(scenario_dir: Path) -> Callable[[str], Path]:
         return path
 
     return write
+
+
+@functools.cache
+def default_inputs() -> PlanInputs:
+    """The embedded default scenario's plan inputs, loaded once per test session."""
+    return prepare(InputRequest())
+
+
+def plan_sections(inputs: PlanInputs, *keys: str) -> dict[str, Section]:
+    """Run the stages ``keys`` (and what they need) and return their report sections by key."""
+    outcome = run_plan(inputs, only=keys)
+    return {s.key: s for s in outcome.view.sections}
+
+
+def plan_section(inputs: PlanInputs, key: str) -> Section:
+    """One stage's report section."""
+    return plan_sections(inputs, key)[key]
+
+
+# Fixtures of the store and service tests (both database backends, two organizations).
+pytest_plugins = ["platform_support"]

@@ -1,8 +1,9 @@
 """Where the read-only reference data (``shared/data``) lives for the tests.
 
-CI clones the repository with ``shared/`` beside it; a developer's checkout has it at
-``../shared``. ``RACKWRIGHT_SHARED_DATA`` overrides both. A missing folder fails the tests that
-need it (never a silent skip).
+CI clones the repository with ``shared/`` beside it (so a checkout finds ``../shared/data``);
+``RACKWRIGHT_SHARED_DATA`` names another folder and then is the only place looked at. When the
+folder is missing, ``conftest.pytest_configure`` stops the run with one clear line (never a
+silent skip, never a collection traceback).
 """
 
 from __future__ import annotations
@@ -13,15 +14,26 @@ from pathlib import Path
 _REPO = Path(__file__).resolve().parent.parent
 
 
-def _find() -> Path:
+def candidates() -> list[Path]:
+    """The folders looked at, in order."""
     override = os.environ.get("RACKWRIGHT_SHARED_DATA")
-    candidates = [Path(override)] if override else []
-    candidates += [_REPO.parent / "shared" / "data", Path("/work/shared/data")]
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    tried = ", ".join(str(c) for c in candidates)
-    raise FileNotFoundError(f"shared reference data not found; tried {tried}")
+    if override:
+        return [Path(override)]
+    return [_REPO.parent / "shared" / "data"]
 
 
-SHARED_DATA: Path = _find()
+def find() -> Path | None:
+    """The shared data folder, or None when no candidate exists."""
+    return next((c for c in candidates() if c.is_dir()), None)
+
+
+def missing_message() -> str:
+    """What to tell a developer whose checkout has no shared data."""
+    tried = ", ".join(str(c) for c in candidates())
+    return (
+        f"shared reference data not found (tried {tried}); clone shared/ beside the repository "
+        "or set RACKWRIGHT_SHARED_DATA to its data folder"
+    )
+
+
+SHARED_DATA: Path = find() or candidates()[0]

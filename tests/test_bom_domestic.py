@@ -66,7 +66,7 @@ def test_hand_worked_value_share_and_verdicts() -> None:
             category="rack-integration",
         ),
     )
-    result = Rollup("r", 2026, Policy.CHEAPEST, 1, lines, 0.0, 0.0, 0.0)
+    result = Rollup("r", 2026, Policy.CHEAPEST, 1, lines)
     verdict = domestic_content(result, read_rules())
     # services are not components: 700 domestic of 1,000 component value
     assert verdict.share == pytest.approx(0.70)
@@ -82,7 +82,7 @@ def test_hand_worked_value_share_and_verdicts() -> None:
 
 def test_exactly_at_the_threshold_fails_because_the_act_says_exceeds() -> None:
     lines = (_line("a", 65.0, "US", Subsystem.COMPUTE), _line("b", 35.0, "TW", Subsystem.COMPUTE))
-    verdict = domestic_content(Rollup("r", 2025, Policy.CHEAPEST, 1, lines, 0, 0, 0), read_rules())
+    verdict = domestic_content(Rollup("r", 2025, Policy.CHEAPEST, 1, lines), read_rules())
     assert verdict.share == pytest.approx(0.65) and not verdict.passes_value
 
 

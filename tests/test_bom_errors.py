@@ -136,9 +136,9 @@ def test_currency_without_rate(cli: RunCli, tmp_path: Path) -> None:
 def test_unknown_rack_and_year_without_offers(cli: RunCli) -> None:
     result = cli("bom", "show", "no-such-rack")
     assert result.code == 2 and "'no-such-rack'" in result.err_lines[0]
-    result = cli("bom", "domestic", "ref-gb200-nvl72", "--year", "2019")
+    result = cli("bom", "domestic", "ref-gb200-nvl72", "--year", "2020")
     assert result.code == 2 and len(result.err_lines) == 1
-    assert "no offer able to ship in 2019" in result.err_lines[0]
+    assert "no offer able to ship in 2020" in result.err_lines[0]
 
 
 def test_quantity_expressions_allow_only_arithmetic() -> None:

@@ -54,7 +54,9 @@ def test_tree_levels_and_subsystems() -> None:
     assert rows["gpu-b200"].subsystem is Subsystem.COMPUTE and rows["gpu-b200"].critical
     assert rows["rack-integration-l11"].kind is PartKind.SERVICE
     assert rows["nvlink-cartridge-set"].subsystem is Subsystem.CABLING
-    assert bom.weight_kg == pytest.approx(18 * 38 + 9 * 20 + 8 * 25 + 40 + 60 + 150 + 2 * 8 + 180)
+    assert bom.root.weight_kg == pytest.approx(
+        18 * 38 + 9 * 20 + 8 * 25 + 40 + 60 + 150 + 2 * 8 + 180
+    )
 
 
 def test_family_is_chosen_by_rack_id_then_accelerator() -> None:

@@ -102,6 +102,6 @@ def test_gb300_liquid_cooling_content_matches_morgan_stanley(catalog: Catalog) -
 def test_gb200_weight_and_spine_follow_the_catalog_rack(catalog: Catalog) -> None:
     supply = load_supply_data(catalog)
     bom = expand_bom(catalog.rack("ref-gb200-nvl72"), catalog, supply)
-    assert bom.weight_kg == pytest.approx(1360, rel=0.05)  # S35: ~1.36 t loaded
+    assert bom.root.weight_kg == pytest.approx(1360, rel=0.05)  # S35: ~1.36 t loaded
     cables = {d.part_id: d.qty_per_rack for d in flatten(bom)}["nvlink-twinax-224g"]
     assert cables == pytest.approx(5184 * 1.005)  # S44 count plus 0.5% attrition

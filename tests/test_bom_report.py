@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from rackwright.plan import prepare
-from rackwright.report.sections import bom
+from conftest import default_inputs, plan_section
 
 
 def test_bom_section_prices_every_generation_and_compares_with_targets() -> None:
-    ctx = prepare(None)
-    section = bom.build(ctx)
+    ctx = default_inputs()
+    section = plan_section(ctx, "bom")
     rows = section.data["generations"]
     assert [r["rack"] for r in rows] == [
         g.rack for g in sorted(ctx.scenario.generations, key=lambda g: (g.first_year, g.rack))

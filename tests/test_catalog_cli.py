@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import RunCli
@@ -12,6 +14,7 @@ from rackwright.catalog import load_catalog
 from rackwright.cli.app import app
 
 runner = CliRunner()
+README = Path(__file__).resolve().parents[1] / "README.md"
 
 USER_FILE = """\
 [[fabric]]
@@ -43,7 +46,8 @@ def test_list_every_kind_as_json() -> None:
     kinds = {row["kind"] for row in rows}
     assert {"accelerator", "system", "fabric", "site", "facility"} <= kinds
     h100 = next(row for row in rows if row["id"] == "h100-sxm5")
-    assert h100["confidence"] == "V"
+    # Its per-GPU peaks come from an expert's table of NVIDIA's datasheet, not an NVIDIA page: S.
+    assert h100["confidence"] == "S"
     assert "989.4 TFLOP/s" in h100["key_figures"] and "700 W" in h100["key_figures"]
 
 
@@ -73,11 +77,11 @@ def test_show_gives_every_figure_with_unit_source_and_confidence() -> None:
     bf16 = figures["bf16_flops_per_s"]
     assert bf16["value"] == 989.4e12 and bf16["unit"] == "FLOP/s"
     assert bf16["display"] == "989.4 TFLOP/s"
-    assert bf16["sources"] == ["S20", "S28"] and bf16["confidence"] == "V"
+    assert bf16["sources"] == ["S20", "S28"] and bf16["confidence"] == "S"
     assert figures["hbm_bytes"]["unit"] == "B" and figures["tdp_w"]["unit"] == "W"
     assert set(figures[name]["note"] for name in figures) == {""}
     titles = {src["id"]: src["title"] for src in info["sources"]}
-    assert titles["S20"].startswith("Glenn Lockwood, H100 page")
+    assert titles["S20"].startswith("Glenn Lockwood (expert notes citing NVIDIA's H100 datasheet")
 
 
 def test_show_reports_field_provenance_and_assumption_titles() -> None:
@@ -93,7 +97,7 @@ def test_show_table_names_units_and_source_titles() -> None:
     result = runner.invoke(app, ["catalog", "show", "gb300-nvl72"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     assert "142 kW" in result.stdout
-    assert "NVIDIA Enterprise RA, NVL72 AI Factory components" in result.stdout
+    assert "NVIDIA docs: Enterprise RA, NVL72 AI Factory components" in result.stdout
 
 
 def test_sources_lists_assumptions() -> None:
@@ -158,3 +162,34 @@ def test_compound_units_are_not_misread() -> None:
     assert units["coolant_cp_j_per_kg_k"] == "J/(kg*K)"
     assert units["coolant_density_kg_per_m3"] == "kg/m3"
     assert units["coolant_delta_t_k"] == "K"
+
+
+def _readme_catalog_example() -> str:
+    """The TOML block of the README's section on overriding the catalog, as a user copies it."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index("## The catalog and its provenance") :]
+    section = section[: section.index("\n## ", 1)]
+    block = re.search(r"```toml\n(.*?)```", section, re.DOTALL)
+    assert block is not None, "the catalog section shows no TOML example"
+    return block.group(1)
+
+
+def test_readme_catalog_override_example_runs_as_written(cli: RunCli, tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(_readme_catalog_example(), encoding="utf-8")
+    result = cli("catalog", "show", "us-tx", "--catalog", path, "--json")
+    assert result.code == 0, result.err
+    info = json.loads(result.out)
+    assert info["origin"].startswith(str(path))
+    figures = {fig["field"]: fig for fig in info["figures"]}
+    assert figures["electricity_usd_per_kwh"]["value"] == pytest.approx(0.052)
+    assert figures["pue_ratio"]["value"] == pytest.approx(1.15)
+    cited = set(figures["pue_ratio"]["sources"])
+    titles = {src["id"]: src["title"] for src in info["sources"]}
+    assert cited == {"A99"} and titles["A99"].startswith("Texas tariff")
+    # The same file without its [[source]] table is refused on one line naming the unknown id.
+    bare = tmp_path / "bare.toml"
+    without_source = "[[facility]]" + _readme_catalog_example().split("[[facility]]", 1)[1]
+    bare.write_text(without_source, encoding="utf-8")
+    refused = cli("catalog", "show", "us-tx", "--catalog", bare)
+    assert refused.code == 2 and len(refused.err_lines) == 1 and "A99" in refused.err

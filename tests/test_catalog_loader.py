@@ -243,7 +243,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_unreadable_file(tmp_path: Path) -> None:
     binary = tmp_path / "binary.toml"
     binary.write_bytes(b"\xff\xfe\x00garbage")
-    assert error_of(binary).one_line() == f"{binary}: cannot read file: not UTF-8 text"
+    assert error_of(binary).one_line() == f"{binary}: cannot read file: not UTF-8 text (byte 0)"
     folder = tmp_path / "folder.toml"
     folder.mkdir()
     assert error_of(folder).one_line().startswith(f"{folder}: cannot read file")

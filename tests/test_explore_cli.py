@@ -48,9 +48,14 @@ def test_json_reports_work_done_and_best_configurations_that_the_scalar_model_co
     assert scalar.step_s == top["step_s"]
     steps = 1e12 / (top["gbs"] * 4096)
     assert top["days"] == pytest.approx(steps * top["step_s"] / 86400, rel=1e-12)
-    # the fastest configuration overall is on the front, and no front point dominates another
+    # the ranking keeps MFU within 75 % of the best found; the unbounded front starts no later
     front = data["pareto"]
-    assert front[0]["time_s"] == top["time_s"]
+    bound = data["bound"]
+    assert bound["mfu_share"] == 0.75 and bound["mfu_floor"] == pytest.approx(
+        0.75 * bound["best_mfu"]
+    )
+    assert all(b["mfu"] >= bound["mfu_floor"] * (1 - 1e-9) for b in best)
+    assert front[0]["time_s"] <= top["time_s"]
     assert not any(_dominates(a, b) for a in front for b in front)
     assert {p["system_id"] for p in front} <= {"dgx-h100", "gb200-nvl72"}
     # the default 16M-token batch (3,906 sequences of 4,096) is kept, never inflated to feed
@@ -59,6 +64,26 @@ def test_json_reports_work_done_and_best_configurations_that_the_scalar_model_co
     for c in best + front:
         assert c["dp"] * c["mbs"] <= target
         assert abs(c["gbs"] - target) <= c["dp"] * c["mbs"] * (c["pp"] if c["vpp"] > 1 else 1)
+
+
+def test_best_by_time_is_ranked_within_the_stated_efficiency_bound(cli: RunCli) -> None:
+    # without a bound the fastest configuration is the front's first point, at any MFU; the
+    # default bound (MFU >= 75 % of the best found) gives up time for efficiency, and says so
+    unbounded = json.loads(cli(*ARGS, "--min-mfu-share", "0").out)
+    bounded = json.loads(cli(*ARGS).out)
+    fastest = unbounded["best"][0]
+    assert fastest["time_s"] == unbounded["pareto"][0]["time_s"]
+    top = bounded["best"][0]
+    assert top["time_s"] >= fastest["time_s"]
+    assert top["mfu"] >= 0.75 * bounded["bound"]["best_mfu"] * (1 - 1e-9)
+    assert "75% of the best found" in bounded["bound"]["text"]
+    capped = json.loads(cli(*ARGS, "--min-mfu-share", "0", "--max-cost-ratio", "1.2").out)
+    cheapest = min(p["cost_usd"] for p in capped["pareto"])
+    assert all(b["cost_usd"] <= 1.2 * cheapest * (1 + 1e-9) for b in capped["best"])
+    by_mfu = json.loads(cli(*ARGS, "--objective", "mfu").out)["best"]
+    assert [b["mfu"] for b in by_mfu] == sorted((b["mfu"] for b in by_mfu), reverse=True)
+    table = cli(*[a for a in ARGS if a != "--json"]).out
+    assert "within MFU >=" in table and "MFU" in table and "cost" in table
 
 
 def test_power_objective_picks_the_smallest_footprint(cli: RunCli) -> None:

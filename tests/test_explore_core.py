@@ -24,6 +24,7 @@ from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.models import ModelArch, load_models
 from rackwright.perf.train_core import evaluate
 from rackwright.perf.training import ParallelConfig, predict_training
+from rackwright.precision import Precision
 
 ZERO_NAMES = ("none", "1", "2", "3")
 RECOMPUTE_NAMES = ("none", "selective", "full")
@@ -59,15 +60,15 @@ def _space_rows(
     system_id=st.sampled_from(sorted(default_catalog().entries["system"])),
     gpus=st.sampled_from([8, 16, 64, 72, 144, 256, 576, 1024, 4608]),
     seq=st.sampled_from([2048, 4096, 8192]),
-    precision=st.sampled_from(["bf16", "fp8", "fp4"]),
+    precision=st.sampled_from([Precision.BF16, Precision.FP8, Precision.FP4]),
     pick=st.integers(min_value=0, max_value=10**9),
 )
 def test_vectorized_rows_equal_the_scalar_model_bit_for_bit(
-    model_id: str, system_id: str, gpus: int, seq: int, precision: str, pick: int
+    model_id: str, system_id: str, gpus: int, seq: int, precision: Precision, pick: int
 ) -> None:
     model, hw, cfg = _space_rows(model_id, system_id, gpus, seq, default_catalog())
     if hw.fp8_flops_per_s is None or (precision == "fp4" and hw.fp4_flops_per_s is None):
-        precision = "bf16"  # the scalar model refuses it here; the search marks it invalid
+        precision = Precision.BF16  # the scalar model refuses it here; the search marks it invalid
     n = cfg["gpus"].shape[0]
     assume(n > 0)  # e.g. 8 GPUs cannot hold some large models in any layout
     job = make_job(model, 1e12, precision, seq)
@@ -109,8 +110,8 @@ def test_enumeration_keeps_every_layout_the_core_accepts(catalog: Catalog) -> No
     brute = {"gpus": gpus, "tp": tp, "pp": pp, "vpp": vpp, "cp": cp, "ep": ep, "dp": dp,
              "zero": 0.0, "recompute": 2.0, "mbs": 1.0, "gbs": dp * pp * 8}  # fmt: skip
     out = evaluate(
-        with_sequence_parallel(brute, fixed_cfg_inputs(model, 4096, "bf16")),
-        hardware_inputs(hw, "bf16"),
+        with_sequence_parallel(brute, fixed_cfg_inputs(model, 4096, Precision.BF16)),
+        hardware_inputs(hw, Precision.BF16),
         model_inputs(model),
     )
     # the search's own modelling prunes (tp inside the NVLink domain, vpp only with pp > 1)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 
 import pytest
 import ray
@@ -13,15 +12,6 @@ from rackwright.catalog import load_catalog
 from rackwright.explore import LocalExecutor, explore, make_job, system_choices
 from rackwright.explore.ray_executor import RayExecutor
 from rackwright.perf.models import load_models
-
-
-@pytest.fixture
-def ray_cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
 
 
 def test_ray_and_local_executors_find_the_same_configurations(ray_cluster: None) -> None:

@@ -5,30 +5,45 @@ from __future__ import annotations
 import functools
 import json
 import math
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from rackwright.errors import ScenarioError
+from conftest import BASE_SCENARIO, RunCli, default_inputs, edit, plan_section
+from rackwright.chain import PlanInputs, Upstream
 from rackwright.explore.economics import Economics
 from rackwright.explore.serving import ServingDemand, best_serving, serving_layouts
+from rackwright.explore.stage import rack_offers
+from rackwright.explore.workloads import RackOffer, train_outcome
 from rackwright.perf.hardware import hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import load_models
 from rackwright.perf.training import ParallelConfig, predict_training
-from rackwright.plan import prepare
-from rackwright.report.section import PlanContext, Section
+from rackwright.plan import run_plan
+from rackwright.precision import Precision
+from rackwright.rack import analyze
+from rackwright.report.section import Section
 from rackwright.report.sections import workloads
 from rackwright.scenario import TrainingWorkload
+from test_bad_input import assert_one_line_error
 
 
-@functools.cache
-def default_context() -> PlanContext:
-    return prepare(None)
+def default_context() -> PlanInputs:
+    return default_inputs()
 
 
 @functools.cache
 def default_section() -> Section:
-    return workloads.build(default_context())
+    return plan_section(default_context(), "workloads")
+
+
+@functools.cache
+def default_offers() -> tuple[RackOffer, ...]:
+    """Each generation as the workloads stage prices it (BOM cost, engineered power)."""
+    ctx = default_context()
+    run = run_plan(ctx, only=["bom", "rack"]).run
+    return tuple(rack_offers(ctx, Upstream("test", run.results)))
 
 
 def test_every_training_workload_gets_a_checked_configuration_per_generation() -> None:
@@ -51,11 +66,12 @@ def test_every_training_workload_gets_a_checked_configuration_per_generation() -
         assert entry["racks"] == math.ceil(
             choice["gpus"] / (rack.systems_count * system.gpus_count)
         )
-        # MW from the catalog: whole systems x typical power x the facility's PUE
+        # MW from rack engineering: whole systems x their share of the rack's typical power
+        # (summed from its components) x the facility's PUE
         systems = math.ceil(choice["gpus"] / system.gpus_count)
-        assert choice["power_w"] == pytest.approx(
-            systems * system.power_typical_w * facility.pue_ratio
-        )
+        analysis = analyze(rack, ctx.catalog)
+        per_system_w = analysis.power_typical_w / rack.systems_count
+        assert choice["power_w"] == pytest.approx(systems * per_system_w * facility.pue_ratio)
         # the scalar perf model confirms the step time; days follow from the token budget
         par = ParallelConfig(
             gpus=choice["gpus"], tp=choice["tp"], pp=choice["pp"], vpp=choice["vpp"],
@@ -95,11 +111,14 @@ def test_an_impossible_deadline_is_reported_as_missed_with_the_fastest_configura
     rushed = TrainingWorkload.model_validate(
         {**original.model_dump(), "deadline_days": 0.5, "max_gpus": 4096}
     )
-    rack = ctx.scenario.generations[0].rack
-    outcome, result = workloads.train_outcome(rushed, rack, ctx.catalog, ctx.scenario.facility)
-    assert result is not None and outcome.choice is not None
+    offer = default_offers()[0]
+    model = ctx.model(rushed.model)
+    outcome = train_outcome(
+        rushed, model, offer, ctx.catalog, ctx.scenario.facility, ctx.efficiency
+    )
+    assert outcome.choice is not None
     assert not outcome.meets_deadline
-    assert outcome.choice.time_s == min(c.time_s for c in result.pareto)
+    assert outcome.choice.time_s == min(c.time_s for c in outcome.front)
     assert outcome.choice.gpus <= 4096
     assert "misses the 0.5-day deadline" in workloads._train_line(outcome)
 
@@ -111,7 +130,7 @@ def test_serving_layout_is_the_best_per_gpu_of_those_tried() -> None:
     rack = ctx.catalog.rack(ctx.scenario.generations[0].rack)
     hw = hardware_view(rack.system, ctx.catalog)
     econ = Economics.of(ctx.catalog.system(rack.system), ctx.catalog.facility("us-tx"))
-    demand = ServingDemand(1e12, 2048, 1024, 2.0, 0.04, "fp8")
+    demand = ServingDemand(1e12, 2048, 1024, 2.0, 0.04, Precision.FP8)
     plan = best_serving(model, hw, econ, demand)
     rates = []
     for tp, ep, attn_dp in serving_layouts(model, hw):
@@ -123,14 +142,23 @@ def test_serving_layout_is_the_best_per_gpu_of_those_tried() -> None:
     assert plan.systems == math.ceil(plan.gpus / econ.gpus_per_system)
 
 
-def test_a_workload_with_an_unknown_model_names_the_workload() -> None:
+def test_a_workload_with_an_unknown_model_names_the_workload(
+    cli: RunCli, write_scenario: Callable[[str], Path]
+) -> None:
+    text = edit(BASE_SCENARIO, 'model = "gpt-oss-120b"', 'model = "no-such-model"')
+    path = write_scenario(text)
+    where = f"{path}, field 'workload[1].model': unknown model"
+    assert_one_line_error(cli("scenario", "validate", path), where, "no-such-model")
+    out = path.parent / "out"
+    assert_one_line_error(cli("plan", path, "--out", out), where, "no-such-model")
+    assert not out.exists()  # checked before any output folder is made
+
+
+def test_workload_cost_is_priced_from_the_bom_not_the_list_price() -> None:
     ctx = default_context()
-    first = ctx.scenario.workloads[0]
-    broken = first.model_copy(update={"model": "no-such-model"})
-    scenario = ctx.scenario.model_copy(update={"workloads": [broken, *ctx.scenario.workloads[1:]]})
-    bad = PlanContext(scenario=scenario, catalog=ctx.catalog, scenario_file="plan.toml")
-    with pytest.raises(ScenarioError) as caught:
-        workloads.build(bad)
-    line = caught.value.one_line()
-    assert line.startswith("plan.toml, field 'workload[0].model': unknown model")
-    assert "no-such-model" in line
+    offer = default_offers()[0]
+    rack = ctx.catalog.rack(offer.rack)
+    run = run_plan(ctx, only=["bom"]).run
+    bom_cost = run.results["bom"].price(offer.rack).usd  # type: ignore[attr-defined]
+    assert bom_cost != pytest.approx(rack.price_usd)  # the two used to disagree
+    assert offer.economics.price_usd * rack.systems_count == pytest.approx(bom_cost)

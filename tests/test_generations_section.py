@@ -2,36 +2,45 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
-from rackwright.plan import prepare
-from rackwright.report.section import PlanContext
-from rackwright.report.sections import generations
+from conftest import default_inputs, plan_section
+from rackwright.chain import PlanInputs
+from rackwright.report.section import Section
 from rackwright.scenario import Generation
 
 
 @pytest.fixture(scope="module")
-def default_ctx() -> PlanContext:
-    return prepare(None)
+def default_ctx() -> PlanInputs:
+    return default_inputs()
 
 
-def _with(ctx: PlanContext, *racks: str) -> PlanContext:
-    gens = [Generation(rack=r, first_year=2025) for r in racks]
-    scenario = ctx.scenario.model_copy(update={"generations": gens})
-    return PlanContext(scenario=scenario, catalog=ctx.catalog, scenario_file="test")
+def _with(ctx: PlanInputs, *racks: str) -> PlanInputs:
+    gens = [Generation(rack=r, first_year=2026) for r in racks]  # U.S. integration from 2026
+    scenario = ctx.scenario.model_copy(update={"generations": gens, "builds": []})
+    return dataclasses.replace(ctx, scenario=scenario, scenario_file="test")
 
 
-def test_gb200_rack_figures_match_nvidia(default_ctx: PlanContext) -> None:
-    section = generations.build(_with(default_ctx, "ref-gb200-nvl72", "ref-dgx-h100-4x"))
+def _section(ctx: PlanInputs) -> Section:
+    return plan_section(ctx, "generations")
+
+
+def test_gb200_rack_figures_match_nvidia(default_ctx: PlanInputs) -> None:
+    section = _section(_with(default_ctx, "ref-gb200-nvl72", "ref-dgx-h100-4x"))
     gb200, dgx = section.data["generations"]
     # NVIDIA GB200 NVL72: 360 PF dense FP8, 720 PF dense FP4, ~13.4 TB HBM (S41)
     assert gb200["fp8_flops_per_s"] == pytest.approx(360e15)
     assert gb200["fp4_flops_per_s"] == pytest.approx(720e15)
     assert gb200["hbm_bytes"] == pytest.approx(13.4e12, rel=0.01)
-    # price per dense FP8 PFLOP/s: $3.2M / 360 = $8,889; power per PFLOP/s from rack max
-    assert gb200["usd_per_fp8_pflops"] == pytest.approx(3.2e6 / 360)
+    # cost per dense FP8 PFLOP/s from the BOM roll-up (published ~$3.0-3.4M per rack), the
+    # catalog's $3.2M list price shown beside it; power per PFLOP/s from the rack's max
+    assert gb200["cost_usd"] == pytest.approx(3.2e6, rel=0.06)
+    assert gb200["cost_basis"].startswith("BOM roll-up")
+    assert gb200["list_price_usd"] == pytest.approx(3.2e6)
+    assert gb200["usd_per_fp8_pflops"] == pytest.approx(gb200["cost_usd"] / 360)
     assert gb200["w_per_fp8_pflops"] == pytest.approx(gb200["power_max_w"] / 360)
     assert gb200["power_per_rack_unit_w"] == pytest.approx(gb200["power_max_w"] / 48)
     # 4 DGX H100: 32 x 1,978.9 TFLOP/s dense FP8, 40.8 kW, no FP4
@@ -41,9 +50,9 @@ def test_gb200_rack_figures_match_nvidia(default_ctx: PlanContext) -> None:
 
 
 def test_default_scenario_generations_get_cheaper_and_leaner_per_pflops(
-    default_ctx: PlanContext,
+    default_ctx: PlanInputs,
 ) -> None:
-    section = generations.build(default_ctx)
+    section = _section(default_ctx)
     rows = section.data["generations"]
     assert [r["rack"] for r in rows] == [g.rack for g in default_ctx.scenario.generations]
     watts = [r["w_per_fp8_pflops"] for r in rows]
@@ -55,10 +64,17 @@ def test_default_scenario_generations_get_cheaper_and_leaner_per_pflops(
     assert all(len(row) == len(table.columns) for row in table.rows)
 
 
-def test_section_is_json_safe(default_ctx: PlanContext) -> None:
-    section = generations.build(default_ctx)
+def test_section_is_json_safe(default_ctx: PlanInputs) -> None:
+    section = _section(default_ctx)
     json.dumps(section.data)
-    assert len(section.figures) == 3
+    # price and power per PFLOP/s are two charts: thousands of dollars and watts share no axis
+    assert [f.title for f in section.figures] == [
+        "Dense compute per rack",
+        "Power per rack",
+        "Rack cost per dense FP8 PFLOP/s",
+        "Max power per dense FP8 PFLOP/s",
+    ]
     for figure in section.figures:
         text = json.dumps(figure.plotly)
         assert '"type": "bar"' in text
+        assert len({t.get("yaxis", "y") for t in figure.plotly["data"]}) == 1

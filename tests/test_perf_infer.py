@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import pytest
 
+from rackwright.catalog import load_catalog
 from rackwright.errors import InfeasibleError
 from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.hardware import hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import load_models
+from rackwright.precision import Precision
+
+CATALOG = load_catalog()
 
 MODELS = load_models()
 EFF = load_efficiency()
-H200 = hardware_view("hgx-h200")
-H100 = hardware_view("dgx-h100")
+H200 = hardware_view("hgx-h200", CATALOG)
+H100 = hardware_view("dgx-h100", CATALOG)
 
 
 def test_kv_bytes_per_token_gqa_fp8_and_tp_split() -> None:
@@ -29,8 +33,8 @@ def test_kv_bytes_per_token_gqa_fp8_and_tp_split() -> None:
 def test_max_batch_is_what_the_free_memory_holds() -> None:
     cfg = InferenceConfig(precision="fp8", isl=1000, osl=1000)
     pred = predict_inference(MODELS["llama2-70b"], H200, cfg, EFF)
-    frag = EFF.get("mem_frag", "hopper", "fp8")
-    reserve = EFF.get("mem_reserve_bytes", "hopper", "fp8")
+    frag = EFF.get("mem_frag", "hopper", Precision.FP8)
+    reserve = EFF.get("mem_reserve_bytes", "hopper", Precision.FP8)
     free = H200.hbm_bytes / (1 + frag) - reserve - MODELS["llama2-70b"].total_params() * 1.0
     assert pred.max_batch == int(free // (80 * 2 * 8 * 128 * 2000))
 
@@ -38,7 +42,7 @@ def test_max_batch_is_what_the_free_memory_holds() -> None:
 def test_mla_cache_lets_deepseek_batch_far_more_per_byte() -> None:
     dsv3 = MODELS["deepseek-v3"]
     cfg = InferenceConfig(gpus=8, tp=8, ep=8, precision="fp8", isl=2000, osl=500)
-    pred = predict_inference(dsv3, hardware_view("dgx-b200"), cfg, EFF)
+    pred = predict_inference(dsv3, hardware_view("dgx-b200", CATALOG), cfg, EFF)
     # latent (512 + 64) per layer, replicated on each TP rank, 1 byte
     assert pred.kv_bytes_per_token_per_gpu == 61 * (512 + 64)
 
@@ -81,11 +85,14 @@ def test_fp4_needs_blackwell_and_weights_must_fit() -> None:
 
 def test_attention_data_parallel_spreads_the_latent_cache_over_the_instance() -> None:
     dsv3 = MODELS["deepseek-v3"]
-    hw = hardware_view("dgx-b200")
+    hw = hardware_view("dgx-b200", CATALOG)
     base = {"gpus": 8, "ep": 8, "precision": "fp8", "isl": 2000, "osl": 500}
     tp8 = predict_inference(dsv3, hw, InferenceConfig(tp=8, **base), EFF)
     adp = predict_inference(dsv3, hw, InferenceConfig(tp=1, attn_dp=True, **base), EFF)
-    assert adp.kv_bytes_per_token_per_gpu == tp8.kv_bytes_per_token_per_gpu / 8
+    # TP8 replicates the MLA latent on every rank; attention DP keeps each request's latent on
+    # one rank only, so the same per-GPU bytes per token serve 8 independent batches
+    assert adp.kv_bytes_per_token_per_gpu == tp8.kv_bytes_per_token_per_gpu == 61 * 576
+    assert (tp8.attn_ranks, adp.attn_ranks) == (1, 8)
     # attention weights are replicated under attention-DP, so each GPU holds more weights
     assert adp.weights_bytes_per_gpu > tp8.weights_bytes_per_gpu
-    assert adp.max_batch > tp8.max_batch
+    assert adp.attn_ranks * adp.max_batch > 4 * tp8.max_batch

@@ -47,12 +47,38 @@ def test_parameter_counts_match_published(model_id: str) -> None:
 
 
 def test_gpt3_flops_per_token_is_the_megatron_formula() -> None:
-    # README: 72·L·h²·(1 + s/(6h) + V/(12·h·L)) = 1.0764 TFLOP at s=2048, V=51200
+    # README: 72·L·h²·(1 + s/(6h) + V/(12·h·L)) = 1.0764 TFLOP at s=2048, V=51200 (every key)
     gpt3 = load_models()["gpt3-175b"]
     L, h, s, V = 96, 12288, 2048, 51200
     expected = 72 * L * h**2 * (1 + s / (6 * h) + V / (12 * h * L))
-    assert gpt3.model_flops_per_token(s) == pytest.approx(expected, rel=1e-12)
+    assert gpt3.model_flops_per_token(s, causal=False) == pytest.approx(expected, rel=1e-12)
     assert expected / 1e12 == pytest.approx(1.0764, abs=1e-4)
+    # causal accounting counts half of the 12·L·s·h attention term (seq/2 keys per query)
+    causal = gpt3.model_flops_per_token(s)
+    assert expected - causal == pytest.approx(6 * L * s * h, rel=1e-12)
+
+
+def test_attention_kind_is_read_from_the_heads() -> None:
+    models = load_models()
+    assert models["llama3-70b"].attention_kind == "gqa"  # 64 query heads, 8 KV heads
+    assert models["gpt3-175b"].attention_kind == "mha"
+    assert models["deepseek-v3"].attention_kind == "mla"
+
+
+def test_all_moe_model_needs_no_dense_ffn_width(tmp_path: Path) -> None:
+    path = tmp_path / "moe.toml"
+    path.write_text(
+        '[[model]]\nid = "moe"\nname = "All MoE"\nlayers = 4\nhidden = 64\nheads = 4\n'
+        "vocab = 1000\nexperts = 8\ntopk = 2\nmoe_ffn = 128\n"
+    )
+    (model,) = load_model_file(path)
+    assert model.ffn == 0 and model.moe_layers == 4
+    dense = tmp_path / "dense.toml"
+    dense.write_text(
+        '[[model]]\nid = "d"\nname = "D"\nlayers = 2\nhidden = 64\nheads = 4\nvocab = 1000\n'
+    )
+    with pytest.raises(InputError, match="ffn"):
+        load_model_file(dense)
 
 
 def test_mla_kv_cache_is_the_latent_not_full_heads() -> None:

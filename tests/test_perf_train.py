@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from rackwright.catalog import load_catalog
 from rackwright.errors import InfeasibleError
 from rackwright.perf import train_core
 from rackwright.perf.efficiency import load_efficiency
@@ -21,11 +22,14 @@ from rackwright.perf.training import (
     predict_training,
     stack,
 )
+from rackwright.precision import Precision
+
+CATALOG = load_catalog()
 
 MODELS = load_models()
 EFF = load_efficiency()
-A100 = hardware_view("dgx-a100-80gb")
-H100 = hardware_view("dgx-h100")
+A100 = hardware_view("dgx-a100-80gb", CATALOG)
+H100 = hardware_view("dgx-h100", CATALOG)
 
 
 def _core(model_id: str, hw: HardwareView, par: ParallelConfig) -> dict[str, float]:
@@ -88,8 +92,8 @@ def test_interleaving_divides_the_bubble_fraction() -> None:
 
 def test_tp16_is_cheap_inside_an_nvl72_domain_and_dear_across_servers() -> None:
     par = ParallelConfig(gpus=64, tp=16, gbs=64, precision="fp8")
-    nvl = _core("llama3.1-405b", hardware_view("gb200-nvl72"), par)
-    hgx = _core("llama3.1-405b", hardware_view("dgx-b200"), par)
+    nvl = _core("llama3.1-405b", hardware_view("gb200-nvl72", CATALOG), par)
+    hgx = _core("llama3.1-405b", hardware_view("dgx-b200", CATALOG), par)
     assert nvl["tp_comm_s"] * 5 < hgx["tp_comm_s"]
     assert nvl["step_s"] < hgx["step_s"]
 
@@ -157,7 +161,7 @@ LAYOUTS = st.tuples(
     st.sampled_from([1, 2, 4, 16]),  # dp
     st.sampled_from(["none", "1", "2", "3"]),
     st.sampled_from(["none", "selective", "full"]),
-    st.sampled_from(["bf16", "fp8", "fp4"]),
+    st.sampled_from([Precision.BF16, Precision.FP8, Precision.FP4]),
     st.sampled_from([1, 2, 4]),  # mbs
     st.booleans(),  # sp
 )
@@ -174,7 +178,7 @@ def test_array_core_equals_scalar_calls_exactly(batch: list[tuple]) -> None:  # 
             gbs=dp * mbs * 8, mbs=mbs, recompute=rec, sp=sp, precision=prec,
         )  # fmt: skip
         cfgs.append(cfg_arrays(par, m))
-        hws.append(hw_arrays(hardware_view(system), EFF, prec))
+        hws.append(hw_arrays(hardware_view(system, CATALOG), EFF, prec))
         mods.append(model_arrays(m))
     arrays = train_core.evaluate(stack(cfgs), stack(hws), stack(mods))
     for i in range(len(batch)):

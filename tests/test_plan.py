@@ -1,85 +1,151 @@
-"""`rackwright plan`: the engine chain, the catalog merge order, and the files it writes."""
+"""`rackwright plan`: the stage chain, the catalog merge order, and the files it writes."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
 
 from conftest import BASE_SCENARIO, FIXTURE_CATALOG, RunCli, edit
 from rackwright import plan as plan_module
+from rackwright.chain import PlanInputs, Stage, StageWiringError, Upstream, run_chain
+from rackwright.chain.runner import ChainRun
 from rackwright.cli import plan_cmd
-from rackwright.errors import InfeasibleError
-from rackwright.plan import prepare, run_plan
+from rackwright.errors import InfeasibleError, InputError
+from rackwright.plan import InputRequest, PlanPart, prepare, run_plan
 from rackwright.report import HTML_NAME, JSON_NAME
 from rackwright.report.charts import bar
-from rackwright.report.section import PlanContext, Section, SectionBuilder, Table
+from rackwright.report.section import Section, Table
 
 WriteScenario = Callable[[str], Path]
 
 
-def racks_section(ctx: PlanContext) -> Section:
-    """A builder that reads the scenario, as an engine would."""
+@dataclass(frozen=True)
+class RacksBuilt:
+    """A toy stage result: racks built per year."""
+
+    by_year: dict[int, int]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"racks_by_year": {str(y): n for y, n in self.by_year.items()}}
+
+
+@dataclass(frozen=True)
+class SiteLoad:
+    """A toy downstream result: weekly capacity and the racks it must carry."""
+
+    racks_per_week: float
+    racks: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"racks_per_week": self.racks_per_week, "racks": self.racks}
+
+
+def count_racks(inputs: PlanInputs, upstream: Upstream) -> RacksBuilt:
     per_year: dict[int, int] = {}
-    for lot in ctx.scenario.builds:
+    for lot in inputs.scenario.builds:
         per_year[lot.year] = per_year.get(lot.year, 0) + lot.racks
-    years = sorted(per_year)
+    return RacksBuilt(per_year)
+
+
+RACKS = Stage("racks", "Racks built", (), count_racks, RacksBuilt)
+
+
+def load_sites(inputs: PlanInputs, upstream: Upstream) -> SiteLoad:
+    weekly = sum(s.racks_per_week for s in inputs.scenario.sites)
+    return SiteLoad(weekly, sum(upstream.of(RACKS).by_year.values()))
+
+
+SITES = Stage("sites", "Site capacity", ("racks",), load_sites, SiteLoad)
+
+
+def present_racks(inputs: PlanInputs, run: ChainRun) -> Section:
+    result: RacksBuilt = run.result(RACKS)
+    years = sorted(result.by_year)
+    counts = [result.by_year[y] for y in years]
+    rows = [(y, result.by_year[y]) for y in years]
     return Section(
         key="racks",
         title="Racks built",
-        summary=[f"{sum(per_year.values()):,} racks over {len(years)} years"],
-        data={"racks_by_year": {str(y): n for y, n in per_year.items()}},
-        tables=[Table("Racks per year", ["year", "racks"], [[y, per_year[y]] for y in years])],
+        summary=[f"{sum(result.by_year.values()):,} racks over {len(years)} years"],
+        data=result.to_json(),
+        tables=[Table("Racks per year", ["year", "racks"], [list(row) for row in rows])],
         figures=[
-            bar("Racks per year", [str(y) for y in years], {"racks": list(per_year.values())})
+            bar("Racks per year", [str(y) for y in years], {"racks": counts},
+                x_title="year", y_title="racks built")
         ],
-    )
+    )  # fmt: skip
 
 
-def sites_section(ctx: PlanContext) -> Section:
-    weekly = sum(s.racks_per_week for s in ctx.scenario.sites)
+def present_sites(inputs: PlanInputs, run: ChainRun) -> Section:
+    result: SiteLoad = run.result(SITES)
+    sites = len(inputs.scenario.sites)
     return Section(
         key="sites",
         title="Site capacity",
-        summary=[f"{weekly:,.0f} racks/week across {len(ctx.scenario.sites)} sites"],
-        data={"racks_per_week": weekly},
-    )
+        summary=[f"{result.racks_per_week:,.0f} racks/week across {sites} sites"],
+        data=result.to_json(),
+    )  # fmt: skip
+
+
+FAKE_PARTS = [PlanPart(SITES, present_sites), PlanPart(RACKS, present_racks)]
 
 
 @pytest.fixture
-def fake_builders(monkeypatch: pytest.MonkeyPatch) -> list[SectionBuilder]:
-    """Replace the engine registry the CLI uses with two quick builders."""
-    builders: list[SectionBuilder] = [racks_section, sites_section]
-    monkeypatch.setattr(plan_cmd, "section_builders", lambda: builders)
-    return builders
+def fake_parts(monkeypatch: pytest.MonkeyPatch) -> list[PlanPart]:
+    """Replace the stage registry the CLI uses with two quick stages (sites needs racks)."""
+    monkeypatch.setattr(plan_cmd, "plan_parts", lambda: FAKE_PARTS)
+    return FAKE_PARTS
 
 
-def test_run_plan_runs_builders_in_order_and_reports_progress(
-    write_scenario: WriteScenario,
-) -> None:
-    context = prepare(write_scenario(BASE_SCENARIO))
+def _inputs(write_scenario: WriteScenario) -> PlanInputs:
+    return prepare(InputRequest(scenario=write_scenario(BASE_SCENARIO)))
+
+
+def test_stages_run_once_each_after_what_they_need(write_scenario: WriteScenario) -> None:
     started: list[str] = []
-    finished: list[str] = []
-    sections = run_plan(
-        context,
-        started.append,
-        on_done=lambda s: finished.append(s.key),
-        builders=[sites_section, racks_section],
+    done: list[str] = []
+    outcome = run_plan(
+        _inputs(write_scenario),
+        parts=FAKE_PARTS,
+        on_start=lambda s: started.append(s.key),
+        on_done=lambda s, seconds: done.append(s.key),
     )
-    assert [s.key for s in sections] == ["sites", "racks"]
-    assert started == ["test_plan", "test_plan"]  # builder module names
-    assert finished == ["sites", "racks"]
-    assert sections[1].data["racks_by_year"] == {"2026": 100, "2027": 250}
+    assert outcome.run.order == ("racks", "sites")  # sites is listed first but needs racks
+    assert started == done == ["racks", "sites"]
+    assert [s.key for s in outcome.view.sections] == ["sites", "racks"]  # report order
+    assert outcome.run.result(SITES).racks == 350  # read from upstream, not recomputed
+    assert set(outcome.view.timings) == {"racks", "sites"}
 
 
-def test_run_plan_refuses_two_sections_with_one_key(write_scenario: WriteScenario) -> None:
-    context = prepare(write_scenario(BASE_SCENARIO))
-    with pytest.raises(ValueError, match="share the key 'sites'"):
-        run_plan(context, builders=[sites_section, sites_section])
+def test_only_runs_a_stage_and_what_it_needs(write_scenario: WriteScenario) -> None:
+    inputs = _inputs(write_scenario)
+    assert run_plan(inputs, parts=FAKE_PARTS, only=["racks"]).run.order == ("racks",)
+    assert run_plan(inputs, parts=FAKE_PARTS, only=["sites"]).run.order == ("racks", "sites")
+    with pytest.raises(InputError, match="unknown stage") as caught:
+        run_plan(inputs, parts=FAKE_PARTS, only=["nope"])
+    assert "--only" in caught.value.one_line() and "'nope'" in caught.value.one_line()
+
+
+def test_the_runner_refuses_bad_wiring(write_scenario: WriteScenario) -> None:
+    inputs = _inputs(write_scenario)
+    with pytest.raises(ValueError, match="share a key"):
+        run_chain(inputs, [RACKS, RACKS])
+    with pytest.raises(ValueError, match="unknown stage 'racks'"):
+        run_chain(inputs, [SITES])
+    loop_a = dataclasses.replace(RACKS, needs=("sites",))
+    with pytest.raises(ValueError, match="cycle"):
+        run_chain(inputs, [loop_a, SITES])
+    sneaky = dataclasses.replace(SITES, needs=())  # reads racks without declaring it
+    with pytest.raises(StageWiringError, match="does not list it in needs"):
+        run_chain(inputs, [RACKS, sneaky])
 
 
 def test_command_line_catalog_overrides_the_scenario_catalog(
@@ -91,21 +157,22 @@ def test_command_line_catalog_overrides_the_scenario_catalog(
         edit(facility, "pue_ratio = 1.2", "pue_ratio = 1.35\noverride = true"), encoding="utf-8"
     )
     path = write_scenario(BASE_SCENARIO)
-    assert prepare(path).catalog.facility("test-fac").pue_ratio == pytest.approx(1.2)
-    context = prepare(path, [mine])
+    context = prepare(InputRequest(scenario=path))
+    assert context.catalog.facility("test-fac").pue_ratio == pytest.approx(1.2)
+    context = prepare(InputRequest(scenario=path, catalog=(mine,)))
     assert context.catalog.facility("test-fac").pue_ratio == pytest.approx(1.35)
     assert context.catalog.origins[("facility", "test-fac")].startswith(str(mine))
 
 
 def test_plan_writes_both_reports_and_a_summary(
-    cli: RunCli, write_scenario: WriteScenario, tmp_path: Path, fake_builders: object
+    cli: RunCli, write_scenario: WriteScenario, tmp_path: Path, fake_parts: object
 ) -> None:
     out = tmp_path / "reports"
     result = cli("plan", write_scenario(BASE_SCENARIO), "--out", out)
     assert result.code == 0, result.err
     assert sorted(p.name for p in out.iterdir()) == [HTML_NAME, JSON_NAME]
     report = json.loads((out / JSON_NAME).read_text(encoding="utf-8"))
-    assert list(report["sections"]) == ["racks", "sites"]
+    assert list(report["sections"]) == ["sites", "racks"]  # report order, not run order
     assert report["sections"]["racks"]["summary"] == ["350 racks over 2 years"]
     assert report["scenario"]["file"].endswith("scenario.toml")
     html = (out / HTML_NAME).read_text(encoding="utf-8")
@@ -122,7 +189,7 @@ def test_plan_writes_both_reports_and_a_summary(
 
 
 def test_plan_json_prints_the_report(
-    cli: RunCli, write_scenario: WriteScenario, tmp_path: Path, fake_builders: object
+    cli: RunCli, write_scenario: WriteScenario, tmp_path: Path, fake_parts: object
 ) -> None:
     out = tmp_path / "o"
     result = cli("plan", write_scenario(BASE_SCENARIO), "--out", out, "--json")
@@ -136,11 +203,12 @@ def test_unwritable_output_stops_before_the_engines_and_writes_nothing(
 ) -> None:
     ran: list[str] = []
 
-    def spy(ctx: PlanContext) -> Section:
+    def spy(inputs: PlanInputs, upstream: Upstream) -> RacksBuilt:
         ran.append("engine")
-        return sites_section(ctx)
+        return count_racks(inputs, upstream)
 
-    monkeypatch.setattr(plan_cmd, "section_builders", lambda: [spy])
+    spy_part = PlanPart(dataclasses.replace(RACKS, run=spy), present_racks)
+    monkeypatch.setattr(plan_cmd, "plan_parts", lambda: [spy_part])
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x", encoding="utf-8")
     result = cli("plan", write_scenario(BASE_SCENARIO), "--out", blocker)
@@ -159,25 +227,26 @@ def test_unwritable_output_stops_before_the_engines_and_writes_nothing(
 def test_an_engine_error_is_one_line_and_leaves_no_report(
     cli: RunCli, write_scenario: WriteScenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def infeasible(ctx: PlanContext) -> Section:
+    def infeasible(inputs: PlanInputs, upstream: Upstream) -> SiteLoad:
         raise InfeasibleError("model does not fit in HBM", field="workload[0]", value="tp=1")
 
-    monkeypatch.setattr(plan_cmd, "section_builders", lambda: [sites_section, infeasible])
+    broken = PlanPart(dataclasses.replace(SITES, run=infeasible), present_sites)
+    monkeypatch.setattr(plan_cmd, "plan_parts", lambda: [FAKE_PARTS[1], broken])
     out = tmp_path / "out"
     result = cli("plan", write_scenario(BASE_SCENARIO), "--out", out)
     assert result.code == 2
     assert result.err_lines == [
         "error: field 'workload[0]': model does not fit in HBM (got 'tp=1')"
     ]
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # not even an empty folder
 
 
-def test_the_registry_lists_every_engine_in_report_order() -> None:
-    names = [plan_module.builder_name(b) for b in plan_module.section_builders()]
-    assert len(names) == len(set(names))
+def test_the_registry_lists_every_stage_in_report_order() -> None:
+    keys = [p.stage.key for p in plan_module.plan_parts()]
+    assert len(keys) == len(set(keys))
     # DESIGN.md's chain: perf/explore -> rack -> bom -> sourcing; generations before their checks
     chain = ["workloads", "generations", "rack", "bom", "sourcing"]
-    assert [n for n in names if n in chain] == chain
+    assert [k for k in keys if k in chain] == chain
 
 
 def test_plan_on_the_default_scenario(cli: RunCli, tmp_path: Path) -> None:
@@ -188,8 +257,13 @@ def test_plan_on_the_default_scenario(cli: RunCli, tmp_path: Path) -> None:
     report = json.loads((out / JSON_NAME).read_text(encoding="utf-8"))
     assert report["scenario"]["name"] == "partnership-program-1"
     assert report["scenario"]["file"] == "<default scenario>"
-    expected = [plan_module.builder_name(b) for b in plan_module.section_builders()]
-    assert len(report["sections"]) == len(expected)
+    expected = [p.stage.key for p in plan_module.plan_parts()]
+    assert list(report["sections"]) == expected
+    ran = list(report["timings"])  # every stage ran once, each after what it needs
+    assert sorted(ran) == sorted(expected)
+    for part in plan_module.plan_parts():
+        assert all(ran.index(need) < ran.index(part.stage.key) for need in part.stage.needs)
+    assert len(report["inputs"]["content_hash"]) == 64
     for section in report["sections"].values():
         assert section["title"] and section["summary"]
         assert section["title"] in result.out
@@ -203,7 +277,7 @@ def test_progress_bar_steps_once_per_section(
     cli: RunCli,
     write_scenario: WriteScenario,
     tmp_path: Path,
-    fake_builders: list[SectionBuilder],
+    fake_parts: list[PlanPart],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     screen = io.StringIO()
@@ -212,5 +286,5 @@ def test_progress_bar_steps_once_per_section(
     result = cli("plan", write_scenario(BASE_SCENARIO), "--out", tmp_path / "out")
     assert result.code == 0, result.err
     shown = screen.getvalue()
-    assert f"{len(fake_builders)}/{len(fake_builders)}" in shown  # the bar reached its end
-    assert "test_plan" in shown  # the running builder's name
+    assert f"{len(fake_parts)}/{len(fake_parts)}" in shown  # the bar reached its end
+    assert "sites" in shown  # the running stage's key

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import RunCli
 from rackwright.cli.app import app, main
 
 runner = CliRunner()
@@ -130,3 +131,21 @@ notes = "test"
     assert exit_info.value.code == 2
     err = capsys.readouterr().err
     assert "bar.toml" in err and "voltage_v" in err and "bb-nvl72-50v" in err
+
+
+def test_rack_list_never_cuts_a_value_short(cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from rich.console import Console
+
+    from rackwright.cli import rack_cmd
+
+    for width in (80, 160):
+        screen = io.StringIO()
+        terminal = Console(file=screen, force_terminal=True, width=width, color_system=None)
+        monkeypatch.setattr(rack_cmd, "console", terminal)
+        assert cli("rack", "list").code == 0
+        shown = screen.getvalue()
+        assert "…" not in shown  # no ellipsis anywhere: every figure is whole
+        assert "rw-gen3-kyber-nvl576" in shown and "599.9" in shown
+        assert ("production" in shown) == (width >= rack_cmd.NARROW_COLUMNS)

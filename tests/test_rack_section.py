@@ -6,19 +6,23 @@ import json
 
 import pytest
 
-from rackwright.plan import prepare
+from conftest import default_inputs, plan_section
+from rackwright.chain import PlanInputs
 from rackwright.rack import rule_ids
-from rackwright.report.section import PlanContext
-from rackwright.report.sections import rack
+from rackwright.report.section import Section
 
 
 @pytest.fixture(scope="module")
-def ctx() -> PlanContext:
-    return prepare(None)
+def ctx() -> PlanInputs:
+    return default_inputs()
 
 
-def test_every_rule_for_every_generation(ctx: PlanContext) -> None:
-    section = rack.build(ctx)
+def _section(ctx: PlanInputs) -> Section:
+    return plan_section(ctx, "rack")
+
+
+def test_every_rule_for_every_generation(ctx: PlanInputs) -> None:
+    section = _section(ctx)
     racks = [g.rack for g in ctx.scenario.generations]
     matrix = section.tables[0]
     assert matrix.columns == ["rule", *racks]
@@ -36,8 +40,8 @@ def test_every_rule_for_every_generation(ctx: PlanContext) -> None:
     assert statuses <= {"pass", "warn", "fail", "n/a"}
 
 
-def test_summary_lines_count_each_status(ctx: PlanContext) -> None:
-    section = rack.build(ctx)
+def test_summary_lines_count_each_status(ctx: PlanInputs) -> None:
+    section = _section(ctx)
     data = section.data["racks"]
     for line, report in zip(section.summary, data, strict=False):
         counts = report["counts"]
@@ -48,13 +52,14 @@ def test_summary_lines_count_each_status(ctx: PlanContext) -> None:
     assert len(section.summary) == len(data) + flagged
 
 
-def test_chart_plots_use_of_limits_per_generation(ctx: PlanContext) -> None:
-    section = rack.build(ctx)
+def test_chart_plots_use_of_limits_per_generation(ctx: PlanInputs) -> None:
+    section = _section(ctx)
     figure = section.figures[0].plotly
     json.dumps(figure)
     assert [t["name"] for t in figure["data"]] == [g.rack for g in ctx.scenario.generations]
     busbar = section.data["racks"][0]["results"]
     use = {r["rule"]: r["utilisation"] for r in busbar}
     trace = figure["data"][0]
-    by_title = dict(zip(trace["x"], trace["y"], strict=True))
+    assert trace["orientation"] == "h"  # one bar per rule, the rules' long names on the y axis
+    by_title = dict(zip(trace["y"], trace["x"], strict=True))
     assert by_title["Busbar current"] == pytest.approx(100 * use["busbar_current"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator
 
@@ -29,7 +30,7 @@ def test_cost_never_falls_as_the_floor_rises_and_every_point_is_proven() -> None
     assert [p.floor for p in curve.points] == list(FLOORS)
     planned = [p for p in curve.points if p.has_plan]
     assert planned, "no floor has a plan"
-    for low, high in zip(planned, planned[1:], strict=False):
+    for low, high in itertools.pairwise(planned):
         # a higher floor can cost less only by as much as the lower point's proven gap
         assert high.cost_usd >= low.cost_usd - (low.cost_usd - low.bound_usd) - 1e-6
     for p in planned:

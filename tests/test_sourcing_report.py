@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 import json
 
-from rackwright.plan import prepare
-from rackwright.report.sections import sourcing
+from conftest import default_inputs, plan_sections
 
 
 def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
-    section = sourcing.build(prepare(None))
+    sections = plan_sections(default_inputs(), "sourcing")
+    assert list(sections) == ["bom", "sourcing"]  # it reads the BOM stage, nothing else
+    section = sections["sourcing"]
     assert section.key == "sourcing"
     json.dumps(section.data)  # report.json must be able to hold it
     # the default scenario has a plan under its own rules: the dual-source rule waits for the
@@ -32,3 +33,15 @@ def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
     titles = [t.title for t in section.tables]
     assert "Capacity gaps: offers shipping at full capacity" in titles
     assert section.figures[0].title == "Landed cost per rack vs domestic-content floor"
+
+
+def test_both_domestic_measures_sit_side_by_side_under_one_target() -> None:
+    sections = plan_sections(default_inputs(), "sourcing")
+    boms = sections["bom"].data["generations"]
+    table = next(t for t in sections["sourcing"].tables if "two measures" in t.title)
+    assert [row[0] for row in table.rows] == [g["rack"] for g in boms]
+    for row, gen in zip(table.rows, boms, strict=True):
+        # the component-value column is the BOM section's figure, not a second computation
+        assert row[3] == f"{gen['domestic']['share']:.1%}"
+        assert row[2] == f"{gen['target']:.1%}"
+    assert "compliance measure" in (table.note or "")

@@ -86,3 +86,27 @@ class InfeasibleError(RackwrightError):
 
 class SolverError(RackwrightError):
     """The optimisation layer failed for a reason other than the model's own infeasibility."""
+
+
+class NotFoundError(RackwrightError):
+    """A record does not exist, or the caller may not know that it exists (the wall)."""
+
+
+class AuthenticationError(RackwrightError):
+    """No API token, or one that is unknown, revoked or malformed."""
+
+
+class PermissionDeniedError(RackwrightError):
+    """The caller's role does not allow the action (a viewer writing, a planner managing users)."""
+
+
+class ConflictError(RackwrightError):
+    """The request clashes with what is stored (a duplicate name, an import over existing ids)."""
+
+
+class PayloadTooLargeError(InputError):
+    """A request body is over the service's size limit."""
+
+
+class StoreError(RackwrightError):
+    """The database cannot be used: unreachable, or its schema is not the one this version needs."""

@@ -1,90 +1,80 @@
-"""``rackwright plan``: run every engine on a scenario, in DESIGN.md order, into one report.
+"""``rackwright plan``: the chain's stages, their presenters, and one run of both.
 
-The engines plug in as section builders; the order here is the order of the report.
+The registry below lists every stage with the presenter that turns its result into a report
+section, in report order (DESIGN.md's chain). The runner orders the stages by what they need and
+runs each once; a later issue adds a stage here and nothing else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Any
 
-from rackwright.catalog import Catalog, load_catalog
-from rackwright.report.section import PlanContext, Section, SectionBuilder
-from rackwright.scenario import Scenario, check_against_catalog, read_scenario
+from rackwright.chain import ChainRun, PlanInputs, Stage, run_chain
+from rackwright.chain.load import InputRequest, load_inputs
+from rackwright.report.section import PlanView, Presenter
 
 
-def section_builders() -> list[SectionBuilder]:
-    """Section builders in report order: DESIGN.md's engine chain.
+@dataclass(frozen=True)
+class PlanPart:
+    """One stage of the plan and the presenter of its report section."""
 
-    workloads (perf + explore) -> generations and rack (rack engineering) -> bom -> sourcing.
-    Imported here, not at module top, so a command that needs no report loads no engine.
+    stage: Stage[Any]
+    present: Presenter
+
+
+def plan_parts() -> list[PlanPart]:
+    """Every stage with its presenter, in report order.
+
+    Imported here, not at module top, so a command that needs no plan loads no engine.
     """
-    from rackwright.report.sections import bom, generations, rack, sourcing, workloads
+    from rackwright.bom.stage import BOM
+    from rackwright.explore.stage import WORKLOADS
+    from rackwright.factory.stage import FACTORY
+    from rackwright.rack.generations import GENERATIONS
+    from rackwright.rack.stage import RACK
+    from rackwright.report.sections import bom, factory, generations, rack, sourcing, workloads
+    from rackwright.sourcing.stage import SOURCING
 
-    builders: list[SectionBuilder] = [
-        workloads.build,
-        generations.build,
-        rack.build,
-        bom.build,
-        sourcing.build,
+    return [
+        PlanPart(WORKLOADS, workloads.present),
+        PlanPart(GENERATIONS, generations.present),
+        PlanPart(RACK, rack.present),
+        PlanPart(BOM, bom.present),
+        PlanPart(SOURCING, sourcing.present),
+        PlanPart(FACTORY, factory.present),
     ]
-    return builders
 
 
-def prepare(path: Path | None, extra_catalog: list[Path] | None = None) -> PlanContext:
-    """Read the scenario and the catalog it names, and cross-check them.
+@dataclass(frozen=True)
+class PlanOutcome:
+    """A finished plan: the chain's typed results and the report view built from them."""
 
-    Catalog files merge in order: the default catalog, the scenario's ``catalog_files``
-    (relative to the scenario file), then ``extra_catalog`` (``--catalog``), so the command line
-    has the last word.
-    """
-    scenario, text, name = read_scenario(path)
-    base = path.parent if path is not None else Path.cwd()
-    files = [*(base / f for f in scenario.catalog_files), *(extra_catalog or [])]
-    catalog = load_catalog(files)
-    check_against_catalog(scenario, catalog, text, name)
-    return PlanContext(scenario=scenario, catalog=catalog, scenario_file=name)
-
-
-def builder_name(builder: SectionBuilder) -> str:
-    """A builder's short name for progress lines (its module's last part)."""
-    return builder.__module__.rsplit(".", 1)[-1]
+    run: ChainRun
+    view: PlanView
 
 
 def run_plan(
-    context: PlanContext,
-    on_section: Callable[[str], None] | None = None,
+    inputs: PlanInputs,
     *,
-    on_done: Callable[[Section], None] | None = None,
-    builders: Sequence[SectionBuilder] | None = None,
-) -> list[Section]:
-    """Run every section builder in report order.
-
-    ``on_section`` is told each builder's name as it starts, ``on_done`` each finished section;
-    ``builders`` replaces the registry (``section_builders()``) when given.
-    """
-    sections: list[Section] = []
-    keys: set[str] = set()
-    for builder in section_builders() if builders is None else builders:
-        if on_section is not None:
-            on_section(builder_name(builder))
-        section = builder(context)
-        if section.key in keys:
-            raise ValueError(f"two report sections share the key '{section.key}'")
-        keys.add(section.key)
-        sections.append(section)
-        if on_done is not None:
-            on_done(section)
-    return sections
+    parts: Sequence[PlanPart] | None = None,
+    only: Sequence[str] = (),
+    on_start: Callable[[Stage[Any]], None] | None = None,
+    on_done: Callable[[Stage[Any], float], None] | None = None,
+) -> PlanOutcome:
+    """Run the stages (``only`` those and what they need), then present each in report order."""
+    chosen = plan_parts() if parts is None else list(parts)
+    run = run_chain(
+        inputs, [p.stage for p in chosen], only=only, on_start=on_start, on_done=on_done
+    )
+    sections = tuple(p.present(inputs, run) for p in chosen if p.stage.key in run.results)
+    return PlanOutcome(run, PlanView(inputs, sections, run.timings))
 
 
-__all__ = [
-    "Catalog",
-    "PlanContext",
-    "Scenario",
-    "builder_name",
-    "load_catalog",
-    "prepare",
-    "run_plan",
-    "section_builders",
-]
+def prepare(request: InputRequest) -> PlanInputs:
+    """Load and check every input of a plan (``chain.load.load_inputs``)."""
+    return load_inputs(request)
+
+
+__all__ = ["InputRequest", "PlanOutcome", "PlanPart", "plan_parts", "prepare", "run_plan"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -22,9 +23,11 @@ from pydantic_core import PydanticCustomError
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.loader import validation_error
 from rackwright.catalog.models import Strict
-from rackwright.catalog.tomlpos import locate
-from rackwright.errors import InputError, ScenarioError, UnitError, UnknownIdError
-from rackwright.units import parse_quantity
+from rackwright.catalog.tomlpos import locate, path_name
+from rackwright.errors import ScenarioError, UnitError, UnknownIdError
+from rackwright.fileio import read_text
+from rackwright.precision import Precision, PrecisionField
+from rackwright.units import Usd, parse_quantity
 
 
 def _quantity(dimension: str) -> Callable[[Any], float]:
@@ -41,6 +44,22 @@ def _quantity(dimension: str) -> Callable[[Any], float]:
 
 Tokens = Annotated[float, BeforeValidator(_quantity("tokens"))]
 Seconds = Annotated[float, BeforeValidator(_quantity("time_s"))]
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*%\s*$")
+
+
+def _growth(value: Any) -> Any:
+    """A yearly growth as a fraction (3.0) or a percentage string ("300 %")."""
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match is None:
+            raise PydanticCustomError(
+                "growth", "growth must be a fraction (3.0) or a percentage ('300 %')"
+            )
+        return float(match.group(1)) / 100.0
+    return value
+
+
+Growth = Annotated[float, BeforeValidator(_growth)]
 
 DEFAULT_SCENARIO_RESOURCE = "default_scenario.toml"
 _PERIOD = re.compile(r"^(20\d\d)Q([1-4])$")
@@ -53,11 +72,11 @@ class TrainingWorkload(Strict):
     kind: Literal["train"]
     model: str
     tokens: Tokens = Field(gt=0)
-    deadline_days: float = Field(gt=0)
+    deadline_days: float = Field(gt=0, le=36_500, description="at most a century")
     seq_len: int = Field(default=4096, gt=0)
     global_batch_tokens: Tokens = Field(default=16.0e6, gt=0)
-    precision: str = "fp8"
-    max_gpus: int = Field(default=100_000, gt=0)
+    precision: PrecisionField = Precision.FP8
+    max_gpus: int = Field(default=100_000, gt=0, le=10_000_000)
 
 
 class InferenceWorkload(Strict):
@@ -71,7 +90,7 @@ class InferenceWorkload(Strict):
     osl: int = Field(gt=0, description="output tokens per request")
     ttft_limit_s: Seconds = Field(gt=0)
     tpot_limit_s: Seconds = Field(gt=0)
-    precision: str = "fp8"
+    precision: PrecisionField = Precision.FP8
 
 
 Workload = Annotated[TrainingWorkload | InferenceWorkload, Field(discriminator="kind")]
@@ -88,7 +107,7 @@ class SiteUse(Strict):
     """A manufacturer site the plan may build at."""
 
     site: str
-    racks_per_week: float = Field(gt=0)
+    racks_per_week: float = Field(gt=0, le=100_000)
 
 
 class DomesticTarget(Strict):
@@ -103,7 +122,7 @@ class BuildLot(Strict):
 
     rack: str
     period: str
-    racks: int = Field(gt=0)
+    racks: int = Field(gt=0, le=1_000_000, description="racks in one quarter")
 
     @field_validator("period")
     @classmethod
@@ -123,6 +142,47 @@ class BuildLot(Strict):
     def quarter(self) -> int:
         """Quarter of the period, 1 to 4."""
         return int(self.period[-1])
+
+
+class DemandCase(Strict):
+    """One demand scenario: yearly growth of training compute and of inference tokens served."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    training_compute_growth_per_year: Growth
+    inference_tokens_growth_per_year: Growth
+
+    @field_validator("training_compute_growth_per_year", "inference_tokens_growth_per_year")
+    @classmethod
+    def _not_below_minus_100(cls, growth: float) -> float:
+        if growth < -1.0:
+            raise PydanticCustomError(
+                "growth", "growth must be at least -100 % a year (-1.0): demand cannot go negative"
+            )
+        return growth
+
+
+class DemandSpec(Strict):
+    """Demand cases and how they become racks: start level, mix rule, service life."""
+
+    build_case: str = "base"
+    mix: Literal["newest", "ramp"] = "ramp"
+    ramp_quarters: int = Field(default=4, ge=1, le=16)
+    service_life_years: float = Field(default=6.0, gt=0)
+    training_start_multiple: float = Field(default=1.0, gt=0)
+    inference_start_multiple: float = Field(default=1.0, gt=0)
+    case: list[DemandCase] = Field(min_length=1)
+
+
+class PurchaseOption(Strict):
+    """The lab's option to purchase racks after evaluating delivered units."""
+
+    rack: str
+    racks: int = Field(gt=0)
+    price_usd_per_rack: Usd = Field(gt=0)
+    delivery: date
+    deadline: date
+    workload: str | None = None
+    alternatives: list[str] = Field(default_factory=list)
 
 
 class Horizon(Strict):
@@ -154,11 +214,24 @@ class Scenario(Strict):
     horizon: Horizon
     facility: str
     catalog_files: list[str] = Field(default_factory=list)
+    # Every data file a single command takes can be named here too (relative to this file);
+    # the command line's --bom/--catalog add to these, --rules/--tariffs/... replace them.
+    bom_files: list[str] = Field(default_factory=list)
+    rules_file: str | None = None
+    tariffs_file: str | None = None
+    sourcing_rules_file: str | None = None
+    logistics_file: str | None = None
+    calibration_file: str | None = None
+    factory_file: str | None = None
+    seed: int = Field(default=0, ge=0, description="seed of every random draw in the plan")
     workloads: list[Workload] = Field(min_length=1)
     generations: list[Generation] = Field(min_length=1)
     sites: list[SiteUse] = Field(min_length=1)
     domestic_targets: list[DomesticTarget] = Field(default_factory=list)
     builds: list[BuildLot] = Field(default_factory=list)
+    build: Literal["explicit", "from-demand"] = "explicit"
+    demand: DemandSpec | None = None
+    purchase_option: PurchaseOption | None = None
 
     def training(self) -> list[TrainingWorkload]:
         """The training workloads."""
@@ -186,6 +259,8 @@ _PLURAL = {
     "build": "builds",
 }
 _SINGULAR = {v: k for k, v in _PLURAL.items()}
+# single tables: [demand] (with [[demand.case]]) and [purchase_option]
+_TABLES = ("demand", "purchase_option")
 
 
 def default_scenario_text() -> str:
@@ -195,17 +270,6 @@ def default_scenario_text() -> str:
         .joinpath(DEFAULT_SCENARIO_RESOURCE)
         .read_text(encoding="utf-8")
     )
-
-
-def _field_name(path: tuple[str | int, ...]) -> str:
-    """``("workload", 0, "model")`` -> ``workload[0].model``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        else:
-            text += f".{part}" if text else part
-    return text
 
 
 def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
@@ -220,13 +284,24 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
     for key, value in data.items():
         if key == "scenario":
             continue
+        if key in _TABLES:
+            shaped[key] = value
+            continue
         if key not in _PLURAL:
             raise ScenarioError(
-                f"unknown section; use one of scenario, {', '.join(_PLURAL)}",
+                f"unknown section; use one of scenario, {', '.join((*_PLURAL, *_TABLES))}",
                 file=file,
                 line=locate(text, (key,)) or locate(text, (key, 0)),
                 field=key,
                 value=key,
+            )
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise ScenarioError(
+                f"'{key}' must be an array of tables, written [[{key}]]",
+                file=file,
+                line=locate(text, (key,)),
+                field=key,
+                value=value,
             )
         if _PLURAL[key] in head:
             raise ScenarioError(
@@ -247,6 +322,8 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
             # discriminated unions add the tag ('train'/'infer') to the location
             if base == ("workload",) and len(loc) > 1 and loc[1] in {"train", "infer"}:
                 loc = [loc[0], *loc[2:]]
+        elif loc and loc[0] in _TABLES:
+            base, loc = (str(loc[0]),), loc[1:]
         else:
             base = ("scenario",)
         _explain_shape_error(first, base, loc, text, file)
@@ -255,7 +332,7 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
             error.message,
             file=error.file,
             line=error.line,
-            field=_field_name((*base, *loc)),
+            field=path_name((*base, *loc)),
             value=error.value,
             has_value=error.has_value,
         ) from None
@@ -275,7 +352,7 @@ def _explain_shape_error(
             "kind must be 'train' or 'infer'" if tag else "missing required field: kind",
             file=file,
             line=locate(text, path) or locate(text, (*base, *loc)),
-            field=_field_name(path),
+            field=path_name(path),
             value=tag,
             has_value=tag is not None,
         )
@@ -290,7 +367,7 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
 
     def fail(message: str, path: tuple[str | int, ...], value: object) -> None:
         raise ScenarioError(
-            message, file=file, line=locate(text, path), field=_field_name(path), value=value
+            message, file=file, line=locate(text, path), field=path_name(path), value=value
         )
 
     def unique(section: str, key: str, values: list[Any]) -> None:
@@ -308,11 +385,7 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
     horizon = scenario.horizon
     for i, lot in enumerate(scenario.builds):
         if lot.rack not in first_year:
-            fail(
-                f"build names rack '{lot.rack}' that is not a scenario [[generation]]",
-                ("build", i, "rack"),
-                lot.rack,
-            )
+            continue  # check_builds_name_generations says so, once the generations are checked
         if not horizon.start_year <= lot.year <= horizon.end_year:
             fail(
                 f"build period is outside the horizon {horizon.start_year}-{horizon.end_year}",
@@ -325,6 +398,55 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
                 ("build", i, "period"),
                 lot.period,
             )
+    _check_demand(scenario, fail)
+    _check_option(scenario, fail)
+
+
+Fail = Callable[[str, tuple[str | int, ...], object], None]
+
+
+def _check_demand(scenario: Scenario, fail: Fail) -> None:
+    """Demand case names unique, the build case one of them, from-demand builds need demand."""
+    demand = scenario.demand
+    if demand is None:
+        if scenario.build == "from-demand":
+            fail(
+                'build = "from-demand" needs a [demand] block',
+                ("scenario", "build"),
+                scenario.build,
+            )
+        return
+    names = [c.name for c in demand.case]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            fail(f"duplicate demand case name '{name}'", ("demand", "case", i, "name"), name)
+    if demand.build_case not in names:
+        fail(
+            f"build_case must name a [[demand.case]] ({', '.join(names)})",
+            ("demand", "build_case"),
+            demand.build_case,
+        )
+
+
+def _check_option(scenario: Scenario, fail: Fail) -> None:
+    """The option's deadline comes after the evaluation units' delivery; its workload exists."""
+    option = scenario.purchase_option
+    if option is None:
+        return
+    if option.deadline < option.delivery:
+        fail(
+            f"option deadline is before the delivery of the evaluation units "
+            f"({option.delivery.isoformat()})",
+            ("purchase_option", "deadline"),
+            option.deadline.isoformat(),
+        )
+    ids = [w.id for w in scenario.workloads]
+    if option.workload is not None and option.workload not in ids:
+        fail(
+            f"workload must be a scenario workload id ({', '.join(ids)})",
+            ("purchase_option", "workload"),
+            option.workload,
+        )
 
 
 def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file: str) -> None:
@@ -336,7 +458,7 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
             f"unknown {kind} id '{value}'; known {kind} ids: {known}",
             file=file,
             line=locate(text, path),
-            field=_field_name(path),
+            field=path_name(path),
             value=value,
         )
 
@@ -348,6 +470,31 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
     for i, gen in enumerate(scenario.generations):
         if gen.rack not in catalog.entries["rack"]:
             fail("rack", gen.rack, ("generation", i, "rack"))
+    option = scenario.purchase_option
+    if option is not None:
+        if option.rack not in catalog.entries["rack"]:
+            fail("rack", option.rack, ("purchase_option", "rack"))
+        for alternative in option.alternatives:
+            if alternative not in catalog.entries["rack"]:
+                fail("rack", alternative, ("purchase_option", "alternatives"))
+    check_builds_name_generations(scenario, text, file)
+
+
+def check_builds_name_generations(scenario: Scenario, text: str, file: str) -> None:
+    """Every build names a scenario generation (checked after the generations' own ids, so a
+    typo in a [[generation]] is reported there, not at the first build that uses it)."""
+    racks = [g.rack for g in scenario.generations]
+    for i, lot in enumerate(scenario.builds):
+        if lot.rack not in racks:
+            path: tuple[str | int, ...] = ("build", i, "rack")
+            raise ScenarioError(
+                f"build names rack '{lot.rack}' that is not a scenario [[generation]] "
+                f"({', '.join(racks)})",
+                file=file,
+                line=locate(text, path),
+                field=path_name(path),
+                value=lot.rack,
+            )
 
 
 def scenario_summary(scenario: Scenario) -> dict[str, Any]:
@@ -381,6 +528,11 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
         },
         "racks_total": sum(lot.racks for lot in scenario.builds),
         "builds": [lot.model_dump(mode="json") for lot in scenario.builds],
+        "build": scenario.build,
+        "demand": scenario.demand.model_dump(mode="json") if scenario.demand else None,
+        "purchase_option": (
+            scenario.purchase_option.model_dump(mode="json") if scenario.purchase_option else None
+        ),
     }
 
 
@@ -403,18 +555,7 @@ def load_scenario_text(text: str, file: str) -> tuple[Scenario, str]:
 
 def read_scenario_file(path: Path) -> str:
     """The text of a scenario file; a missing, unreadable or non-UTF-8 file is an InputError."""
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except IsADirectoryError:
-        raise InputError("cannot read file: it is a directory", file=path) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"cannot read file: not UTF-8 text (byte {exc.start})", file=path
-        ) from None
-    except OSError as exc:
-        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+    return read_text(path)
 
 
 def read_scenario(path: Path | None) -> tuple[Scenario, str, str]:

@@ -7,6 +7,7 @@ number (already in the field's SI unit) or a string such as ``"120 kW"`` or ``"3
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from typing import Annotated, Any
@@ -112,7 +113,7 @@ def parse_quantity(value: Any, dimension: str, *, field: str | None = None) -> f
     if isinstance(value, bool):
         raise UnitError("expected a number or a quantity string", field=field, value=value)
     if isinstance(value, int | float):
-        return float(value)
+        return _finite(float(value), field, value)
     if not isinstance(value, str):
         raise UnitError("expected a number or a quantity string", field=field, value=value)
     match = _QUANTITY.match(value)
@@ -122,13 +123,20 @@ def parse_quantity(value: Any, dimension: str, *, field: str | None = None) -> f
     unit = match.group(2)
     table = _UNITS[dimension]
     if unit is None:
-        return number
+        return _finite(number, field, value)
     if unit not in table:
         known = ", ".join(sorted(table))
         raise UnitError(
             f"unknown unit '{unit}' for {dimension}; use one of {known}", field=field, value=value
         )
-    return number * table[unit]
+    return _finite(number * table[unit], field, value)
+
+
+def _finite(number: float, field: str | None, given: Any) -> float:
+    """``number``, or a UnitError when it is infinite or not a number (never a value to plan)."""
+    if not math.isfinite(number):
+        raise UnitError("must be a finite number", field=field, value=given)
+    return number
 
 
 def quantity(dimension: str) -> Callable[[Any], float]:

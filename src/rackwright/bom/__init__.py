@@ -18,7 +18,7 @@ Public API (what the sourcing optimizer and the report call)::
     offer.country, offer.site_id, offer.planned_site, offer.price_breaks (UsdPriceBreak)
     result = rollup(bom, supply, year=2027, policy=Policy.CHEAPEST,
                     racks_per_quarter=None)                    # -> Rollup (CostLine per part/offer)
-    result.total_cost_usd, result.cost_by_subsystem(), result.weight_kg, result.power_max_w
+    result.total_cost_usd, result.cost_by_subsystem()       # weight/power: rackwright.rack
     rules = read_rules(path_or_None)                           # -> DomesticRules (FAR preset)
     verdict = domestic_content(result, rules)                  # -> DomesticResult
 

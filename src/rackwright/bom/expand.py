@@ -98,21 +98,6 @@ class Bom:
         """Every part (leaf) node."""
         return (node for _, node in self.root.walk() if node.level == "part")
 
-    @property
-    def weight_kg(self) -> float:
-        """Rack weight from component figures (parts where a component gives none)."""
-        return self.root.weight_kg
-
-    @property
-    def power_typical_w(self) -> float:
-        """Typical rack power."""
-        return self.root.power_typical_w
-
-    @property
-    def power_max_w(self) -> float:
-        """Maximum rack power."""
-        return self.root.power_max_w
-
 
 @dataclass(frozen=True)
 class PartDemand:

@@ -1,4 +1,4 @@
-"""Roll a BOM up: cost (attrition included) by part and subsystem, weight and power.
+"""Roll a BOM up: cost (attrition included) by part and subsystem.
 
 Which offer prices a part is a policy: the cheapest offer that can ship in the year, or the
 cheapest domestic one where any can (falling back to the cheapest). The sourcing optimizer makes
@@ -7,7 +7,7 @@ the real choice; this gives the BOM a default.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -45,16 +45,13 @@ class CostLine:
 
 @dataclass(frozen=True)
 class Rollup:
-    """A rack's cost, weight and power roll-up for one year and offer policy."""
+    """A rack's cost roll-up for one year and offer policy (weight and power: the rack stage)."""
 
     rack_id: str
     year: int
     policy: Policy
     volume_racks: int
     lines: tuple[CostLine, ...]
-    weight_kg: float
-    power_typical_w: float
-    power_max_w: float
 
     @property
     def total_cost_usd(self) -> float:
@@ -92,6 +89,7 @@ def rollup(
     volume_racks: int = 1,
     domestic_countries: Collection[str] = ("US",),
     racks_per_quarter: float | None = None,
+    sites_by_category: Mapping[str, Collection[str]] | None = None,
 ) -> Rollup:
     """Cost every part of ``bom`` in ``year`` under ``policy``, for a lot of ``volume_racks``.
 
@@ -100,7 +98,8 @@ def rollup(
     (cheapest first; domestic offers first under ``Policy.DOMESTIC``) up to each offer's
     capacity, so one part may have several lines; a need no set of offers covers is booked on
     the first offer and flagged ``capacity_ok = False``. The sourcing optimizer makes the real,
-    multi-period choice.
+    multi-period choice. ``sites_by_category`` keeps a category's parts at the named sites (a
+    plan integrates racks at its own sites, whatever another site would charge).
     """
     if volume_racks < 1:
         raise InfeasibleError("volume must be at least one rack", value=volume_racks)
@@ -108,7 +107,7 @@ def rollup(
         raise InfeasibleError("racks per quarter must not be negative", value=racks_per_quarter)
     lines: list[CostLine] = []
     for row in flatten(bom):
-        offers = _able(row, supply, year)
+        offers = _able(row, supply, year, (sites_by_category or {}).get(row.category))
         order = row.qty_per_rack * volume_racks
         if racks_per_quarter is None:
             chosen = choose_offer(offers, order, policy, domestic_countries)
@@ -138,14 +137,22 @@ def rollup(
         policy=policy,
         volume_racks=volume_racks,
         lines=tuple(lines),
-        weight_kg=bom.weight_kg,
-        power_typical_w=bom.power_typical_w,
-        power_max_w=bom.power_max_w,
     )
 
 
-def _able(row: PartDemand, supply: SupplyData, year: int) -> list[Offer]:
+def _able(
+    row: PartDemand, supply: SupplyData, year: int, sites: Collection[str] | None = None
+) -> list[Offer]:
     offers = supply.offers_in(row.part_id, year)
+    if sites is not None:
+        offers = [o for o in offers if o.site_id in sites]
+        if not offers:
+            raise InfeasibleError(
+                f"part '{row.part_id}' ({row.category}) has no offer at the plan's sites "
+                f"{', '.join(sorted(sites))} able to ship in {year}",
+                field="site",
+                value=year,
+            )
     if not offers:
         sites = ", ".join(
             f"{o.site_id} from {o.first_year}" for o in supply.offers_for(row.part_id)

@@ -138,3 +138,14 @@ class SupplyData:
                 value=currency,
             )
         return amount * rate
+
+
+SUPPLY_BASE_YEAR = 2025
+
+
+def default_year(year_available: int) -> int:
+    """The year a rack is priced in by default: its first year, but not before the offers' base.
+
+    The offers describe the 2025 supply base (with planned sites later), not past markets.
+    """
+    return max(year_available, SUPPLY_BASE_YEAR)

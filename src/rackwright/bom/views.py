@@ -8,6 +8,7 @@ from rackwright.bom.domestic import DomesticResult
 from rackwright.bom.expand import Bom, BomNode
 from rackwright.bom.rollup import CostLine, Rollup
 from rackwright.bom.supply import Offer
+from rackwright.rack.results import RackAnalysis
 
 PartLines = dict[str, list[CostLine]]
 
@@ -88,8 +89,8 @@ def line_json(line: CostLine) -> dict[str, Any]:
     }
 
 
-def bom_json(bom: Bom, rollup: Rollup) -> dict[str, Any]:
-    """A rack's BOM and roll-up as JSON."""
+def bom_json(bom: Bom, rollup: Rollup, analysis: RackAnalysis) -> dict[str, Any]:
+    """A rack's BOM and roll-up as JSON, with weight and power from rack engineering."""
     lines = by_part(rollup)
     return {
         "rack": bom.rack_id,
@@ -99,9 +100,9 @@ def bom_json(bom: Bom, rollup: Rollup) -> dict[str, Any]:
         "volume_racks": rollup.volume_racks,
         "total_cost_usd": rollup.total_cost_usd,
         "cost_by_subsystem_usd": {k.value: v for k, v in rollup.cost_by_subsystem().items()},
-        "weight_kg": rollup.weight_kg,
-        "power_typical_w": rollup.power_typical_w,
-        "power_max_w": rollup.power_max_w,
+        "weight_kg": analysis.weight_kg,
+        "power_typical_w": analysis.power_typical_w,
+        "power_max_w": analysis.power_max_w,
         "lines": [line_json(line) for line in rollup.lines],
         "tree": tree_json(bom.root, lines),
     }

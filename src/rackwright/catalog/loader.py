@@ -20,19 +20,14 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.models import KIND_MODELS, Entry, Source
 from rackwright.catalog.tomlpos import locate
 from rackwright.errors import CatalogError, InputError, UnitError
+from rackwright.fileio import read_text
 
 DATA_PACKAGE = "rackwright.catalog.data"
 
 
 def read_toml(path: Path) -> tuple[dict[str, Any], str]:
     """Parse a TOML file; errors name the file and line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise InputError(f"cannot read file: {reason}", file=path) from None
+    text = read_text(path)
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:

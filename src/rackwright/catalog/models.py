@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, PositiveInt
 
+from rackwright.precision import Precision, PrecisionClass
 from rackwright.units import (
     Amperes,
     BitsPerS,
@@ -50,9 +51,10 @@ CONFIDENCE_LABELS: dict[Confidence, str] = {
 
 
 class Strict(BaseModel):
-    """Base for every input model: frozen, and unknown keys are errors."""
+    """Base for every input model: frozen, unknown keys are errors, numbers must be finite
+    (``inf`` and ``nan`` in a file are typos, never a value to plan with)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Provenance(Strict):
@@ -109,16 +111,13 @@ class Accelerator(Entry):
     scaleup_links_count: int = Field(default=0, ge=0)
     year_available: int = Field(ge=2015, le=2040)
 
-    def flops_per_s(self, precision: str) -> float | None:
-        """Dense peak for a precision name (bf16, fp16, fp8*, fp4/nvfp4); None if unsupported."""
-        p = precision.lower()
-        if p in {"bf16", "fp16"}:
-            return self.bf16_flops_per_s
-        if p.startswith("fp8"):
-            return self.fp8_flops_per_s
-        if p in {"fp4", "nvfp4", "mxfp4"}:
-            return self.fp4_flops_per_s
-        return None
+    def flops_per_s(self, precision: Precision) -> float | None:
+        """Dense peak at a precision's tensor-core class; None if the part has none."""
+        return {
+            PrecisionClass.BF16: self.bf16_flops_per_s,
+            PrecisionClass.FP8: self.fp8_flops_per_s,
+            PrecisionClass.FP4: self.fp4_flops_per_s,
+        }[precision.klass]
 
 
 class Cooling(StrEnum):
@@ -312,6 +311,10 @@ class Site(Entry):
     makes: list[str] = Field(default_factory=list, description="component kinds made here")
     operating_from_year: int = Field(ge=1950, le=2040)
     planned: bool = False
+    ttr_weeks: PositiveFloat | None = Field(
+        default=None,
+        description="weeks to recover from a site failure; None: risk's default for the kind",
+    )
 
 
 class Facility(Entry):

@@ -58,3 +58,14 @@ def _prefix_len(have: list[str], want: list[str]) -> int:
             break
         n += 1
     return n
+
+
+def path_name(path: tuple[str | int, ...]) -> str:
+    """``("workload", 0, "model")`` as ``workload[0].model``: how errors name a TOML entry."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += f".{part}" if text else part
+    return text

@@ -24,6 +24,7 @@ from rackwright.bom import (
     read_rules,
     rollup,
 )
+from rackwright.bom.supply import default_year
 from rackwright.bom.views import (
     PartLines,
     bom_json,
@@ -34,26 +35,30 @@ from rackwright.bom.views import (
     offer_json,
     unit_cost_usd,
 )
-from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
-
-SUPPLY_BASE_YEAR = 2025
+from rackwright.cli.common import (
+    CatalogFiles,
+    JsonFlag,
+    catalog_from,
+    console,
+    finite,
+    print_json,
+)
+from rackwright.cli.inputs import BomFilesOpt, RulesFileOpt
+from rackwright.rack import RackAnalysis, analyze
 
 app = typer.Typer(
     no_args_is_help=True,
     help="Bill of materials: parts, makers, sites and origin; cost roll-ups; domestic content.",
 )
 
-BomFiles = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--bom",
-        help="Extra BOM TOML files (part, mpart, offer, assembly, expansion, family tables).",
-    ),
-]
 YearOpt = Annotated[
     int | None,
     typer.Option(
-        "--year", "-y", help="Year to price and check (default: the rack's first year, >= 2025)."
+        "--year",
+        "-y",
+        min=2020,
+        max=2040,
+        help="Year to price and check (default: the rack's first year, >= 2025).",
     ),
 ]
 PolicyOpt = Annotated[
@@ -65,11 +70,23 @@ RateOpt = Annotated[
     typer.Option(
         "--racks-per-quarter",
         min=0,
+        callback=finite,
         help="Build rate: fill each part's need offer by offer up to capacity.",
     ),
 ]
+SitesOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--site",
+        help="Integrate (final assembly) only at this site (repeatable), as `plan` does at its "
+        "scenario's sites; default: the cheapest integration offer anywhere.",
+    ),
+]
 VolumeOpt = Annotated[
-    int, typer.Option("--volume", min=1, help="Racks in the order lot (sets price breaks).")
+    int,
+    typer.Option(
+        "--volume", min=1, max=1_000_000, help="Racks in the order lot (sets price breaks)."
+    ),
 ]
 
 
@@ -81,24 +98,32 @@ def _prepare(
     policy: Policy,
     volume: int,
     rate: float | None = None,
-) -> tuple[Bom, Rollup]:
+    sites: list[str] | None = None,
+) -> tuple[Bom, Rollup, RackAnalysis]:
     cat = catalog_from(catalog)
     supply = load_supply_data(cat, bom_files or [])
+    for site in sites or []:
+        cat.site(site)  # an unknown site is a one-line error naming it
     design = cat.rack(rack)
     bom = expand_bom(design, cat, supply)
     chosen_year = year if year is not None else default_year(design.year_available)
     result = rollup(
-        bom, supply, year=chosen_year, policy=policy, volume_racks=volume, racks_per_quarter=rate
+        bom,
+        supply,
+        year=chosen_year,
+        policy=policy,
+        volume_racks=volume,
+        racks_per_quarter=rate,
+        sites_by_category=_assembly(sites),
     )
-    return bom, result
+    return bom, result, analyze(design, cat)
 
 
-def default_year(year_available: int) -> int:
-    """The year a rack is priced in by default: its first year, but not before the offers' base.
-
-    The offers describe the 2025 supply base (with planned sites later), not past markets.
-    """
-    return max(year_available, SUPPLY_BASE_YEAR)
+def _assembly(sites: list[str] | None) -> dict[str, tuple[str, ...]] | None:
+    """Final-assembly categories kept at ``sites`` (None: any site)."""
+    if not sites:
+        return None
+    return {c: tuple(sites) for c in read_rules().final_assembly.categories}
 
 
 def _usd(value: float) -> str:
@@ -117,14 +142,15 @@ def show(
     policy: PolicyOpt = Policy.CHEAPEST,
     volume: VolumeOpt = 1,
     rate: RateOpt = None,
+    site: SitesOpt = None,
     catalog: CatalogFiles = None,
-    bom_files: BomFiles = None,
+    bom_files: BomFilesOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """A rack's BOM: quantity, unit and extended cost, maker site and country of origin."""
-    bom, result = _prepare(rack, catalog, bom_files, year, policy, volume, rate)
+    bom, result, analysis = _prepare(rack, catalog, bom_files, year, policy, volume, rate, site)
     if json_out:
-        print_json(bom_json(bom, result))
+        print_json(bom_json(bom, result, analysis))
         return
     lines = by_part(result)
     if tree:
@@ -142,8 +168,8 @@ def show(
     if short:
         console.print(f"[yellow]capacity short at this build rate:[/yellow] {', '.join(short)}")
     console.print(
-        f"weight {result.weight_kg:,.0f} kg, power {result.power_typical_w / 1e3:,.1f} kW typical"
-        f" / {result.power_max_w / 1e3:,.1f} kW max"
+        f"weight {analysis.weight_kg:,.0f} kg, power {analysis.power_typical_w / 1e3:,.1f} kW "
+        f"typical / {analysis.power_max_w / 1e3:,.1f} kW max (rack engineering)"
     )
 
 
@@ -198,16 +224,14 @@ def domestic(
     rack: Annotated[
         str | None, typer.Argument(help="Catalog rack id (omit: every generation).")
     ] = None,
-    rules_file: Annotated[
-        Path | None,
-        typer.Option("--rules", help="Domestic-content rules TOML (default: FAR 25.101 preset)."),
-    ] = None,
+    rules_file: RulesFileOpt = None,
     year: YearOpt = None,
     policy: PolicyOpt = Policy.CHEAPEST,
     volume: VolumeOpt = 1,
     rate: RateOpt = None,
+    site: SitesOpt = None,
     catalog: CatalogFiles = None,
-    bom_files: BomFiles = None,
+    bom_files: BomFilesOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Domestic share of component value, per subsystem, against the rules' threshold."""
@@ -215,7 +239,7 @@ def domestic(
     if rack is None:
         _all_generations(rules, year, policy, volume, rate, catalog, bom_files, json_out)
         return
-    _, result = _prepare(rack, catalog, bom_files, year, policy, volume, rate)
+    _, result, _ = _prepare(rack, catalog, bom_files, year, policy, volume, rate, site)
     verdict = domestic_content(result, rules)
     if json_out:
         print_json(domestic_json(verdict))
@@ -244,6 +268,12 @@ def domestic(
     assembly = "PASS" if verdict.passes_final_assembly else "FAIL"
     required = "required" if verdict.final_assembly_required else "not required"
     console.print(f"final assembly in {where} (U.S. final assembly {required}) -> {assembly}")
+    if not site:
+        console.print(
+            "  (at the cheapest integration offer anywhere; `rackwright plan` integrates at the "
+            "scenario's own sites: name them with --site to see the same figure)",
+            style="dim",
+        )
     console.print(f"overall: {'PASS' if verdict.passes else 'FAIL'}")
     if verdict.top_foreign:
         foreign = Table(title="Largest foreign-origin parts (where domestic value is lost)")
@@ -320,7 +350,7 @@ _SHORT = {
 def offers(
     part: Annotated[str, typer.Argument(help="BOM part id, e.g. gpu-b200.")],
     catalog: CatalogFiles = None,
-    bom_files: BomFiles = None,
+    bom_files: BomFilesOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Every offer for a part: maker, site, origin, USD price, MOQ, lead time, capacity."""

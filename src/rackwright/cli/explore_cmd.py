@@ -5,8 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
 
+from rackwright.bom import load_supply_data
+from rackwright.bom.stage import standalone_price
+from rackwright.bom.supply import default_year
+from rackwright.catalog import Catalog
 from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
@@ -14,11 +19,16 @@ from rackwright.cli.common import (
     console,
     print_json,
     progress_bar,
+    real_number,
+    whole_number,
 )
+from rackwright.explore.economics import Economics
 from rackwright.explore.executors import make_executor
 from rackwright.explore.search import (
+    DEFAULT_MFU_SHARE,
     Candidate,
     ExploreResult,
+    RankBound,
     make_job,
     parse_gpu_range,
     rack_choices,
@@ -28,6 +38,7 @@ from rackwright.explore.search import (
     explore as run_explore,
 )
 from rackwright.perf.models import resolve_model
+from rackwright.rack import analyze
 from rackwright.units import parse_quantity
 
 
@@ -43,12 +54,53 @@ def explore(
         typer.Option("--rack", "-r", help="Catalog rack generation (repeatable; whole racks)."),
     ] = None,
     objective: Annotated[
-        str, typer.Option("--objective", help="Rank by time, cost or power.")
+        str,
+        typer.Option(
+            "--objective", help="Rank by time, cost, power (lowest first) or mfu (highest first)."
+        ),
     ] = "time",
-    top: Annotated[int, typer.Option("--top", "-k", help="How many best configurations.")] = 5,
+    min_mfu_share: Annotated[
+        float,
+        typer.Option(
+            "--min-mfu-share",
+            parser=real_number("--min-mfu-share", above=-1e-12, maximum=1.0),
+            help="Rank only configurations with MFU at least this share of the best MFU found "
+            "(0 ranks everything).",
+        ),
+    ] = DEFAULT_MFU_SHARE,
+    min_mfu: Annotated[
+        float,
+        typer.Option(
+            "--min-mfu",
+            parser=real_number("--min-mfu", above=-1e-12, maximum=0.99),
+            help="Rank only configurations with at least this MFU (a fraction, e.g. 0.3).",
+        ),
+    ] = 0.0,
+    max_cost_ratio: Annotated[
+        float | None,
+        typer.Option(
+            "--max-cost-ratio",
+            parser=real_number("--max-cost-ratio", above=0.999999),
+            help="Rank only configurations costing at most this many times the cheapest found.",
+        ),
+    ] = None,
+    top: Annotated[
+        int,
+        typer.Option(
+            "--top",
+            "-k",
+            parser=whole_number("--top", maximum=1000),
+            help="How many best configurations.",
+        ),
+    ] = 5,
     executor: Annotated[str, typer.Option("--executor", help="local or ray.")] = "local",
     workers: Annotated[
-        int, typer.Option("--workers", help="Processes (local) or CPUs (new Ray cluster).")
+        int,
+        typer.Option(
+            "--workers",
+            parser=whole_number("--workers", maximum=1024),
+            help="Processes (local) or CPUs (new Ray cluster).",
+        ),
     ] = 1,
     tokens: Annotated[
         str, typer.Option("--tokens", help="Training token budget, e.g. '15 Ttok'.")
@@ -71,6 +123,7 @@ def explore(
     Searches every catalog system unless --system or --rack names some; a rack generation is
     searched in whole racks of its system.
     """
+    bound = RankBound(min_mfu_share, min_mfu, max_cost_ratio)
     arch = resolve_model(model)
     low, high = parse_gpu_range(gpus)
     cat = catalog_from(catalog)
@@ -83,7 +136,9 @@ def explore(
         parse_quantity(batch_tokens, "tokens", field="batch_tokens"),
     )
     choices = system_choices(cat, ids, facility, low, high)
-    choices += rack_choices(cat, rack or [], facility, low, high)
+    choices += rack_choices(
+        cat, rack or [], facility, low, high, economics=_rack_economics(cat, rack or [], facility)
+    )
     runner = make_executor(executor, workers=workers)
     progress = progress_bar("explore", 0)
     try:
@@ -94,8 +149,9 @@ def explore(
                 progress.update(task, completed=finished, total=total)
 
             result = run_explore(
-                arch, choices, job, objective=objective, top=top, executor=runner, on_task_done=done
-            )
+                arch, choices, job, objective=objective, top=top, executor=runner,
+                on_task_done=done, bound=bound,
+            )  # fmt: skip
     finally:
         runner.close()
     if json_out:
@@ -116,6 +172,21 @@ def explore(
 PARETO_ROWS = 12
 
 
+def _rack_economics(cat: Catalog, racks: list[str], facility: str) -> dict[str, Economics]:
+    """Each rack priced from its BOM (cheapest offers in its first year) and engineered power,
+    as ``plan`` prices it; a bare ``--system`` keeps the catalog's list price."""
+    if not racks:
+        return {}
+    supply = load_supply_data(cat)
+    site = cat.facility(facility)
+    out = {}
+    for rack_id in racks:
+        design = cat.rack(rack_id)
+        price = standalone_price(cat, supply, rack_id, default_year(design.year_available))
+        out[rack_id] = Economics.of_rack(analyze(design, cat), price.usd, site)
+    return out
+
+
 def _spread(cands: tuple[Candidate, ...], n: int) -> tuple[Candidate, ...]:
     """``n`` candidates evenly spaced along the front, both ends included."""
     last = len(cands) - 1
@@ -130,6 +201,7 @@ def _row(c: Candidate) -> list[str]:
         f"{c.tp}/{c.pp}/{c.vpp}/{c.cp}/{c.ep}/{c.dp}",
         f"z{c.zero} {c.recompute} mbs{c.mbs} gbs{c.gbs}",
         f"{c.mfu:.1%}",
+        f"{c.tokens_per_s_per_gpu:,.0f}",
         f"{c.days:,.1f}",
         f"{c.cost_usd / 1e6:,.2f}",
         f"{c.power_w / 1e6:,.2f}",
@@ -144,6 +216,7 @@ def _table(title: str, cands: tuple[Candidate, ...]) -> Table:
         "tp/pp/vpp/cp/ep/dp",
         "zero, recompute, batch",
         "MFU",
+        "tok/s/GPU",
         "days",
     ):
         table.add_column(col)
@@ -155,17 +228,25 @@ def _table(title: str, cands: tuple[Candidate, ...]) -> Table:
 
 
 def _print(result: ExploreResult, model_id: str) -> None:
-    console.print(_table(f"{model_id}: best by {result.objective}", result.best))
+    order = "highest" if result.objective == "mfu" else "lowest"
+    title = (
+        f"{model_id}: best by {result.objective} ({order} first) within {result.bound.describe()}"
+    )
+    wide = Console(highlight=False, width=max(console.width, 160))
+    wide.print(_table(title, result.best))
     front = result.pareto
     shown = front if len(front) <= PARETO_ROWS else _spread(front, PARETO_ROWS)
     title = "Pareto front (time, cost, MW)"
     if len(shown) < len(front):
         title += f": {len(shown)} of {len(front)} points, all in --json"
-    console.print(_table(title, shown))
+    wide.print(_table(title, shown))
     console.print(
         f"{result.configs_evaluated:,} configurations evaluated "
         f"({result.configs_enumerated:,} enumerated, {result.configs_valid:,} valid and fitting) "
-        f"in {result.seconds:.2f} s ({result.configs_per_s:,.0f}/s). Cost and MW are estimates: "
-        "amortised system price over 4 years plus energy at the facility's PUE and tariff.",
+        f"in {result.seconds:.2f} s ({result.configs_per_s:,.0f}/s). The ranking keeps "
+        f"{result.bound.describe()} ({int(result.bound.mask.sum()):,} of the configurations "
+        "kept); the Pareto front is not bounded. MFU counts causal attention. Cost and MW are "
+        "estimates: amortised system price over 4 years plus energy at the facility's PUE and "
+        "tariff.",
         markup=False,
     )

@@ -3,26 +3,54 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
-from rackwright.cli.common import CatalogFiles, JsonFlag, catalog_from, console, print_json
-from rackwright.errors import InputError
+from rackwright.cli.common import (
+    CatalogFiles,
+    JsonFlag,
+    catalog_from,
+    console,
+    print_json,
+    progress_bar,
+    quantity_option,
+    real_number,
+    whole_number,
+)
+from rackwright.cli.inputs import CalibrationFileOpt
+from rackwright.cli.perf_tables import (
+    cv_table,
+    fit_progress,
+    parallel_label,
+    summary_line,
+    validate_table,
+)
+from rackwright.errors import InputError, OutputError
+from rackwright.explore.executors import make_executor
 from rackwright.fileio import write_text_atomic
 from rackwright.perf.calibrate import calibrate as fit_efficiency
-from rackwright.perf.calibrate import fitted_params
+from rackwright.perf.calibrate import cross_validate, fitted_params
 from rackwright.perf.efficiency import load_efficiency, load_priors, render_efficiency
 from rackwright.perf.hardware import hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import load_models, resolve_model
-from rackwright.perf.reference import packaged_calibration_csv, read_reference
+from rackwright.perf.reference import (
+    ReferenceFile,
+    ReferenceRow,
+    UnreadableRow,
+    packaged_calibration_csv,
+    packaged_extra_csv,
+    read_reference_file,
+)
 from rackwright.perf.training import ParallelConfig, predict_training
 from rackwright.perf.validate import summarize, validate_rows
+from rackwright.precision import Precision, parse_precision
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -30,18 +58,22 @@ app = typer.Typer(
     "calibration against published measurements.",
 )
 
-DEFAULT_DATA = packaged_calibration_csv()
+DEFAULT_DATA = (packaged_calibration_csv(), packaged_extra_csv())
 DATA_HELP = (
-    "CSV in calibration.csv's schema (default: the published calibration rows shipped with "
-    "rackwright, rackwright/perf/data/calibration.csv)."
+    "CSV in calibration.csv's schema; repeat for several (default: the published measurements "
+    "shipped with rackwright, rackwright/perf/data/calibration.csv and calibration_extra.csv, "
+    "the rows the shipped calibration was fitted on)."
 )
-CalibrationOpt = Annotated[
-    Path | None,
-    typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
-]
-DataOpt = Annotated[Path, typer.Option("--data", help=DATA_HELP, show_default=False)]
+CalibrationOpt = CalibrationFileOpt
+DataOpt = Annotated[list[Path] | None, typer.Option("--data", help=DATA_HELP, show_default=False)]
 ModelOpt = Annotated[str, typer.Option("--model", "-m", help="Model id or a model TOML path.")]
 SystemOpt = Annotated[str, typer.Option("--system", "-s", help="Catalog system id.")]
+MAX_DEGREE = 100_000  # no parallel degree of a real job reaches it
+MAX_GBS = 10**8  # sequences per step: far beyond any published training recipe
+
+
+def _degree(option: str, minimum: int = 1) -> Any:
+    return whole_number(option, minimum=minimum, maximum=MAX_DEGREE)
 
 
 def _print_wide(table: Table) -> None:
@@ -50,15 +82,16 @@ def _print_wide(table: Table) -> None:
     wide.print(table)
 
 
-def _summary_line(kind: str, s: dict[str, Any]) -> str:
-    return (
-        f"{kind}: n={s['n']}  MAPE {_fmt(s['mape_pct'], 2)} %  "
-        f"worst {_fmt(s['max_abs_pct'], 1)} %  unsupported {s['unsupported']}"
-    )
-
-
 def _fmt(value: float | None, digits: int = 2) -> str:
     return "-" if value is None else f"{value:,.{digits}f}"
+
+
+def _read_data(files: list[Path] | None) -> tuple[list[ReferenceRow], list[UnreadableRow]]:
+    """Every row of the measurement files (the shipped ones by default)."""
+    loaded: list[ReferenceFile] = [read_reference_file(p) for p in (files or DEFAULT_DATA)]
+    rows = [row for f in loaded for row in f.rows]
+    bad = [row for f in loaded for row in f.unreadable]
+    return rows, bad
 
 
 @app.command("models")
@@ -72,7 +105,9 @@ def models(json_out: JsonFlag = False) -> None:
                 "name": m.name,
                 "layers": m.layers,
                 "hidden": m.hidden,
-                "attention": m.attention,
+                "attention": m.attention_kind,
+                "heads": m.heads,
+                "kv_heads": m.kv,
                 "experts": m.experts,
                 "topk": m.topk,
                 "total_params": m.total_params(),
@@ -88,8 +123,11 @@ def models(json_out: JsonFlag = False) -> None:
         table.add_column(col)
     for r in rows:
         experts = f"{r['experts']} top{r['topk']}" if r["experts"] else "dense"
+        attn = r["attention"] + (
+            f" {r['heads']}/{r['kv_heads']}" if r["attention"] in {"gqa", "mqa"} else ""
+        )
         table.add_row(
-            r["id"], r["name"], str(r["layers"]), str(r["hidden"]), r["attention"], experts,
+            r["id"], r["name"], str(r["layers"]), str(r["hidden"]), attn, experts,
             f"{r['total_params'] / 1e9:.1f}", f"{r['active_params'] / 1e9:.1f}",
         )  # fmt: skip
     _print_wide(table)
@@ -99,16 +137,31 @@ def models(json_out: JsonFlag = False) -> None:
 def train(
     model: ModelOpt,
     system: SystemOpt,
-    gpus: Annotated[int, typer.Option("--gpus", "-n", min=1)],
-    gbs: Annotated[int, typer.Option("--gbs", min=1, help="Global batch (sequences).")],
-    tp: Annotated[int, typer.Option(min=1)] = 1,
-    pp: Annotated[int, typer.Option(min=1)] = 1,
-    vpp: Annotated[int, typer.Option(min=1, help="Virtual stages per pipeline rank.")] = 1,
-    cp: Annotated[int, typer.Option(min=1)] = 1,
-    ep: Annotated[int, typer.Option(min=1)] = 1,
-    dp: Annotated[int, typer.Option(min=0, help="0: gpus / (tp·pp·cp).")] = 0,
+    gpus: Annotated[
+        int,
+        typer.Option("--gpus", "-n", parser=whole_number("--gpus", maximum=10**7)),
+    ],
+    gbs: Annotated[
+        int,
+        typer.Option(
+            "--gbs", parser=whole_number("--gbs", maximum=MAX_GBS), help="Global batch (sequences)."
+        ),
+    ],
+    tp: Annotated[int, typer.Option(parser=_degree("--tp"))] = 1,
+    pp: Annotated[int, typer.Option(parser=_degree("--pp"))] = 1,
+    vpp: Annotated[
+        int, typer.Option(parser=_degree("--vpp"), help="Virtual stages per pipeline rank.")
+    ] = 1,
+    cp: Annotated[int, typer.Option(parser=_degree("--cp"))] = 1,
+    cp_comm: Annotated[
+        str, typer.Option("--cp-comm", help="p2p (ring, hidden) | allgather (exposed).")
+    ] = "p2p",
+    ep: Annotated[int, typer.Option(parser=_degree("--ep"))] = 1,
+    dp: Annotated[
+        int, typer.Option(parser=_degree("--dp", minimum=0), help="0: gpus / (tp·pp·cp).")
+    ] = 0,
     zero: Annotated[str, typer.Option(help="none|1|2|3|fsdp|distopt")] = "distopt",
-    mbs: Annotated[int, typer.Option(min=1)] = 1,
+    mbs: Annotated[int, typer.Option(parser=whole_number("--mbs", maximum=MAX_GBS))] = 1,
     recompute: Annotated[str, typer.Option(help="none|selective|full")] = "selective",
     precision: Annotated[str, typer.Option(help="bf16|fp16|fp8|fp4")] = "bf16",
     sp: Annotated[bool, typer.Option("--sp/--no-sp", help="Sequence parallelism.")] = True,
@@ -116,7 +169,13 @@ def train(
     uneven: Annotated[
         bool, typer.Option("--uneven-pipeline", help="Allow L % (pp·vpp) ≠ 0.")
     ] = False,
-    seq: Annotated[int, typer.Option(min=0, help="Sequence length (0: model default).")] = 0,
+    seq: Annotated[
+        int,
+        typer.Option(
+            parser=whole_number("--seq", minimum=0, maximum=10**8),
+            help="Sequence length (0: model default).",
+        ),
+    ] = 0,
     calibration: CalibrationOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
@@ -126,28 +185,39 @@ def train(
         raise InputError("use one of none, 1, 2, 3, fsdp, distopt", field="--zero", value=zero)
     if recompute not in {"none", "selective", "full"}:
         raise InputError("use one of none, selective, full", field="--recompute", value=recompute)
+    if cp_comm not in {"p2p", "allgather"}:
+        raise InputError("use one of p2p, allgather", field="--cp-comm", value=cp_comm)
     arch = resolve_model(model)
     hw = hardware_view(system, catalog_from(catalog))
     par = ParallelConfig(
         gpus=gpus, tp=tp, pp=pp, vpp=vpp, cp=cp, ep=ep, dp=dp, zero=zero,
         gbs=gbs, mbs=mbs, seq=seq, recompute=recompute,
-        sp=sp, overlap=overlap, uneven_pipeline=uneven, precision=precision,
+        sp=sp, overlap=overlap, uneven_pipeline=uneven, cp_comm=cp_comm,
+        precision=parse_precision(precision, field="--precision"),
     )  # fmt: skip
     pred = predict_training(arch, hw, par, load_efficiency(calibration))
+    used = par.resolved(arch)
     if json_out:
-        print_json({"model": arch.id, "system": hw.system_id, "parallel": par.model_dump(),
+        print_json({"model": arch.id, "system": hw.system_id, "parallel": used.model_dump(),
                     **pred.model_dump()})  # fmt: skip
         return
-    table = Table(title=f"{arch.name} on {gpus} × {hw.system_id} ({precision})", show_header=False)
+    systems = -(-gpus // hw.gpus_per_system)
+    title = (
+        f"{arch.name} on {gpus:,} GPUs ({systems:,} x {hw.system_id}, {par.precision}); "
+        f"{parallel_label(used)}"
+    )
+    table = Table(title=title, show_header=False)
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_row("verdict", pred.verdict)
     table.add_row("step time", f"{_fmt(pred.step_s, 3)} s")
     table.add_row("tokens/s/GPU", _fmt(pred.tokens_per_s_per_gpu, 0))
-    table.add_row("model TFLOP/s/GPU", _fmt(pred.model_tflops_per_gpu, 1))
+    table.add_row("model TFLOP/s/GPU (causal)", _fmt(pred.model_tflops_per_gpu, 1))
+    table.add_row("model TFLOP/s/GPU (full attn.)", _fmt(pred.model_tflops_full_per_gpu, 1))
     table.add_row("hardware TFLOP/s/GPU", _fmt(pred.hw_tflops_per_gpu, 1))
     table.add_row(
-        "MFU / HFU", f"{_fmt((pred.mfu or 0) * 100, 1)} % / {_fmt((pred.hfu or 0) * 100, 1)} %"
+        "MFU / HFU (causal)",
+        f"{_fmt((pred.mfu or 0) * 100, 1)} % / {_fmt((pred.hfu or 0) * 100, 1)} %",
     )
     for key, value in pred.time_breakdown_s.items():
         table.add_row(f"  {key.removesuffix('_s')}", f"{value:.3f} s")
@@ -156,21 +226,76 @@ def train(
     console.print(table)
 
 
+def _infer_config(
+    gpus: int, tp: int, pp: int, ep: int, attn_dp: bool, **rest: Any
+) -> InferenceConfig:
+    """The instance config, with one-line errors naming the option that breaks the layout."""
+    instance = max(tp, ep) * pp
+    if gpus and gpus != instance:
+        raise InputError(
+            f"one instance with --tp {tp} --pp {pp} --ep {ep} has max(tp, ep)·pp = {instance} "
+            "GPUs; leave --gpus out, or run gpus / that many instances (the figures are per "
+            "instance)",
+            field="--gpus",
+            value=gpus,
+        )
+    if attn_dp and ep <= tp:
+        raise InputError(
+            "attention data parallelism needs --ep larger than --tp (ep/tp attention ranks)",
+            field="--attn-dp",
+            value=f"tp={tp} ep={ep}",
+        )
+    return InferenceConfig(gpus=instance, tp=tp, pp=pp, ep=ep, attn_dp=attn_dp, **rest)
+
+
 @app.command("infer")
 def infer(
     model: ModelOpt,
     system: SystemOpt,
-    gpus: Annotated[int, typer.Option("--gpus", "-n", min=1, help="GPUs of one instance.")] = 1,
-    tp: Annotated[int, typer.Option(min=1)] = 1,
-    pp: Annotated[int, typer.Option(min=1)] = 1,
-    ep: Annotated[int, typer.Option(min=1)] = 1,
-    attn_dp: Annotated[bool, typer.Option("--attn-dp", help="Attention data-parallel.")] = False,
+    gpus: Annotated[
+        int,
+        typer.Option(
+            "--gpus",
+            "-n",
+            parser=_degree("--gpus", minimum=0),
+            help="GPUs of one instance (0: max(tp, ep)·pp; must equal it when given).",
+        ),
+    ] = 0,
+    tp: Annotated[int, typer.Option(parser=_degree("--tp"))] = 1,
+    pp: Annotated[int, typer.Option(parser=_degree("--pp"))] = 1,
+    ep: Annotated[int, typer.Option(parser=_degree("--ep"))] = 1,
+    attn_dp: Annotated[
+        bool, typer.Option("--attn-dp", help="Attention data-parallel (implied by ep > tp).")
+    ] = False,
     precision: Annotated[str, typer.Option(help="bf16|fp8|fp4")] = "fp8",
-    isl: Annotated[int, typer.Option(min=1, help="Input tokens per request.")] = 1024,
-    osl: Annotated[int, typer.Option(min=1, help="Output tokens per request.")] = 256,
-    rate: Annotated[float | None, typer.Option(min=0.0, help="Requests/s per instance.")] = None,
-    ttft_limit: Annotated[float, typer.Option(help="p99 TTFT limit, s.")] = 2.0,
-    tpot_limit: Annotated[float, typer.Option(help="p99 TPOT limit, s.")] = 0.2,
+    isl: Annotated[
+        int,
+        typer.Option(parser=whole_number("--isl", maximum=10**7), help="Input tokens per request."),
+    ] = 1024,
+    osl: Annotated[
+        int,
+        typer.Option(
+            parser=whole_number("--osl", maximum=10**7), help="Output tokens per request."
+        ),
+    ] = 256,
+    rate: Annotated[
+        float | None,
+        typer.Option(parser=real_number("--rate", above=0.0), help="Requests/s per instance."),
+    ] = None,
+    ttft_limit: Annotated[
+        float,
+        typer.Option(
+            parser=quantity_option("--ttft-limit", "time_s", example="'2 s' or 2 (seconds)"),
+            help="p99 TTFT limit: '2 s', '500 ms' (a bare number is seconds).",
+        ),
+    ] = 2.0,
+    tpot_limit: Annotated[
+        float,
+        typer.Option(
+            parser=quantity_option("--tpot-limit", "time_s", example="'40 ms' or 0.04 (seconds)"),
+            help="p99 TPOT limit: '40 ms' (a bare number is seconds).",
+        ),
+    ] = 0.2,
     calibration: CalibrationOpt = None,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
@@ -178,26 +303,34 @@ def infer(
     """Predict serving: KV capacity, max-batch throughput, server rate under latency limits."""
     arch = resolve_model(model)
     hw = hardware_view(system, catalog_from(catalog))
-    cfg = InferenceConfig(
-        gpus=gpus, tp=tp, pp=pp, ep=ep, attn_dp=attn_dp, precision=precision, isl=isl, osl=osl,
-        rate_req_per_s=rate or None, ttft_limit_s=ttft_limit, tpot_limit_s=tpot_limit,
+    cfg = _infer_config(
+        gpus, tp, pp, ep, attn_dp, precision=parse_precision(precision, field="--precision"),
+        isl=isl, osl=osl, rate_req_per_s=rate, ttft_limit_s=ttft_limit, tpot_limit_s=tpot_limit,
     )  # fmt: skip
     pred = predict_inference(arch, hw, cfg, load_efficiency(calibration))
     if json_out:
         print_json({"model": arch.id, "system": hw.system_id, "config": cfg.model_dump(),
                     **pred.model_dump()})  # fmt: skip
         return
-    table = Table(title=f"{arch.name} on {hw.system_id}, instance of {cfg.gpus} GPU(s)",
-                  show_header=False)  # fmt: skip
+    layout = f"tp{tp} pp{pp} ep{ep}" + (
+        f", attention DP over {pred.attn_ranks} ranks" if pred.attn_ranks > 1 else ""
+    )
+    table = Table(
+        title=f"{arch.name} on {hw.system_id}, one instance of {pred.gpus} GPU(s): {layout}",
+        show_header=False,
+    )
     table.add_column("figure")
     table.add_column("value", justify="right")
     table.add_row("weights per GPU", f"{pred.weights_bytes_per_gpu / 1e9:.1f} GB")
     table.add_row("KV per token per GPU", f"{pred.kv_bytes_per_token_per_gpu / 1e3:.1f} kB")
-    table.add_row("max batch (requests)", str(pred.max_batch))
+    table.add_row("max batch (requests per rank)", str(pred.max_batch))
     table.add_row("decode step at max batch", f"{pred.decode_step_s * 1e3:.1f} ms")
+    table.add_row("TPOT of one request alone", f"{pred.idle_tpot_s * 1e3:.2f} ms")
     table.add_row("throughput at max batch", f"{pred.max_throughput_tokens_per_s:,.0f} tok/s")
     table.add_row("server throughput (limits)", f"{pred.server_tokens_per_s:,.0f} tok/s")
     table.add_row("max request rate", f"{pred.max_rate_req_per_s:.2f} req/s")
+    if pred.limit_reason:
+        table.add_row("why the rate is 0", pred.limit_reason)
     if pred.ttft_s is not None:
         table.add_row("TTFT p99 at rate", f"{pred.ttft_s * 1e3:.0f} ms")
         table.add_row("TPOT mean at rate", f"{_fmt((pred.tpot_s or 0) * 1e3, 1)} ms")
@@ -207,48 +340,101 @@ def infer(
 
 @app.command("validate")
 def validate(
-    data: DataOpt = DEFAULT_DATA,
+    data: DataOpt = None,
     calibration: CalibrationOpt = None,
+    cv: Annotated[
+        bool,
+        typer.Option(
+            "--cv",
+            help="Leave-one-source-out cross-validation: refit without each source (from the "
+            "priors) and predict it; per source and overall. Takes minutes.",
+        ),
+    ] = False,
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", help="With --cv: only these sources' folds (repeatable)."),
+    ] = None,
+    workers: Annotated[
+        int,
+        typer.Option(parser=whole_number("--workers", maximum=256), help="--cv folds at once."),
+    ] = 1,
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Predict every row of a measurement CSV and report the error per row and per kind."""
-    rows = read_reference(data)
-    eff = load_efficiency(calibration)
+    """Predict every row of measurement CSVs and report the error per row and per kind."""
+    rows, bad = _read_data(data)
     cat = catalog_from(catalog)
-    if json_out:
-        results = validate_rows(rows, eff, cat)
-    else:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("predicting", total=len(rows))
-            results = validate_rows(rows, eff, cat, lambda: progress.advance(task))
+    if cv:
+        _cross_validate(rows, cat, source, workers, json_out)
+        return
+    eff = load_efficiency(calibration)
+    with progress_bar("validate", 0) as progress:
+        task = progress.add_task("rows", total=len(rows))
+        results = validate_rows(rows, eff, cat, lambda: progress.advance(task), bad)
     summary = summarize(results)
     if json_out:
         print_json({"rows": [r.to_dict() for r in results], "summary": summary})
         return
-    table = Table(title=f"perf validate: {data}")
-    for col in ("id", "kind", "metric", "measured", "predicted", "error %", "status"):
-        table.add_column(
-            col, justify="right" if col in {"measured", "predicted", "error %"} else "left"
-        )
-    for r in results:
-        table.add_row(
-            r.id, r.kind, r.metric, _fmt(r.measured), _fmt(r.predicted),
-            _fmt(r.error_pct, 1),
-            (f"ok, {r.layout}" if r.layout else "ok")
-            if r.status == "ok" else f"{r.status}: {r.reason}",
-        )  # fmt: skip
-    _print_wide(table)
+    names = " + ".join(p.name for p in (data or DEFAULT_DATA))
+    _print_wide(validate_table(f"perf validate: {names}", results))
     for kind, s in summary.items():
-        console.print(_summary_line(kind, s))
+        console.print(summary_line(kind, s), soft_wrap=True)
+
+
+def _cross_validate(
+    rows: list[ReferenceRow], cat: Any, sources: list[str] | None, workers: int, json_out: bool
+) -> None:
+    known = list(dict.fromkeys(r.group for r in rows))
+    for name in sources or []:
+        if name not in known:
+            raise InputError(
+                f"no such source; use one of {', '.join(known)}", field="--source", value=name
+            )
+    names = sources or known
+    runner = make_executor("local", workers=workers)
+    try:
+        with progress_bar("cross-validate", 0) as progress:
+            task = progress.add_task(f"{len(names)} folds", total=len(names))
+            folds = cross_validate(
+                rows, load_priors(), cat, sources=names, mapper=runner.map,
+                on_fold=lambda f: progress.update(task, advance=1, description=f"done: {f.source}"),
+            )  # fmt: skip
+    finally:
+        runner.close()
+    held = [r for f in folds for r in f.results]
+    per_source = {f.source: summarize(f.results) for f in folds}
+    overall = summarize(held)
+    if json_out:
+        print_json({"folds": [{"source": f.source, "summary": per_source[f.source],
+                               "rows": [r.to_dict() for r in f.results]} for f in folds],
+                    "summary": overall})  # fmt: skip
+        return
+    _print_wide(cv_table(folds, per_source))
+    for kind, s in overall.items():
+        console.print("held out " + summary_line(kind, s), soft_wrap=True)
+
+
+def _check_writable(target: Path) -> None:
+    """OutputError now, before minutes of fitting, when ``target`` cannot be written."""
+    folder = target.parent
+    if target.is_dir():
+        raise OutputError("is a directory; give a file name", file=target, field="--out")
+    if not folder.is_dir():
+        raise OutputError("its folder does not exist", file=target, field="--out")
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError("cannot write there (permission denied)", file=target, field="--out")
+    try:  # the result is written atomically beside the target: probe that folder now
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".rackwright-probe-"):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write there: {exc.strerror or exc}", file=target, field="--out"
+        ) from None
 
 
 @app.command("calibrate")
 def calibrate(
-    data: Annotated[
-        list[Path] | None,
-        typer.Option("--data", help=DATA_HELP + " Repeat to fit on several."),
-    ] = None,
+    data: DataOpt = None,
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the TOML.")] = None,
     calibration: Annotated[
         Path | None,
@@ -257,33 +443,44 @@ def calibrate(
     catalog: CatalogFiles = None,
     json_out: JsonFlag = False,
 ) -> None:
-    """Fit efficiency parameters to a measurement CSV and write a calibration TOML."""
-    files = data or [DEFAULT_DATA]
-    rows = [row for path in files for row in read_reference(path)]
+    """Fit efficiency parameters to measurement CSVs and write a calibration TOML."""
+    target = out or Path("perf-calibration.toml")
+    _check_writable(target)
+    _calibrate(data, target, calibration, catalog, json_out)
+
+
+def _calibrate(
+    data: list[Path] | None,
+    target: Path,
+    calibration: Path | None,
+    catalog: CatalogFiles,
+    json_out: bool,
+) -> None:
+    rows, bad = _read_data(data)
+    for row in bad:
+        typer.echo(f"skipped {row.id}: {row.reason}", err=True)
     start = load_efficiency(calibration) if calibration else load_priors()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    names = " + ".join(path.name for path in files)
+    names = " + ".join(path.name for path in (data or DEFAULT_DATA))
     note = f"fit by rackwright perf calibrate on {names} at {when}"
     cat = catalog_from(catalog)
-    with Progress(console=console, transient=True, disable=json_out) as progress:
-        task = progress.add_task("fitting", total=None)
-        eff = fit_efficiency(rows, start, note, cat, lambda: progress.advance(task))
-    target = out or Path("perf-calibration.toml")
+    with progress_bar("calibrate", 44) as progress:
+        eff = fit_efficiency(rows, start, note, cat, fit_progress(progress))
     header = (
         "rackwright performance-model efficiency parameters.\n"
         f"Fitted parameters: {note} (confidence E; their sources are the rows used).\n"
         "Others: priors. Procedure: rackwright.perf.calibrate module docstring."
     )
-    write_text_atomic(target, render_efficiency(eff, header))
+    write_text_atomic(target, render_efficiency(eff, header, complete=True))
     changed = fitted_params(start, eff)
-    summary = summarize(validate_rows(rows, eff, cat))
+    summary = summarize(validate_rows(rows, eff, cat, unreadable=bad))
     if json_out:
         print_json({"out": str(target), "fitted": {k: p.value for k, p in changed.items()},
                     "summary": summary})  # fmt: skip
         return
     console.print(f"wrote {target}: {len(changed)} parameters fitted on {len(rows)} rows")
     for kind, s in summary.items():
-        console.print(_summary_line(kind, s))
+        console.print(summary_line(kind, s), soft_wrap=True)
 
 
 @app.command("microbench")
@@ -302,9 +499,13 @@ def microbench(
 
     backend = TorchBackend()
     hw = hardware_view(system, catalog_from(catalog))
-    precs = precision or ["bf16"] + (["fp8"] if hw.fp8_flops_per_s else [])
-    with Progress(console=console, transient=True) as progress:
-        task = progress.add_task("measuring", total=len(precs))
+    precs = (
+        [parse_precision(p, field="--precision") for p in precision]
+        if precision
+        else ([Precision.BF16] + ([Precision.FP8] if hw.fp8_flops_per_s else []))
+    )
+    with progress_bar("microbench", 10) as progress:
+        task = progress.add_task("GEMM sweeps", total=len(precs))
         meas = measure(backend, precs, lambda: progress.advance(task))
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
     eff = to_efficiency(meas, hw, when)

@@ -1,13 +1,14 @@
-"""``rackwright plan``: run every engine on a scenario and write report.html and report.json."""
+"""``rackwright plan``: run every stage on a scenario and write report.html and report.json."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from rackwright.chain import Stage
 from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
@@ -16,10 +17,25 @@ from rackwright.cli.common import (
     print_json,
     progress_bar,
 )
-from rackwright.plan import prepare, run_plan, section_builders
+from rackwright.cli.inputs import (
+    BomFilesOpt,
+    CalibrationFileOpt,
+    FactoryFileOpt,
+    LogisticsFileOpt,
+    RulesFileOpt,
+    SeedOpt,
+    TariffsFileOpt,
+)
+from rackwright.plan import InputRequest, plan_parts, prepare, run_plan
 from rackwright.report import JSON_NAME, check_output_dir, render_reports, write_report_files
-from rackwright.report.section import Section
 from rackwright.report.terminal import print_summary
+
+OnlyOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--only", help="Run only this stage and the stages it needs (repeatable), e.g. bom."
+    ),
+]
 
 
 def plan(
@@ -31,26 +47,46 @@ def plan(
         Path, typer.Option("--out", "-o", help="Directory for report.html and report.json.")
     ] = Path("out"),
     catalog: CatalogFiles = None,
+    bom: BomFilesOpt = None,
+    rules: RulesFileOpt = None,
+    tariffs: TariffsFileOpt = None,
+    logistics: LogisticsFileOpt = None,
+    calibration: CalibrationFileOpt = None,
+    factory: FactoryFileOpt = None,
+    seed: SeedOpt = None,
+    only: OnlyOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """Run the whole plan on a scenario and write out/report.html and out/report.json."""
-    context = prepare(file, catalog)
+    inputs = prepare(
+        InputRequest(
+            scenario=file,
+            catalog=tuple(catalog or ()),
+            bom=tuple(bom or ()),
+            rules=rules,
+            tariffs=tariffs,
+            logistics=logistics,
+            calibration=calibration,
+            factory=factory,
+            seed=seed,
+        )
+    )
     check_output_dir(out)  # fail before the engines run, not after
-    builders = section_builders()
+    parts = plan_parts()
     progress = progress_bar("plan", 14, console_err)
     with progress:
-        task = progress.add_task("", total=len(builders))
+        task = progress.add_task("", total=len(only) if only else len(parts))
 
-        def started(name: str) -> None:
-            progress.update(task, description=name)
+        def started(stage: Stage[Any]) -> None:
+            progress.update(task, description=stage.key, total=None if only else len(parts))
 
-        def finished(_section: Section) -> None:
+        def finished(_stage: Stage[Any], _seconds: float) -> None:
             progress.advance(task)
 
-        sections = run_plan(context, started, on_done=finished, builders=builders)
-    files = render_reports(context, sections)
+        outcome = run_plan(inputs, parts=parts, only=only or (), on_start=started, on_done=finished)
+    files = render_reports(outcome.view)
     written = write_report_files(out, files)
     if json_out:
         print_json(json.loads(files[JSON_NAME]))
     else:
-        print_summary(console, context, sections, written)
+        print_summary(console, outcome.view, written)

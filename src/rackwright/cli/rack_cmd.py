@@ -23,7 +23,7 @@ from rackwright.cli.common import (
     progress_bar,
 )
 from rackwright.errors import InputError
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 from rackwright.rack import RackReport, Status, check, display
 
 app = typer.Typer(
@@ -42,6 +42,9 @@ STATUS_STYLE = {
 def styled(status: Status) -> str:
     """A status as rich markup."""
     return f"[{STATUS_STYLE[status]}]{status.value}[/]"
+
+
+NARROW_COLUMNS = 100
 
 
 @app.command("list")
@@ -70,26 +73,38 @@ def list_racks(catalog: CatalogFiles = None, json_out: JsonFlag = False) -> None
             ]
         )
         return
-    table = Table(title=f"rack designs ({len(reports)})")
+    # below 100 columns the text columns would be squeezed to nothing: leave them to --json
+    wide = console.width >= NARROW_COLUMNS
+    table = Table(title=f"rack designs ({len(reports)})", title_justify="left")
     table.add_column("id", no_wrap=True)
-    for column in ("gen", "status", "year", "system", "GPUs", "max", "typical", "weight"):
-        table.add_column(column, justify="right" if column in {"gen", "year", "GPUs"} else "left")
-    table.add_column("rules")
+    table.add_column("gen", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("status", no_wrap=True)
+    table.add_column("year", justify="right", no_wrap=True)
+    if wide:
+        table.add_column("system", no_wrap=True)
+    for column in ("GPUs", "kW max", "kW typ", "kg"):
+        table.add_column(column, justify="right", no_wrap=True)
+    table.add_column("rules", no_wrap=True)
     for rack, report in reports:
         a = report.analysis
+        status = [rack.status.value] if wide else []
+        system = [rack.system] if wide else []
         table.add_row(
             rack.id,
             str(rack.generation),
-            rack.status.value,
+            *status,
             str(rack.year_available),
-            rack.system,
+            *system,
             str(a.gpus_count),
-            display(a.power_max_w, "W"),
-            display(a.power_typical_w, "W"),
-            f"{a.weight_kg:,.0f} kg",
+            f"{a.power_max_w / 1e3:,.1f}",
+            f"{a.power_typical_w / 1e3:,.1f}",
+            f"{a.weight_kg:,.0f}",
             styled(report.worst),
         )
     console.print(table)
+    if not wide:
+        console.print("(status and system: widen the terminal or use --json)", style="dim")
 
 
 @app.command("check")
@@ -114,7 +129,18 @@ def check_command(
     """Run every rack engineering rule on one rack design or on a scenario's generations."""
     if scenario:
         path = Path(target) if target is not None else None
-        context = prepare(path, catalog or [])
+        if (
+            path is not None
+            and not path.exists()
+            and target in catalog_from(catalog).entries["rack"]
+        ):
+            raise InputError(
+                "with --scenario, give a scenario file (or none for the default); "
+                "to check one rack design drop --scenario",
+                field="RACK_ID",
+                value=target,
+            )
+        context = prepare(InputRequest(scenario=path, catalog=tuple(catalog or ())))
         cat = context.catalog
         rack_ids = [g.rack for g in context.scenario.generations]
         label: str | None = context.scenario.name
@@ -156,8 +182,7 @@ def report_table(report: RackReport, cat: Catalog) -> Table:
     caption = (
         f"{a.gpus_count} GPUs, {display(a.power_max_w, 'W')} max / "
         f"{display(a.power_typical_w, 'W')} typical, {display(a.heat_liquid_w, 'W')} to liquid, "
-        f"{a.weight_kg:,.0f} kg, bill {display(a.bom_cost_usd, 'USD')} vs price "
-        f"{display(a.price_usd, 'USD')}"
+        f"{a.weight_kg:,.0f} kg (cost: rackwright bom show {rack.id})"
     )
     if a.power_shelves_count:
         caption += (

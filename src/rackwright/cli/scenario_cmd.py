@@ -11,7 +11,7 @@ from rich.markup import escape
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, print_json
 from rackwright.errors import InputError
 from rackwright.fileio import write_text_atomic
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 from rackwright.scenario import default_scenario_text, scenario_summary
 from rackwright.units import human
 
@@ -44,7 +44,7 @@ def validate(
     json_out: JsonFlag = False,
 ) -> None:
     """Parse FILE, check every id against the catalog, and summarise it."""
-    context = prepare(file, catalog)
+    context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ())))
     info = scenario_summary(context.scenario)
     if json_out:
         print_json({"valid": True, "file": str(file), **info})

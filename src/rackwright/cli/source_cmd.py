@@ -12,15 +12,14 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
+from rackwright.cli.inputs import TariffsFileOpt
 from rackwright.errors import InputError
 from rackwright.optim import SolveOptions, SolveProgress
-from rackwright.plan import prepare
+from rackwright.plan import InputRequest, prepare
 from rackwright.sourcing.engine import solve_sourcing
-from rackwright.sourcing.from_bom import problem_for_plan
+from rackwright.sourcing.from_bom import problem_from_scenario
 from rackwright.sourcing.problem import SourcingProblem
 from rackwright.sourcing.result import SourcingResult
-from rackwright.sourcing.rules import load_rules
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
 
 
 def source(
@@ -35,9 +34,7 @@ def source(
             help="U.S. share of spend per quarter (0-1); default: the scenario's domestic targets.",
         ),
     ] = None,
-    tariffs: Annotated[
-        Path | None, typer.Option("--tariffs", help="Tariff TOML replacing the default table.")
-    ] = None,
+    tariffs: TariffsFileOpt = None,
     policy: Annotated[
         str, typer.Option("--policy", help="Tariff policy scenario in the table.")
     ] = "current",
@@ -94,16 +91,21 @@ def source(
     explanation says which rules to relax and how), 2 for bad input.
     """
     _check_options(domestic_floor, dual_share, dual_sites, gap, max_nodes, time_limit)
-    context = prepare(file, catalog)
-    problem = problem_for_plan(
+    context = prepare(
+        InputRequest(
+            scenario=file, catalog=tuple(catalog or ()), tariffs=tariffs, sourcing_rules=rules
+        )
+    )
+    problem = problem_from_scenario(
         context.scenario,
         context.catalog,
-        tariffs=load_tariffs(tariffs),
+        context.supply,
+        tariffs=context.tariffs,
         tariff_policy=policy,
-        logistics=load_logistics(),
+        logistics=context.logistics,
         domestic_floor=domestic_floor,
         soft_domestic_floor=soft_floor,
-        rules=load_rules(rules).with_dual_source(min_sites=dual_sites, min_share=dual_share),
+        rules=context.sourcing_rules.with_dual_source(min_sites=dual_sites, min_share=dual_share),
     )
     options = SolveOptions(mip_rel_gap=gap, time_limit_s=time_limit, max_nodes=max_nodes)
     label = (

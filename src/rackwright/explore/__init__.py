@@ -6,6 +6,7 @@ from rackwright.explore.pareto import pareto_mask, top_k
 from rackwright.explore.search import (
     Candidate,
     ExploreResult,
+    RankBound,
     SystemChoice,
     explore,
     gpu_counts,
@@ -24,6 +25,7 @@ __all__ = [
     "Executor",
     "ExploreResult",
     "LocalExecutor",
+    "RankBound",
     "SearchSpace",
     "SystemChoice",
     "TrainingJob",

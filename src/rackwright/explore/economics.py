@@ -7,8 +7,11 @@ Cost model (every figure an estimate, labelled so in reports):
 * Each system-hour costs its purchase price amortised straight-line over ``life_years``
   (assumption: 4 years, a common depreciation schedule for AI servers; no residual value, no
   financing cost) plus its energy: typical power x facility PUE x electricity price.
-* Facility figures (PUE, USD/kWh) come from the scenario's catalog Facility entry; price and
-  typical power from the catalog System entry (their sources and confidence are in the catalog).
+* Facility figures (PUE, USD/kWh) come from the scenario's catalog Facility entry. For a rack
+  generation (``of_rack``, what ``plan`` uses) a system's price and typical power are its share of
+  the rack's cost (the BOM stage's roll-up) and of its typical power (the rack stage's sum of its
+  components); for a bare catalog system (``of``: ``explore --system``) they are the catalog
+  System's list price and typical power, labelled as such.
 * Facility power (MW) is systems x typical power x PUE. Networking, storage and building costs
   are not included (they belong to the rack and facility engines).
 """
@@ -21,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rackwright.catalog.models import Facility, System
+from rackwright.rack.results import RackAnalysis
 
 SECONDS_PER_YEAR = 365.25 * 86400.0
 DEFAULT_LIFE_YEARS = 4.0
@@ -49,6 +53,26 @@ class Economics:
             gpus_per_system=system.gpus_count,
             price_usd=system.price_usd,
             power_w=system.power_typical_w,
+            pue_ratio=facility.pue_ratio,
+            electricity_usd_per_kwh=facility.electricity_usd_per_kwh,
+            life_s=life_years * SECONDS_PER_YEAR,
+        )
+
+    @classmethod
+    def of_rack(
+        cls,
+        analysis: RackAnalysis,
+        rack_cost_usd: float,
+        facility: Facility,
+        life_years: float = DEFAULT_LIFE_YEARS,
+    ) -> Economics:
+        """Economics of one system of a rack: its share of the rack's cost and typical power."""
+        systems = analysis.systems_count
+        return cls(
+            system_id=analysis.system_id,
+            gpus_per_system=analysis.system_gpus_count // systems,
+            price_usd=rack_cost_usd / systems,
+            power_w=analysis.power_typical_w / systems,
             pue_ratio=facility.pue_ratio,
             electricity_usd_per_kwh=facility.electricity_usd_per_kwh,
             life_s=life_years * SECONDS_PER_YEAR,

@@ -10,20 +10,16 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from rackwright.perf.efficiency import Efficiency, load_efficiency, prec_class
-from rackwright.perf.hardware import PRECISIONS, HardwareView
+from rackwright.perf.efficiency import Efficiency, load_efficiency
+from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
 from rackwright.perf.training import ParallelConfig, cfg_arrays, hw_arrays, model_arrays
+from rackwright.precision import Precision
 
 # Keys the search varies (space.CONFIG_KEYS) and the tp-dependent sequence-parallel switch.
 VARIED_KEYS = frozenset(
     {"gpus", "tp", "pp", "vpp", "cp", "ep", "dp", "zero", "recompute", "mbs", "gbs", "sp"}
 )
-
-
-def is_low_precision(precision: str) -> bool:
-    """Whether GEMMs run below 16 bits (fp8/fp4), which adds cast traffic in the core."""
-    return precision.lower() in PRECISIONS and prec_class(precision) != "bf16"
 
 
 def model_inputs(model: ModelArch) -> dict[str, float]:
@@ -32,7 +28,7 @@ def model_inputs(model: ModelArch) -> dict[str, float]:
 
 
 def hardware_inputs(
-    hw: HardwareView, precision: str, efficiency: Efficiency | None = None
+    hw: HardwareView, precision: Precision, efficiency: Efficiency | None = None
 ) -> dict[str, float]:
     """The core's ``hw`` keys (perf's ``training.hw_arrays``; peak 0 if the precision is missing).
 
@@ -41,7 +37,7 @@ def hardware_inputs(
     return hw_arrays(hw, efficiency if efficiency is not None else load_efficiency(), precision)
 
 
-def fixed_cfg_inputs(model: ModelArch, seq: int, precision: str) -> dict[str, float]:
+def fixed_cfg_inputs(model: ModelArch, seq: int, precision: Precision) -> dict[str, float]:
     """Configuration keys the search does not vary, exactly as ``training.cfg_arrays`` sets them.
 
     Taken from perf's own defaults (flash attention and overlap on, even pipeline layout, the

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -24,12 +24,12 @@ from rackwright.explore.pareto import pareto_mask, top_k
 from rackwright.explore.perf_inputs import (
     fixed_cfg_inputs,
     hardware_inputs,
-    is_low_precision,
     model_inputs,
 )
 from rackwright.explore.space import ModelShape, SearchSpace
 from rackwright.explore.sweep import (
     OBJECTIVES,
+    PARETO_KEYS,
     ROW_KEYS,
     SweepResult,
     SweepTask,
@@ -38,8 +38,9 @@ from rackwright.explore.sweep import (
     run_task,
 )
 from rackwright.perf.efficiency import Efficiency
-from rackwright.perf.hardware import PRECISIONS, HardwareView, hardware_view
+from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision, parse_precision
 
 _RANGE = re.compile(r"^\s*(\d+)\s*(?:\.\.\s*(\d+)\s*)?$")
 RECOMPUTE_NAMES = ("none", "selective", "full")
@@ -105,11 +106,93 @@ class Candidate:
         return data
 
 
+DEFAULT_MFU_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class RankBound:
+    """Which configurations the best-by-objective ranking may pick from.
+
+    A fastest answer that leaves most of the machine idle is not what a planner means by best, so
+    by default the ranking keeps configurations whose MFU is at least ``mfu_share`` (75 %) of the
+    best MFU the search found; ``min_mfu`` adds an absolute floor and ``max_cost_ratio`` a cost
+    ceiling relative to the cheapest configuration found. The Pareto front is never bounded.
+    """
+
+    mfu_share: float = DEFAULT_MFU_SHARE
+    min_mfu: float = 0.0
+    max_cost_ratio: float | None = None
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.mfu_share <= 1.0:
+            raise InputError("must be between 0 and 1", field="mfu_share", value=self.mfu_share)
+        if not 0.0 <= self.min_mfu < 1.0:
+            raise InputError("must be in [0, 1)", field="min_mfu", value=self.min_mfu)
+        if self.max_cost_ratio is not None and not self.max_cost_ratio >= 1.0:
+            raise InputError(
+                "must be at least 1 (times the cheapest)",
+                field="max_cost_ratio",
+                value=self.max_cost_ratio,
+            )
+
+    def window(self, rows: dict[str, np.ndarray]) -> BoundWindow:
+        """The bound's thresholds on these rows and which rows meet them."""
+        if rows["mfu"].size == 0:
+            return BoundWindow(self, 0.0, 0.0, None, np.zeros(0, dtype=bool))
+        best = float(np.max(rows["mfu"]))
+        floor = max(self.min_mfu, self.mfu_share * best)
+        mask = rows["mfu"] >= floor * (1.0 - 1e-12)
+        ceiling = None
+        if self.max_cost_ratio is not None:
+            ceiling = self.max_cost_ratio * float(np.min(rows["cost_usd"]))
+            mask &= rows["cost_usd"] <= ceiling * (1.0 + 1e-12)
+        if not mask.any():  # an absolute MFU floor above everything: say so, rank what exists
+            mask = rows["mfu"] >= best * (1.0 - 1e-12)
+        return BoundWindow(self, best, floor, ceiling, mask)
+
+
+@dataclass(frozen=True)
+class BoundWindow:
+    """A RankBound applied: the best MFU found, the thresholds and the rows inside."""
+
+    bound: RankBound
+    best_mfu: float
+    mfu_floor: float
+    cost_ceiling_usd: float | None
+    mask: np.ndarray
+
+    def describe(self) -> str:
+        """The bound in words, for titles and notes."""
+        text = f"MFU >= {self.mfu_floor:.1%}"
+        if self.bound.mfu_share > 0 and self.mfu_floor > self.bound.min_mfu:
+            text += f" ({self.bound.mfu_share:.0%} of the best found, {self.best_mfu:.1%})"
+        if self.cost_ceiling_usd is not None:
+            text += (
+                f", cost <= {self.bound.max_cost_ratio:g} x the cheapest "
+                f"(${self.cost_ceiling_usd / 1e6:,.2f}M)"
+            )
+        return text
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form."""
+        return {
+            "mfu_share": self.bound.mfu_share,
+            "min_mfu": self.bound.min_mfu,
+            "max_cost_ratio": self.bound.max_cost_ratio,
+            "best_mfu": self.best_mfu,
+            "mfu_floor": self.mfu_floor,
+            "cost_ceiling_usd": self.cost_ceiling_usd,
+            "configs_inside": int(self.mask.sum()),
+            "text": self.describe(),
+        }
+
+
 @dataclass(frozen=True)
 class ExploreResult:
     """What a search found, with how much it evaluated and how long it took."""
 
     objective: str
+    bound: BoundWindow
     configs_enumerated: int
     configs_evaluated: int
     configs_valid: int
@@ -127,6 +210,7 @@ class ExploreResult:
         """JSON-able form."""
         return {
             "objective": self.objective,
+            "bound": self.bound.to_dict(),
             "configs_enumerated": self.configs_enumerated,
             "configs_evaluated": self.configs_evaluated,
             "configs_valid": self.configs_valid,
@@ -174,19 +258,14 @@ def gpu_counts(low: int, high: int, step: int, max_points: int = 48) -> tuple[in
 def make_job(
     model: ModelArch,
     tokens: float,
-    precision: str,
+    precision: Precision | str,
     seq: int | None = None,
     batch_tokens: float = 16e6,
 ) -> TrainingJob:
     """A training job; InputError for a non-positive budget or an unknown precision."""
     if tokens <= 0:
         raise InputError("token budget must be positive", field="tokens", value=tokens)
-    if precision.lower() not in PRECISIONS:
-        raise InputError(
-            f"unknown precision; use one of {', '.join(PRECISIONS)}",
-            field="precision",
-            value=precision,
-        )
+    prec = parse_precision(precision)
     seq_len = seq if seq is not None else model.seq
     if seq_len < 1:
         raise InputError("sequence length must be positive", field="seq", value=seq_len)
@@ -198,8 +277,8 @@ def make_job(
         tokens=float(tokens),
         seq=seq_len,
         batch_tokens=float(batch_tokens),
-        precision=precision.lower(),
-        low_precision=is_low_precision(precision),
+        precision=prec,
+        low_precision=prec.is_low,
     )
 
 
@@ -254,10 +333,13 @@ def rack_choices(
     *,
     life_years: float = DEFAULT_LIFE_YEARS,
     max_points: int = 48,
+    economics: Mapping[str, Economics] | None = None,
 ) -> list[SystemChoice]:
     """Rack generations to search: each rack's system, with GPU counts in whole racks.
 
     A range below one rack searches the range's own ends (a partial rack is still paid whole).
+    ``economics`` (by rack id) replaces the system's list-price economics: ``plan`` passes the
+    rack's BOM cost and engineered power.
     """
     racks = catalog.entries["rack"]
     choices = []
@@ -278,9 +360,8 @@ def rack_choices(
             life_years=life_years,
             max_points=max_points,
         )
-        choices.append(
-            SystemChoice(choice.hardware, choice.economics, choice.gpu_counts, rack=rack.id)
-        )
+        chosen = (economics or {}).get(rack.id, choice.economics)
+        choices.append(SystemChoice(choice.hardware, chosen, choice.gpu_counts, rack=rack.id))
     return choices
 
 
@@ -355,9 +436,15 @@ def _candidates(
 
 
 def merge(
-    results: Sequence[SweepResult], objective: str, top: int, seconds: float
+    results: Sequence[SweepResult],
+    objective: str,
+    top: int,
+    seconds: float,
+    bound: RankBound | None = None,
 ) -> ExploreResult:
-    """Combine task results into the best ``top`` by ``objective`` and the Pareto front."""
+    """Combine task results into the best ``top`` by ``objective`` within ``bound`` and the
+    (unbounded) Pareto front."""
+    bound = bound or RankBound()
     rows = concat_rows([r.rows for r in results])
 
     def per_row(values: list[str]) -> np.ndarray:
@@ -372,10 +459,13 @@ def merge(
         entry = per_system.setdefault(key, {"configs_evaluated": 0, "configs_valid": 0})
         entry["configs_evaluated"] += r.configs_evaluated
         entry["configs_valid"] += r.configs_valid
+    window = bound.window(rows)
     col = OBJECTIVES[objective]
-    best_idx = top_k(rows[col], top, rows["time_s"], rows["mem_total_bytes"])
+    inside = np.flatnonzero(window.mask)
+    best_idx = inside[top_k(rows[col][inside], top, rows["time_s"][inside],
+                            rows["mem_total_bytes"][inside])]  # fmt: skip
     # one configuration per objective point: the lowest-memory one among equals
-    objectives = [rows[c] for c in OBJECTIVES.values()]
+    objectives = [rows[c] for c in PARETO_KEYS]
     order = np.lexsort([rows["mem_total_bytes"], *reversed(objectives)])
     on_front = pareto_mask(np.column_stack(objectives)[order], keep_duplicates=False)
     front = order[on_front]
@@ -384,6 +474,7 @@ def merge(
     pareto = _candidates(rows, sys_ids, racks, front)
     return ExploreResult(
         objective=objective,
+        bound=window,
         configs_enumerated=sum(r.configs_enumerated for r in results),
         configs_evaluated=sum(r.configs_evaluated for r in results),
         configs_valid=sum(r.configs_valid for r in results),
@@ -405,10 +496,14 @@ def explore(
     executor: Executor | None = None,
     efficiency: Efficiency | None = None,
     on_task_done: Callable[[int, int], None] | None = None,
+    bound: RankBound | None = None,
 ) -> ExploreResult:
     """Search every choice; InfeasibleError when no configuration is valid and fits.
 
-    ``on_task_done(done, total)`` is called after each task (for a progress bar).
+    The best ``top`` by ``objective`` (time, cost, power, or mfu: highest first) are chosen
+    within ``bound`` (default RankBound(): MFU at least 75 % of the best found); the Pareto front
+    over time, cost and MW is not bounded. ``on_task_done(done, total)`` is called after each task
+    (for a progress bar).
     """
     if objective not in OBJECTIVES:
         raise InputError(
@@ -429,7 +524,7 @@ def explore(
         if on_task_done is not None:
             on_task_done(len(results), len(tasks))
     seconds = time.perf_counter() - start
-    found = merge(results, objective, top, seconds)
+    found = merge(results, objective, top, seconds, bound)
     if found.configs_valid == 0:
         names = ", ".join(c.economics.system_id for c in choices)
         raise InfeasibleError(
@@ -455,9 +550,12 @@ def pick_for_deadline(front: Sequence[Candidate], deadline_s: float) -> tuple[Ca
 
 
 __all__ = [
+    "DEFAULT_MFU_SHARE",
     "ROW_KEYS",
+    "BoundWindow",
     "Candidate",
     "ExploreResult",
+    "RankBound",
     "SystemChoice",
     "TrainingJob",
     "explore",

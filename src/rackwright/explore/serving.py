@@ -19,6 +19,7 @@ from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.inference import InferenceConfig, predict_inference
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision
 
 SECONDS_PER_DAY = 86400.0
 
@@ -32,7 +33,7 @@ class ServingDemand:
     osl: int
     ttft_limit_s: float
     tpot_limit_s: float
-    precision: str
+    precision: Precision
 
     @property
     def output_tokens_per_s(self) -> float:
@@ -125,7 +126,7 @@ def best_serving(
             f"no serving layout of {model.id} on {hw.system_id} fits and meets "
             f"TTFT {demand.ttft_limit_s:g} s / TPOT {demand.tpot_limit_s:g} s",
             field="precision",
-            value=demand.precision,
+            value=demand.precision.value,
         )
     per_gpu, tp, ep, attn_dp, gpus, instance_rate = best
     instances = math.ceil(demand.output_tokens_per_s / instance_rate)

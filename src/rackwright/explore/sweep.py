@@ -4,10 +4,11 @@
 executor (in-process, threads, Ray workers) runs it and gets the same ``SweepResult``. It
 enumerates the space in cache-sized blocks, evaluates each block with perf's array core, drops
 invalid and non-fitting rows (memory pruning), and keeps only the rows that can matter to the
-caller: the best ``top_k`` per objective and the fastest configuration per GPU count. For a fixed
-system and GPU count, cost is proportional to time and power is constant, so the fastest
-configuration of each GPU count dominates the others: the Pareto front over all configurations
-is the front over these rows.
+caller: the best ``top_k`` per objective (time, cost, power, MFU) and the fastest configuration per
+GPU count. For a fixed system and GPU count, cost is proportional to time, power is constant and
+MFU is inversely proportional to time (the job's FLOPs are fixed), so the fastest configuration of
+each GPU count dominates the others on every objective: the Pareto front over all configurations
+is the front over these rows, and so is the best configuration within an MFU or cost bound.
 """
 
 from __future__ import annotations
@@ -22,15 +23,18 @@ from rackwright.explore.pareto import top_k
 from rackwright.explore.perf_inputs import with_sequence_parallel
 from rackwright.explore.space import CONFIG_KEYS, ModelShape, SearchSpace, chunks, structures
 from rackwright.perf.train_core import evaluate
+from rackwright.precision import Precision
 
 FloatArray = NDArray[np.float64]
 
 # Core outputs carried with each kept row.
 METRIC_KEYS = ("step_s", "mfu", "mem_total_bytes", "tokens_per_s_per_gpu")
-# Figures this package derives per row.
-DERIVED_KEYS = ("time_s", "cost_usd", "power_w", "systems")
+# Figures this package derives per row (mfu_loss = -MFU, so every objective is minimised).
+DERIVED_KEYS = ("time_s", "cost_usd", "power_w", "systems", "mfu_loss")
 ROW_KEYS = (*CONFIG_KEYS, *METRIC_KEYS, *DERIVED_KEYS)
-OBJECTIVES = {"time": "time_s", "cost": "cost_usd", "power": "power_w"}
+OBJECTIVES = {"time": "time_s", "cost": "cost_usd", "power": "power_w", "mfu": "mfu_loss"}
+# the Pareto front's axes: time to train, cost, facility power
+PARETO_KEYS = ("time_s", "cost_usd", "power_w")
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,7 @@ class TrainingJob:
     tokens: float
     seq: int
     batch_tokens: float
-    precision: str
+    precision: Precision
     low_precision: bool
 
     @property
@@ -136,6 +140,7 @@ def run_task(task: SweepTask) -> SweepResult:
         rows["cost_usd"] = task.economics.cost_usd(rows["gpus"], rows["time_s"])
         rows["power_w"] = task.economics.facility_power_w(rows["gpus"])
         rows["systems"] = task.economics.systems(rows["gpus"])
+        rows["mfu_loss"] = -rows["mfu"]
         kept.append(take(rows, keep_rows(rows, task.top_k)))
     merged = concat_rows(kept)
     merged = take(merged, keep_rows(merged, task.top_k))

@@ -58,7 +58,7 @@ def _use_threads(threads: int) -> None:
     _threads_in_use[:] = [threads]
 
 
-def _bounds(values: FloatArray) -> FloatArray:
+def highs_bounds(values: FloatArray) -> FloatArray:
     """numpy infinities as HiGHS infinities."""
     out = np.asarray(values, dtype=np.float64).copy()
     out[np.isposinf(out)] = kHighsInf
@@ -101,10 +101,10 @@ def new_highs(model: SparseModel, options: SolveOptions, *, presolve: bool) -> A
         1,  # ObjSense.kMinimize
         float(model.offset),
         np.ascontiguousarray(model.col_cost, dtype=np.float64),
-        _bounds(model.col_lower),
-        _bounds(model.col_upper),
-        _bounds(model.row_lower),
-        _bounds(model.row_upper),
+        highs_bounds(model.col_lower),
+        highs_bounds(model.col_upper),
+        highs_bounds(model.row_lower),
+        highs_bounds(model.row_upper),
         np.ascontiguousarray(model.a_start[:-1] if model.num_col else model.a_start, np.int32),
         np.ascontiguousarray(model.a_index, dtype=np.int32),
         np.ascontiguousarray(model.a_value, dtype=np.float64),
@@ -128,12 +128,17 @@ def model_status(h: Any) -> str:
     return str(h.getModelStatus().name)
 
 
+def typed_status(name: str) -> SolveStatus:
+    """The ``SolveStatus`` of HiGHS model status ``name`` (undecided counts as infeasible)."""
+    if name == "kUnboundedOrInfeasible":
+        return SolveStatus.INFEASIBLE
+    return _STATUS.get(name, SolveStatus.ERROR)
+
+
 def read_result(h: Any, model: SparseModel, name: str, seconds: float) -> SolveResult:
     """The ``SolveResult`` of a finished run of ``h`` on ``model``."""
     info = h.getInfo()
-    status = _STATUS.get(name, SolveStatus.ERROR)
-    if name == "kUnboundedOrInfeasible":
-        status = SolveStatus.INFEASIBLE
+    status = typed_status(name)
     has_solution = int(info.primal_solution_status) == 2 and status not in (
         SolveStatus.INFEASIBLE,
         SolveStatus.UNBOUNDED,
@@ -196,8 +201,8 @@ class WarmLp:
         self._h.changeColsBounds(
             int(cols.size),
             np.ascontiguousarray(cols, dtype=np.int32),
-            _bounds(np.asarray(lower, dtype=np.float64)),
-            _bounds(np.asarray(upper, dtype=np.float64)),
+            highs_bounds(np.asarray(lower, dtype=np.float64)),
+            highs_bounds(np.asarray(upper, dtype=np.float64)),
         )
 
     def solve(self) -> SolveResult:

@@ -7,8 +7,11 @@ Public API (the rest is internal):
 - ``training.predict_training(model, hardware, ParallelConfig, efficiency) -> TrainingPrediction``
 - ``train_core.evaluate(cfg, hw, model)``: the same arithmetic on arrays of configurations
 - ``inference.predict_inference(model, hardware, InferenceConfig, efficiency)``
-- ``reference.read_reference(csv)``, ``validate.validate_rows``, ``calibrate.calibrate``
-- ``reference.packaged_calibration_csv() -> Path``: the published calibration rows shipped here
+- ``reference.read_reference_file(csv) -> ReferenceFile`` (readable rows and, with reasons, the
+  unreadable ones), ``reference.read_reference(csv)`` (strict), ``validate.validate_rows``,
+  ``calibrate.calibrate``, ``calibrate.cross_validate`` (leave-one-source-out)
+- ``reference.packaged_calibration_csv()`` / ``packaged_extra_csv() -> Path``: the published rows
+  shipped here (the shipped efficiency.toml is fitted on both)
 - ``validate.resolved_precision(row, hardware) -> (precision, chosen)``: an inference row's
   precision, the fastest the GPU has tensor cores for when the row states none
 """

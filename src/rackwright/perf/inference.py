@@ -1,10 +1,29 @@
 """Inference: prefill and decode with continuous batching, KV capacity, latency and server rate.
 
-One serving instance spans ``tp·pp`` GPUs (or ``ep`` GPUs for MoE expert parallelism, with
-attention data-parallel when ``attn_dp``). Each scheduler step runs one decode token for every
-running request plus the prefill tokens the continuous batcher mixes in (chunked prefill): on
-average ``isl/osl`` prefill tokens per decode token. A step costs
-``max(compute, weight + KV reads) + TP all-reduces + scheduler overhead``.
+Layout. One serving instance spans ``max(tp, ep) · pp`` GPUs. Attention and the dense layers are
+tensor-parallel over ``tp`` GPUs; the routed experts are spread over every GPU of a pipeline stage
+(expert parallelism ``ep``, with expert tensor parallelism inside a group when ``ep < tp``). When
+``ep > tp`` the instance runs attention data-parallel (DEP): ``ep / tp`` attention ranks, each
+with its own requests, its own KV cache and its own batch limit, meeting at every MoE layer's
+all-to-all.
+
+A scheduler step runs one decode token for every running request of a rank plus the prefill tokens
+the continuous batcher mixes in (chunked prefill): on average ``isl/osl`` prefill tokens per decode
+token. Kernels run one after another, each bounded by its own resource (a roofline per kernel): a
+GEMM by its FLOPs at the calibrated large-GEMM efficiency or by the weight bytes it reads,
+whichever is longer at its own M (tokens; tokens per expert for the grouped expert GEMMs, whose
+weights are read only for experts some token reaches), decode attention by its FLOPs or the KV
+bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
+all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
+Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
+unpermute) move activations through HBM with the per-token pass counts training calibrates, forward
+only. The engine's host work per step (scheduling, sampling, bookkeeping) is a fixed time plus a
+time per running request. Every MoE layer waits for the busiest attention rank. Under Poisson
+arrivals (server mode) prompts reach each rank as a Poisson number per step, so the busiest of
+``d`` ranks carries about sqrt(2 ln d) standard deviations more prefill tokens (the expected
+maximum of ``d`` normal variables); a saturated offline run of equal-length requests keeps the
+ranks in step, so its ranks are balanced. Sliding-window layers hold and read only their window of
+keys. With pipeline parallelism ``pp`` micro-batches are in flight and a token crosses every stage.
 
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
 an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
@@ -16,7 +35,9 @@ slots idle).
 
 from __future__ import annotations
 
+import bisect
 import math
+from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,20 +45,17 @@ from rackwright.errors import InfeasibleError
 from rackwright.perf.efficiency import Efficiency, load_efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision, PrecisionField
 
 TPOT_P99_FACTOR = 1.15
+SERVER_GRID_POINTS = 48  # batch sizes the server-mode step time is tabulated at (log-spaced)
 TTFT_WAIT_P99_FACTOR = 3.0
+# assumption: running requests one attention rank's scheduler holds at most when memory allows
+# more (TensorRT-LLM's perf-overview runs capture CUDA graphs for batches up to 8192 but rarely
+# exceed a few thousand per rank; vLLM's max_num_seqs defaults lower)
 MAX_BATCH = 4096
-
-
-def weight_bytes_per_param(precision: str) -> float:
-    """Stored bytes per weight (fp4 includes one fp8 scale per 16 values)."""
-    p = precision.lower()
-    if p.startswith("fp8"):
-        return 1.0
-    if p in {"fp4", "nvfp4", "mxfp4"}:
-        return 0.5 + 1.0 / 16.0
-    return 2.0
+# bytes of one activation element on the wire (bf16), and of an fp8-quantised dispatch
+ACT_BYTES = 2.0
 
 
 class InferenceConfig(BaseModel):
@@ -45,18 +63,36 @@ class InferenceConfig(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    gpus: int = Field(default=1, gt=0, description="GPUs of one instance")
+    gpus: int = Field(default=0, ge=0, description="GPUs of one instance; 0: max(tp, ep)·pp")
     tp: int = Field(default=1, gt=0)
     pp: int = Field(default=1, gt=0)
     ep: int = Field(default=1, gt=0)
-    attn_dp: bool = False
-    precision: str = "fp8"
+    attn_dp: bool = Field(
+        default=False, description="attention data-parallel over ep/tp ranks (implied by ep > tp)"
+    )
+    precision: PrecisionField = Precision.FP8
     kv_bytes: float = Field(default=0.0, ge=0, description="0: 1 for fp8/fp4, else 2")
+    expert_weight_bytes: float = Field(
+        default=0.0, ge=0, description="bytes per routed-expert weight; 0: the precision's"
+    )
     isl: int = Field(default=1024, gt=0)
     osl: int = Field(default=256, gt=0)
     rate_req_per_s: float | None = Field(default=None, gt=0)
     ttft_limit_s: float = Field(default=2.0, gt=0)
     tpot_limit_s: float = Field(default=0.2, gt=0)
+    max_batch: int = Field(
+        default=0, ge=0, description="running requests per attention rank; 0: what memory holds"
+    )
+
+    @property
+    def instance_gpus(self) -> int:
+        """GPUs of one instance."""
+        return max(self.tp, self.ep) * self.pp
+
+    @property
+    def attn_ranks(self) -> int:
+        """Attention data-parallel ranks of one instance (1 without attention DP)."""
+        return max(self.ep // self.tp, 1)
 
 
 class InferencePrediction(BaseModel):
@@ -64,128 +100,380 @@ class InferencePrediction(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    gpus: int
+    attn_ranks: int
     weights_bytes_per_gpu: float
     kv_bytes_per_token_per_gpu: float
-    max_batch: int
+    max_batch: int  # running requests per attention rank
     prefill_s: float
     decode_step_s: float
+    idle_tpot_s: float
     max_throughput_tokens_per_s: float
     server_tokens_per_s: float
     max_rate_req_per_s: float
     ttft_s: float | None = None
     tpot_s: float | None = None
     meets_limits: bool | None = None
+    limit_reason: str = ""
+
+
+@dataclass(frozen=True)
+class _Rates:
+    """The hardware rates one instance's kernels run at (per GPU)."""
+
+    peak: float
+    attn_flops: float
+    eff_max: float
+    bw: float
+    overhead: float
+    per_request: float
+    ar_latency: float
+    su_bw: float
+    su_eff: float
+    su_half: float
+    su_latency: float
+    so_bw: float
+    so_eff: float
+    so_half: float
+    so_latency: float
+    server_load: float
+    elem_passes: float
+    moe_elem_passes: float
+    grouped: float
+
+    @classmethod
+    def of(cls, hw: HardwareView, eff: Efficiency, prec: Precision) -> _Rates:
+        """Rates from the hardware view and the efficiency parameters for ``prec``."""
+        arch, fab = hw.architecture, hw.fabric
+
+        def get(name: str) -> float:
+            return eff.get(name, arch, prec, fab)
+
+        return cls(
+            peak=hw.flops_per_s(prec),
+            attn_flops=hw.bf16_flops_per_s * get("attn_eff"),
+            eff_max=get("gemm_eff_max"),
+            bw=hw.hbm_bw_bytes_per_s * get("mem_eff"),
+            overhead=get("step_overhead_s"),
+            per_request=get("request_overhead_s"),
+            ar_latency=get("infer_ar_latency_s"),
+            su_bw=hw.scaleup_bw_bytes_per_s,
+            su_eff=get("su_eff"),
+            su_half=get("su_half_bytes"),
+            su_latency=get("su_latency_s"),
+            so_bw=hw.scaleout_bw_bytes_per_s,
+            so_eff=get("so_eff"),
+            so_half=get("so_half_bytes"),
+            so_latency=get("so_latency_s"),
+            server_load=get("server_load"),
+            elem_passes=get("elem_passes") + (get("cast_passes") if prec.is_low else 0.0),
+            moe_elem_passes=get("moe_elem_passes"),
+            grouped=get("grouped_gemm_eff"),
+        )
+
+    def gemm_s(self, params: float, tokens: float, split: float, weight_bytes: float) -> float:
+        """One GEMM phase at M = ``tokens``: its FLOPs at the large-GEMM efficiency, or its weight
+        bytes, whichever is longer (below the ridge point M the kernel streams its weights)."""
+        if tokens <= 0 or params <= 0:
+            return 0.0
+        compute = 2.0 * params * tokens / split / (self.peak * self.eff_max)
+        return max(compute, params * weight_bytes / split / self.bw)
+
+    def wire_s(self, nbytes: float, steps: float, scaleup: bool) -> float:
+        """``nbytes`` over the scale-up (or scale-out) tier in ``steps`` latency hops."""
+        if nbytes <= 0:
+            return 0.0
+        if scaleup:
+            bw = self.su_bw * self.su_eff * nbytes / (nbytes + self.su_half)
+            return steps * self.su_latency + nbytes / bw
+        bw = self.so_bw * self.so_eff * nbytes / (nbytes + self.so_half)
+        return steps * self.so_latency + nbytes / bw
+
+
+def _check_layout(model: ModelArch, cfg: InferenceConfig) -> None:
+    """InfeasibleError naming the degree that does not fit the model or the layout."""
+    if model.heads % cfg.tp or (
+        model.attention != "mla" and model.kv % cfg.tp and cfg.tp % model.kv
+    ):
+        raise InfeasibleError("tp must divide the attention heads", field="tp", value=cfg.tp)
+    if not model.is_moe and cfg.ep > 1:
+        raise InfeasibleError("ep > 1 needs a MoE model", field="ep", value=cfg.ep)
+    if model.is_moe and model.experts % cfg.ep:
+        raise InfeasibleError("ep must divide the experts", field="ep", value=cfg.ep)
+    if cfg.ep > cfg.tp and cfg.ep % cfg.tp:
+        raise InfeasibleError("ep must be a multiple of tp", field="ep", value=cfg.ep)
+    if cfg.ep < cfg.tp and cfg.tp % cfg.ep:
+        raise InfeasibleError("ep must divide tp", field="ep", value=cfg.ep)
+    if cfg.attn_dp and cfg.ep <= cfg.tp:
+        raise InfeasibleError(
+            "attention data parallelism needs ep > tp (ep/tp attention ranks)",
+            field="attn_dp",
+            value=f"tp={cfg.tp} ep={cfg.ep}",
+        )
+    if model.layers % cfg.pp:
+        raise InfeasibleError("pp must divide the layers", field="pp", value=cfg.pp)
+    if cfg.gpus and cfg.gpus != cfg.instance_gpus:
+        raise InfeasibleError(
+            f"an instance with tp={cfg.tp} pp={cfg.pp} ep={cfg.ep} has max(tp, ep)·pp = "
+            f"{cfg.instance_gpus} GPUs; run more instances for more GPUs",
+            field="gpus",
+            value=cfg.gpus,
+        )
 
 
 class _Instance:
-    """The per-step cost model of one instance."""
+    """The per-step cost model of one instance (see the module docstring)."""
 
     def __init__(self, model: ModelArch, hw: HardwareView, cfg: InferenceConfig, eff: Efficiency):
         self.m, self.hw, self.cfg = model, hw, cfg
+        self.r = _Rates.of(hw, eff, cfg.precision)
+        self.n_gpus = cfg.instance_gpus
+        self.d = cfg.attn_ranks
+        self.stage_layers = model.layers // cfg.pp
+        self.wb = cfg.precision.weight_bytes
+        self.kvb = cfg.kv_bytes or (1.0 if self.wb < 2 else 2.0)
+        self.ewb = cfg.expert_weight_bytes or self.wb
+        # 4-bit expert weights on a GPU without 4-bit tensor cores are dequantised inside a
+        # mixed-input GEMM that runs on the 16-bit tensor cores (Marlin-style W4A16 kernels,
+        # Triton's MXFP4 MoE kernels on Hopper)
+        mixed = self.ewb < 1.0 and not hw.fp4_flops_per_s
+        self.expert_peak = hw.bf16_flops_per_s if mixed else self.r.peak
+        expert_total = model.moe_layers * model.experts * model.expert_params()
+        self.dense_w = (model.total_params() - expert_total) * self.wb / (cfg.tp * cfg.pp)
+        self.expert_w = expert_total * self.ewb / self.n_gpus
+        self.weights = self.dense_w + self.expert_w
+        self.kv_token_layer = self._kv_bytes_per_token_layer()
+        self.max_batch = self._max_batch(eff)
+        self._grid: tuple[list[float], list[float]] | None = None
+        self._prefill: float | None = None
+
+    # ---- memory --------------------------------------------------------------------------
+    def _kv_bytes_per_token_layer(self) -> float:
+        """KV bytes one GPU holds per cached token per layer (KV heads split over tp, never below
+        one head; the MLA latent is replicated on every tp rank)."""
+        m, tp = self.m, self.cfg.tp
+        if m.attention == "mla":
+            return m.kv_cache_elems_per_token_layer() * self.kvb
+        return 2.0 * m.hd * max(m.kv / tp, 1.0) * self.kvb
+
+    def _window_tokens(self, length: float) -> float:
+        """Cached tokens summed over one stage's layers for a sequence of ``length`` tokens."""
+        m = self.m
+        windowed = m.window_layers / self.cfg.pp
+        full = self.stage_layers - windowed
+        return full * length + windowed * min(length, float(m.attn_window or length))
+
+    def _max_batch(self, eff: Efficiency) -> int:
+        cfg, hw = self.cfg, self.hw
         arch, prec = hw.architecture, cfg.precision
-        self.peak = hw.flops_per_s(prec)
-        self.g = max(cfg.tp * cfg.pp, cfg.ep, cfg.gpus)
-        self.eff_max = eff.get("gemm_eff_max", arch, prec) * eff.get("decode_eff", arch, prec)
-        self.d_half = eff.get("gemm_dim_half", arch, prec)
-        self.attn_eff = eff.get("attn_eff", arch, prec)
-        self.bw = hw.hbm_bw_bytes_per_s * eff.get("mem_eff", arch, prec)
-        self.overhead = eff.get("step_overhead_s", arch, prec)
-        self.ar_lat = eff.get("infer_ar_latency_s", arch, prec)
-        self.su_eff = eff.get("su_eff", arch, prec)
-        self.su_half = eff.get("su_half_bytes", arch, prec)
-        self.server_load = eff.get("server_load", arch, prec)
         reserve = eff.get("mem_reserve_bytes", arch, prec)
         frag = eff.get("mem_frag", arch, prec)
-        wb = weight_bytes_per_param(prec)
-        expert_total = model.moe_layers * model.experts * model.expert_params()
-        dense_total = model.total_params() - expert_total
-        dense_split = cfg.pp if cfg.attn_dp else cfg.tp * cfg.pp
-        self.dense_w = dense_total * wb / dense_split
-        self.expert_w = expert_total * wb / max(cfg.ep, cfg.tp) / cfg.pp
-        self.weights = self.dense_w + self.expert_w
-        kvb = cfg.kv_bytes or (1.0 if wb < 2 else 2.0)
-        heads_split = 1 if model.attention == "mla" else min(cfg.tp, model.kv)
-        kv_split = self.g if cfg.attn_dp else heads_split * cfg.pp
-        self.kv_per_token = model.kv_cache_elems_per_token() * kvb / kv_split
         free = hw.hbm_bytes / (1.0 + frag) - reserve - self.weights
         if free <= 0:
             raise InfeasibleError(
                 f"weights need {self.weights / 1e9:.1f} GB per GPU; {hw.system_id} has "
                 f"{hw.hbm_bytes / 1e9:.0f} GB",
                 field="gpus",
-                value=cfg.gpus,
+                value=self.n_gpus,
             )
-        per_request = self.kv_per_token * (cfg.isl + cfg.osl)
-        self.max_batch = int(min(free // per_request, MAX_BATCH))
-        if self.max_batch < 1:
+        per_request = self._window_tokens(cfg.isl + cfg.osl) * self.kv_token_layer
+        cap = cfg.max_batch or MAX_BATCH
+        batch = int(min(free // per_request, cap))
+        if batch < 1:
             raise InfeasibleError("no room for one request's KV cache", field="isl", value=cfg.isl)
+        return batch
 
-    def step_s(self, batch: float) -> float:
-        """One scheduler step with ``batch`` decoding requests and mixed-in prefill."""
-        m, cfg = self.m, self.cfg
+    @property
+    def kv_per_token(self) -> float:
+        """KV bytes per cached token per GPU, over the layers of its stage (full-attention)."""
+        return self.kv_token_layer * self.stage_layers
+
+    # ---- one stage of one step ---------------------------------------------------------
+    def _attention_s(self, decode: float, prefill: float, prompt: float) -> float:
+        """Attention core of one layer on the busiest rank: decode (KV reads or FLOPs) then the
+        prefill chunk (FLOPs over the causal prompt prefix)."""
+        m, cfg, r = self.m, self.cfg, self.r
+        heads = m.heads / cfg.tp
         ctx = cfg.isl + cfg.osl / 2.0
-        tokens = batch * (1.0 + cfg.isl / cfg.osl)
-        matmul = m.matmul_params_per_token()
-        eff = self.eff_max * tokens / (tokens + self.d_half)
-        dqk, dv = m.attn_score_dims()
-        attn_flops = (
-            batch * (2.0 * m.layers * m.heads * (dqk + dv) * ctx) * (1.0 + cfg.isl / cfg.osl)
+        per_layer_ctx = self._window_tokens(ctx) / self.stage_layers
+        dqk, dv = m.decode_score_dims()
+        dec_flops = 2.0 * heads * (dqk + dv) * per_layer_ctx * decode
+        dec_bytes = decode * per_layer_ctx * self.kv_token_layer
+        t_dec = max(dec_flops / r.attn_flops, dec_bytes / r.bw) if decode > 0 else 0.0
+        # a prompt token at position p attends to min(p, window) keys; mean over the prompt
+        keys = self._window_tokens(prompt / 2.0) / self.stage_layers
+        pqk, pv = m.attn_score_dims()
+        return t_dec + 2.0 * heads * (pqk + pv) * keys * prefill / r.attn_flops
+
+    def _moe_s(self, instance_tokens: float) -> float:
+        """Routed experts of one MoE layer on one GPU: grouped GEMMs at tokens per expert."""
+        m, r = self.m, self.r
+        copies = instance_tokens * m.topk * m.imbalance_factor
+        per_expert = copies / m.experts
+        eff = r.grouped * r.eff_max
+        stage_gpus = self.n_gpus / self.cfg.pp
+        flops = 2.0 * m.expert_params() * copies / stage_gpus
+        # an expert is read when at least one routed copy reaches it (Poisson arrivals)
+        touched = 1.0 - math.exp(-per_expert)
+        layer_w = m.experts * m.expert_params() * self.ewb / stage_gpus
+        return max(flops / (self.expert_peak * eff), layer_w * touched / r.bw)
+
+    def _elementwise_s(self, tokens: float, instance_tokens: float, moe: bool) -> float:
+        """Element-wise traffic of one layer on one GPU: the rank's activations, and for a MoE
+        layer the routed copies this GPU holds (permute, activation, unpermute)."""
+        m, r, h = self.m, self.r, self.m.hidden
+        out = tokens * h * ACT_BYTES * r.elem_passes / self.cfg.tp
+        if moe:
+            copies = instance_tokens * m.topk * m.imbalance_factor / (self.n_gpus / self.cfg.pp)
+            out += copies * (h + m.moe_ffn) * ACT_BYTES * r.moe_elem_passes
+        return out / r.bw
+
+    def _comm_s(self, tokens: float, moe: bool) -> float:
+        """TP all-reduces and (with attention DP) the MoE dispatch and combine of one layer."""
+        cfg, r, h = self.cfg, self.r, self.m.hidden
+        out = 0.0
+        if cfg.tp > 1:
+            msg = tokens * h * ACT_BYTES
+            wire = 2.0 * (cfg.tp - 1) / cfg.tp * msg
+            ar = r.ar_latency + r.wire_s(wire, 0.0, cfg.tp <= self.hw.scaleup_domain_count)
+            out += 2.0 * ar
+        if moe and self.d > 1:
+            dispatch = 1.0 if self.cfg.precision.is_low else ACT_BYTES
+            per_gpu = tokens / cfg.tp * self.m.topk * h * (dispatch + ACT_BYTES)
+            wire = per_gpu * (cfg.ep - 1) / cfg.ep
+            out += r.wire_s(wire, 2.0, self.n_gpus <= self.hw.scaleup_domain_count)
+        return out
+
+    def stage_s(self, decode: float, prompt_share: float, arrivals: bool) -> float:
+        """One stage of a scheduler step with ``decode`` requests per attention rank and
+        ``prompt_share`` prefill tokens per decode token mixed in; ``arrivals``: requests arrive
+        at random (server mode), so the ranks' prefill is unequal."""
+        m, cfg, r = self.m, self.cfg, self.r
+        prefill = decode * prompt_share
+        # busiest rank: Poisson prompt arrivals (decode / osl per step) of isl tokens each
+        spread = cfg.isl * math.sqrt(max(decode, 0.0) / cfg.osl) if prompt_share > 0 else 0.0
+        z = math.sqrt(2.0 * math.log(self.d)) if self.d > 1 and arrivals else 0.0
+        busiest_prefill = prefill + z * spread
+        tokens = decode + busiest_prefill
+        instance_tokens = self.d * (decode + prefill)
+        tp = float(cfg.tp)
+        attn_proj = r.gemm_s(m.attn_params(), tokens, tp, self.wb)
+        attention = self._attention_s(decode, busiest_prefill, float(cfg.isl))
+        dense = r.gemm_s(m.dense_mlp_params(), tokens, tp, self.wb)
+        shared = m.shared_experts * m.expert_params() + m.hidden * m.experts
+        moe_dense = r.gemm_s(shared, tokens, tp, self.wb)
+        moe = self._moe_s(instance_tokens) if m.is_moe else 0.0
+        moe_layers = m.moe_layers / cfg.pp
+        dense_layers = self.stage_layers - moe_layers
+        per_dense = attn_proj + attention + dense + self._comm_s(tokens, False)
+        per_dense += self._elementwise_s(tokens, instance_tokens, False)
+        per_moe = attn_proj + attention + moe_dense + moe + self._comm_s(tokens, True)
+        per_moe += self._elementwise_s(tokens, instance_tokens, True)
+        # logits for the decoded tokens and each finished prompt's first token (last stage)
+        sampled = decode * (1.0 + 1.0 / cfg.osl)
+        lm_head = r.gemm_s(float(m.vocab * m.hidden), sampled, tp, self.wb) / cfg.pp
+        return dense_layers * per_dense + moe_layers * per_moe + lm_head
+
+    def step_s(self, batch: float, arrivals: bool = False) -> float:
+        """One scheduler step (one token for each of ``batch`` requests per attention rank)."""
+        cfg, r = self.cfg, self.r
+        micro = batch / cfg.pp
+        host = r.overhead + r.per_request * batch
+        return cfg.pp * self.stage_s(micro, cfg.isl / cfg.osl, arrivals) + host
+
+    def idle_tpot_s(self) -> float:
+        """Time per output token of a single request alone (no prefill mixed in)."""
+        r = self.r
+        return (
+            self.cfg.pp * self.stage_s(1.0 / self.cfg.pp, 0.0, False) + r.overhead + r.per_request
         )
-        compute = 2.0 * matmul * tokens / (self.g * self.peak * eff) + attn_flops / (
-            self.g * self.hw.bf16_flops_per_s * self.attn_eff
-        )
-        touched = 1.0
-        if m.is_moe:
-            touched = 1.0 - (1.0 - m.topk / m.experts) ** (tokens / max(self.g / max(cfg.ep, 1), 1))
-        reads = self.dense_w + self.expert_w * touched + batch * ctx * self.kv_per_token
-        memory = reads / self.bw
-        tp_comm = 0.0
-        if cfg.tp > 1 and not cfg.attn_dp:
-            msg = tokens * m.hidden * 2.0
-            tp_comm = (
-                m.layers
-                / cfg.pp
-                * 2.0
-                * (
-                    self.ar_lat
-                    + 2.0
-                    * (cfg.tp - 1)
-                    / cfg.tp
-                    * msg
-                    / (self.hw.scaleup_bw_bytes_per_s * self.su_eff * msg / (msg + self.su_half))
-                )
-            )
-        return max(compute, memory) + tp_comm + self.overhead
 
     def prefill_s(self) -> float:
-        """Prefill of one request alone (its TTFT floor)."""
-        m, cfg = self.m, self.cfg
+        """Prefill of one request alone on one rank (its TTFT floor)."""
+        cfg, m, r = self.cfg, self.m, self.r
         t = float(cfg.isl)
-        eff = self.eff_max * t / (t + self.d_half)
-        dqk, dv = m.attn_score_dims()
-        attn = 2.0 * m.layers * m.heads * (dqk + dv) * t * t / 2.0
-        return (
-            2.0 * m.matmul_params_per_token() * t / (self.g * self.peak * eff)
-            + attn / (self.g * self.hw.bf16_flops_per_s * self.attn_eff)
-            + self.weights / self.bw
-            + self.overhead
-        )
+        tp = float(cfg.tp)
+        attn = r.gemm_s(m.attn_params(), t, tp, self.wb) + self._attention_s(0.0, t, t)
+        dense = r.gemm_s(m.dense_mlp_params(), t, tp, self.wb)
+        shared = m.shared_experts * m.expert_params() + m.hidden * m.experts
+        moe = r.gemm_s(shared, t, tp, self.wb) + (self._moe_s(t) if m.is_moe else 0.0)
+        moe_layers = m.moe_layers / cfg.pp
+        dense_layers = self.stage_layers - moe_layers
+        dense_total = attn + dense + self._comm_s(t, False) + self._elementwise_s(t, t, False)
+        moe_total = attn + moe + self._comm_s(t, True) + self._elementwise_s(t, t, True)
+        per_layer = dense_layers * dense_total + moe_layers * moe_total
+        lm_head = r.gemm_s(float(m.vocab * m.hidden), 1.0, tp, self.wb)
+        return cfg.pp * per_layer + lm_head + r.overhead + r.per_request
+
+    def server_step_s(self, batch: float) -> float:
+        """``step_s(batch, arrivals=True)``, interpolated in log(batch) on a fixed grid of batch
+        sizes (the queueing fixed point evaluates it many times)."""
+        if self._grid is None:
+            top = max(float(self.max_batch), 1.0)
+            n = SERVER_GRID_POINTS
+            xs = [math.log(top) * i / (n - 1) for i in range(n)] if top > 1 else [0.0]
+            self._grid = (xs, [self.step_s(math.exp(x), True) for x in xs])
+        xs, ys = self._grid
+        x = math.log(min(max(batch, 1.0), float(self.max_batch)))
+        i = min(max(bisect.bisect_right(xs, x) - 1, 0), len(xs) - 2) if len(xs) > 1 else 0
+        if len(xs) == 1:
+            return ys[0]
+        t = (x - xs[i]) / (xs[i + 1] - xs[i])
+        return ys[i] + t * (ys[i + 1] - ys[i])
+
+    def cached_prefill_s(self) -> float:
+        """``prefill_s()``, computed once."""
+        if self._prefill is None:
+            self._prefill = self.prefill_s()
+        return self._prefill
 
     def latency_at(self, rate: float) -> tuple[float, float, float]:
-        """(TTFT p99, TPOT p99, batch) at ``rate`` requests/s, by fixed-point on Little's law."""
+        """(TTFT p99, TPOT p99, batch per rank) at ``rate`` requests/s per instance, by
+        fixed-point on Little's law."""
         cfg = self.cfg
+        rank_rate = rate / self.d
         slots = float(self.max_batch)
+        prefill = self.cached_prefill_s()
         batch = 1.0
-        ttft = step = self.step_s(batch)
+        ttft = step = self.server_step_s(batch)
         for _ in range(40):
-            step = self.step_s(min(batch, slots))
+            step = self.server_step_s(min(batch, slots))
             service = cfg.osl * step
-            rho = min(rate * service / slots, 0.9999)
+            rho = min(rank_rate * service / slots, 0.9999)
             # Sakasegawa's M/M/c mean wait for a KV-cache slot, then the first (mixed) step
             wait = rho ** (math.sqrt(2.0 * (slots + 1.0)) - 1.0) / (slots * (1.0 - rho)) * service
-            ttft = step + self.prefill_s() + TTFT_WAIT_P99_FACTOR * wait
-            batch = max(rate * (ttft + service), 1.0)
-        return ttft, TPOT_P99_FACTOR * self.step_s(min(batch, slots)), batch
+            ttft = step + prefill + TTFT_WAIT_P99_FACTOR * wait
+            new_batch = max(rank_rate * (ttft + service), 1.0)
+            done = abs(new_batch - batch) <= 1e-9 * batch
+            batch = new_batch
+            if done:
+                break
+        return ttft, TPOT_P99_FACTOR * self.server_step_s(min(batch, slots)), batch
+
+
+def _server_rate(inst: _Instance, offline: float) -> tuple[float, str]:
+    """The largest request rate whose p99 latencies meet the limits (capped at server_load ×
+    offline), and why it is 0 when it is."""
+    cfg = inst.cfg
+    floor_tpot = TPOT_P99_FACTOR * inst.idle_tpot_s()
+    if floor_tpot > cfg.tpot_limit_s:
+        return 0.0, (
+            f"p99 TPOT of one request alone is {floor_tpot * 1e3:.1f} ms, above the "
+            f"{cfg.tpot_limit_s * 1e3:g} ms limit"
+        )
+    floor_ttft = inst.cached_prefill_s() + inst.step_s(1.0)
+    if floor_ttft > cfg.ttft_limit_s:
+        return 0.0, (
+            f"TTFT of one request alone is {floor_ttft * 1e3:.0f} ms, above the "
+            f"{cfg.ttft_limit_s * 1e3:g} ms limit"
+        )
+    lo, hi = 0.0, inst.r.server_load * offline / cfg.osl
+    for _ in range(40):  # to 1e-12 of the cap
+        mid = (lo + hi) / 2.0
+        t_first, t_token, batch = inst.latency_at(mid)
+        ok = t_first <= cfg.ttft_limit_s and t_token <= cfg.tpot_limit_s and batch <= inst.max_batch
+        lo, hi = (mid, hi) if ok else (lo, mid)
+    return lo, ""
 
 
 def predict_inference(
@@ -193,29 +481,18 @@ def predict_inference(
     hardware: HardwareView,
     cfg: InferenceConfig,
     efficiency: Efficiency | None = None,
+    *,
+    server: bool = True,
 ) -> InferencePrediction:
-    """Throughput at maximum batch, server throughput under the latency limits, and latency at
-    ``cfg.rate_req_per_s`` when given. InfeasibleError when the weights or one request don't fit."""
-    if model.heads % cfg.tp or (
-        model.attention != "mla" and model.kv % cfg.tp and cfg.tp % model.kv
-    ):
-        raise InfeasibleError("tp must divide the attention heads", field="tp", value=cfg.tp)
-    if model.is_moe and model.experts % cfg.ep:
-        raise InfeasibleError("ep must divide the experts", field="ep", value=cfg.ep)
-    if not model.is_moe and cfg.ep > 1:
-        raise InfeasibleError("ep > 1 needs a MoE model", field="ep", value=cfg.ep)
+    """Throughput at maximum batch, server throughput under the latency limits (``server=False``
+    skips that search), and latency at ``cfg.rate_req_per_s`` when given. InfeasibleError when
+    the layout does not fit the model, or the weights or one request don't fit in memory."""
+    _check_layout(model, cfg)
     inst = _Instance(model, hardware, cfg, efficiency or load_efficiency())
     b = float(inst.max_batch)
     step = inst.step_s(b)
-    offline = b / step
-    # server: the largest rate whose p99 latencies meet the limits, capped at server_load·offline
-    cap = inst.server_load * offline / cfg.osl
-    lo, hi = 0.0, cap
-    for _ in range(50):
-        mid = (lo + hi) / 2.0
-        t_first, t_token, batch = inst.latency_at(mid)
-        ok = t_first <= cfg.ttft_limit_s and t_token <= cfg.tpot_limit_s and batch <= b
-        lo, hi = (mid, hi) if ok else (lo, mid)
+    offline = inst.d * b / step
+    rate, reason = _server_rate(inst, offline) if server else (0.0, "not computed")
     ttft: float | None = None
     tpot: float | None = None
     meets: bool | None = None
@@ -224,15 +501,19 @@ def predict_inference(
         ttft, tpot = t1, t2 / TPOT_P99_FACTOR
         meets = t1 <= cfg.ttft_limit_s and t2 <= cfg.tpot_limit_s and batch <= b
     return InferencePrediction(
+        gpus=inst.n_gpus,
+        attn_ranks=inst.d,
         weights_bytes_per_gpu=inst.weights,
         kv_bytes_per_token_per_gpu=inst.kv_per_token,
         max_batch=inst.max_batch,
         prefill_s=inst.prefill_s(),
         decode_step_s=step,
+        idle_tpot_s=inst.idle_tpot_s(),
         max_throughput_tokens_per_s=offline,
-        server_tokens_per_s=lo * cfg.osl,
-        max_rate_req_per_s=lo,
+        server_tokens_per_s=rate * cfg.osl,
+        max_rate_req_per_s=rate,
         ttft_s=ttft,
         tpot_s=tpot,
         meets_limits=meets,
+        limit_reason=reason,
     )

@@ -15,8 +15,9 @@ from typing import Any, Protocol
 import numpy as np
 
 from rackwright.errors import InputError
-from rackwright.perf.efficiency import BOUNDS, Efficiency, Param, prec_class
+from rackwright.perf.efficiency import BOUNDS, Efficiency, Param
 from rackwright.perf.hardware import HardwareView
+from rackwright.precision import Precision, PrecisionClass
 
 GEMM_DIMS = (256, 512, 1024, 2048, 4096, 8192)
 ATTN_SHAPES = ((4, 32, 2048, 128), (1, 32, 8192, 128))
@@ -28,7 +29,7 @@ class Backend(Protocol):
 
     device_name: str
 
-    def gemm_s(self, m: int, n: int, k: int, precision: str) -> float: ...
+    def gemm_s(self, m: int, n: int, k: int, precision: Precision) -> float: ...
 
     def attention_s(self, batch: int, heads: int, seq: int, head_dim: int) -> float: ...
 
@@ -40,12 +41,12 @@ class Measurements:
     """Raw timings: (m, n, k, precision, seconds), (b, h, s, d, seconds), (bytes, seconds)."""
 
     device_name: str
-    gemms: list[tuple[int, int, int, str, float]]
+    gemms: list[tuple[int, int, int, Precision, float]]
     attention: list[tuple[int, int, int, int, float]]
     copies: list[tuple[int, float]]
 
 
-def measure(backend: Backend, precisions: list[str], progress: Any = None) -> Measurements:
+def measure(backend: Backend, precisions: list[Precision], progress: Any = None) -> Measurements:
     """Run the standard shape sweep on ``backend``."""
     gemms = []
     for precision in precisions:
@@ -72,7 +73,7 @@ def to_efficiency(meas: Measurements, hw: HardwareView, when: str) -> Efficiency
     by_prec: dict[str, list[tuple[float, float]]] = {}
     for m, n, k, precision, seconds in meas.gemms:
         eff = 2.0 * m * n * k / seconds / hw.flops_per_s(precision)
-        by_prec.setdefault(prec_class(precision), []).append((float(min(m, n, k)), eff))
+        by_prec.setdefault(precision.klass.value, []).append((float(min(m, n, k)), eff))
     for pc, points in by_prec.items():
         d = np.array([p[0] for p in points])
         e = np.array([p[1] for p in points])
@@ -130,17 +131,17 @@ class TorchBackend:
             best = min(best, start.elapsed_time(end) / 1e3 / repeats)
         return best
 
-    def gemm_s(self, m: int, n: int, k: int, precision: str) -> float:
+    def gemm_s(self, m: int, n: int, k: int, precision: Precision) -> float:
         torch = self.torch
         dev = "cuda"
-        if prec_class(precision) == "fp8":
+        if precision.klass is PrecisionClass.FP8:
             a = torch.randn(m, k, device=dev).to(torch.float8_e4m3fn)
             b = torch.randn(n, k, device=dev).to(torch.float8_e4m3fn).t()
             one = torch.tensor(1.0, device=dev)
             return self._time(
                 lambda: torch._scaled_mm(a, b, scale_a=one, scale_b=one, out_dtype=torch.bfloat16)
             )
-        dtype = torch.float16 if precision == "fp16" else torch.bfloat16
+        dtype = torch.float16 if precision is Precision.FP16 else torch.bfloat16
         a = torch.randn(m, k, device=dev, dtype=dtype)
         b = torch.randn(k, n, device=dev, dtype=dtype)
         return self._time(lambda: a @ b)

@@ -33,7 +33,7 @@ class ModelArch(BaseModel):
     heads: int = Field(gt=0)
     kv_heads: int = Field(default=0, ge=0, description="0 means equal to heads")
     head_dim: int = Field(default=0, ge=0, description="0 means hidden / heads")
-    ffn: int = Field(gt=0)
+    ffn: int = Field(default=0, ge=0, description="dense MLP width; 0 only when every layer is MoE")
     gated_mlp: bool = False
     vocab: int = Field(gt=0)
     tied_embeddings: bool = False
@@ -66,6 +66,8 @@ class ModelArch(BaseModel):
             raise ValueError("dense_layers exceeds layers")
         if self.attention == "mla" and not (self.kv_lora_rank and self.qk_rope_dim):
             raise ValueError("mla attention needs kv_lora_rank and qk_rope_dim")
+        if self.ffn == 0 and self.layers - self.moe_layers > 0:
+            raise ValueError("ffn (the dense MLP width) must be > 0 when any layer is dense")
         return self
 
     # ---- derived shapes -------------------------------------------------------------------
@@ -78,6 +80,15 @@ class ModelArch(BaseModel):
     def hd(self) -> int:
         """Head dimension."""
         return self.head_dim or self.hidden // self.heads
+
+    @property
+    def attention_kind(self) -> str:
+        """What the attention is, read from the shapes: mla, mqa (one KV head), gqa or mha."""
+        if self.attention == "mla":
+            return "mla"
+        if self.kv == 1 and self.heads > 1:
+            return "mqa"
+        return "gqa" if self.kv < self.heads else "mha"
 
     @property
     def is_moe(self) -> bool:
@@ -140,22 +151,40 @@ class ModelArch(BaseModel):
         dense = (self.layers - self.moe_layers) * self.dense_mlp_params()
         return self.layers * self.attn_params() + dense + moe + self.embedding_params()
 
+    def kv_cache_elems_per_token_layer(self) -> float:
+        """K and V (or MLA latent) elements one layer caches per token (all heads)."""
+        return self.kv_cache_elems_per_token() / self.layers
+
     def attn_score_dims(self) -> tuple[float, float]:
-        """(q·k dim, v dim) per head, for the s² attention FLOPs."""
+        """(q·k dim, v dim) per head, for the s² attention FLOPs of training and prefill."""
         if self.attention == "mla":
             return float(self.qk_nope_dim + self.qk_rope_dim), float(self.v_head_dim)
         return float(self.hd), float(self.hd)
 
-    def model_flops_per_token(self, seq: int) -> float:
-        """Training FLOPs per token (fwd + bwd, no recompute), full (non-causal) attention.
+    def decode_score_dims(self) -> tuple[float, float]:
+        """(q·k dim, v dim) per head and context token when decoding.
 
-        This is the Megatron accounting: 6 × active matmul weights + 12·L·s·(dqk+dv)/2·heads;
-        for GPT-3 175B at s=2048 it reproduces 72·L·h²·(1 + s/6h + V/12hL).
+        Serving engines decode MLA with the up-projections absorbed into the query and output
+        (DeepSeek-V2 paper, section 2.1.2; FlashMLA): every head attends over the compressed
+        latent plus the shared rope key, so q·k spans kv_lora_rank + qk_rope_dim and the values
+        are the latent itself. Other attention decodes with the prefill head sizes.
+        """
+        if self.attention == "mla":
+            return float(self.kv_lora_rank + self.qk_rope_dim), float(self.kv_lora_rank)
+        return self.attn_score_dims()
+
+    def model_flops_per_token(self, seq: int, *, causal: bool = True) -> float:
+        """Training FLOPs per token (fwd + bwd, no recompute).
+
+        6 × active matmul weights plus attention. ``causal=True`` (the default, what rackwright's
+        MFU uses) counts the score and value products a causal mask leaves, seq/2 keys per query
+        on average (the PaLM-style accounting with the causal half); ``causal=False`` is the
+        Megatron-LM / NeMo accounting that counts every key (12·L·s·h per token for MHA): for
+        GPT-3 175B at s=2048 it reproduces 72·L·h²·(1 + s/6h + V/12hL).
         """
         dqk, dv = self.attn_score_dims()
-        return 6.0 * self.matmul_params_per_token() + 6.0 * self.layers * seq * self.heads * (
-            dqk + dv
-        )
+        attention = 6.0 * self.layers * seq * self.heads * (dqk + dv)
+        return 6.0 * self.matmul_params_per_token() + (0.5 if causal else 1.0) * attention
 
     def matmul_params_per_token(self) -> float:
         """Active weights used in matmuls (the input embedding is a lookup, not a matmul)."""

@@ -12,6 +12,7 @@ from rackwright.perf import train_core
 from rackwright.perf.efficiency import Efficiency, load_efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
+from rackwright.precision import Precision, PrecisionField
 
 ZERO_CODES = {"none": 0, "ddp": 0, "1": 1, "distopt": 1, "2": 2, "3": 3, "fsdp": 3}
 RECOMPUTE_CODES = {"none": 0, "selective": 1, "full": 2}
@@ -19,7 +20,7 @@ HW_KEYS = (
     "gemm_eff_max", "gemm_dim_half", "attn_eff", "mem_eff", "layer_overhead_s", "tp_overlap",
     "dp_overlap", "ep_overlap", "su_eff", "su_latency_s", "su_half_bytes", "so_eff", "so_latency_s",
     "so_half_bytes", "elem_passes", "cast_passes", "mem_reserve_bytes", "mem_frag",
-    "unfused_attn_eff", "moe_elem_passes", "moe_floor_s",
+    "unfused_attn_eff", "moe_elem_passes", "moe_floor_s", "grouped_gemm_eff",
 )  # fmt: skip
 
 
@@ -47,11 +48,20 @@ class ParallelConfig(BaseModel):
     flash: bool = True
     overlap: bool = True
     uneven_pipeline: bool = False
-    precision: str = "bf16"
+    cp_comm: Literal["p2p", "allgather"] = Field(
+        default="p2p",
+        description="context-parallel K/V exchange: Megatron's ring of P2P sends hidden behind "
+        "attention, or an all-gather before it (Llama 3), exposed",
+    )
+    precision: PrecisionField = Precision.BF16
 
     def resolved_dp(self) -> int:
         """Data-parallel degree (derived when not given)."""
         return self.dp or max(self.gpus // (self.tp * self.pp * self.cp), 1)
+
+    def resolved(self, model: ModelArch) -> ParallelConfig:
+        """A copy with the derived values filled in: dp and the sequence length used."""
+        return self.model_copy(update={"dp": self.resolved_dp(), "seq": self.seq or model.seq})
 
 
 class TrainingPrediction(BaseModel):
@@ -65,8 +75,15 @@ class TrainingPrediction(BaseModel):
     tokens_per_s_per_gpu: float | None
     model_tflops_per_gpu: float | None
     hw_tflops_per_gpu: float | None
+    model_tflops_full_per_gpu: float | None
+    hw_tflops_full_per_gpu: float | None
     mfu: float | None
     hfu: float | None
+    flops_convention: str = (
+        "model/hw TFLOP/s, MFU and HFU count causal attention (seq/2 keys per query, what a "
+        "causal kernel computes); the *_full_* figures count every key, as Megatron-LM, NeMo and "
+        "Megatron-Bridge report model TFLOP/s"
+    )
     microbatches: float
     time_breakdown_s: dict[str, float]
     memory_bytes: dict[str, float]
@@ -105,7 +122,7 @@ def model_arrays(model: ModelArch) -> dict[str, float]:
     }
 
 
-def hw_arrays(hw: HardwareView, eff: Efficiency, precision: str) -> dict[str, float]:
+def hw_arrays(hw: HardwareView, eff: Efficiency, precision: Precision) -> dict[str, float]:
     """The hw keys of train_core's contract for ``precision`` (peak 0 when unsupported)."""
     try:
         peak = hw.flops_per_s(precision)
@@ -121,13 +138,13 @@ def hw_arrays(hw: HardwareView, eff: Efficiency, precision: str) -> dict[str, fl
         "su_domain": float(hw.scaleup_domain_count),
     }
     for key in HW_KEYS:
-        out[key] = eff.get(key, hw.architecture, precision)
+        out[key] = eff.get(key, hw.architecture, precision, hw.fabric)
     return out
 
 
 def cfg_arrays(par: ParallelConfig, model: ModelArch) -> dict[str, float]:
     """The cfg keys of train_core's contract."""
-    low = 1.0 if par.precision.lower().startswith(("fp8", "fp4", "nvfp4", "mxfp4")) else 0.0
+    low = 1.0 if par.precision.is_low else 0.0
     return {
         "gpus": float(par.gpus),
         "tp": float(par.tp),
@@ -146,6 +163,7 @@ def cfg_arrays(par: ParallelConfig, model: ModelArch) -> dict[str, float]:
         "flash": 1.0 if par.flash else 0.0,
         "overlap": 1.0 if par.overlap else 0.0,
         "uneven": 1.0 if par.uneven_pipeline else 0.0,
+        "cp_allgather": 1.0 if par.cp_comm == "allgather" and par.cp > 1 else 0.0,
         "low_precision": low,
         "act_bytes": 2.0,
     }
@@ -213,6 +231,8 @@ def predict_training(
         tokens_per_s_per_gpu=num("tokens_per_s_per_gpu"),
         model_tflops_per_gpu=num("model_tflops_per_gpu"),
         hw_tflops_per_gpu=num("hw_tflops_per_gpu"),
+        model_tflops_full_per_gpu=num("model_tflops_full_per_gpu"),
+        hw_tflops_full_per_gpu=num("hw_tflops_full_per_gpu"),
         mfu=num("mfu"),
         hfu=num("hfu"),
         microbatches=float(out["microbatches"]),

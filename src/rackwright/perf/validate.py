@@ -1,68 +1,42 @@
 """Predict each published measurement and score the model: error per row and MAPE per kind.
 
 Inference rows without a layout (MLPerf logs do not print tp or the instance count) get the
-layout a submitter would pick: over tp in the divisors of the system's GPUs that the model's
-heads allow, instances = gpus / tp, the one with the best throughput for the row's metric that
-fits; the chosen layout is reported with the row. Inference rows without a precision get the one
-an MLPerf submitter would run: closed-division submitters may quantize as long as the accuracy
-target holds (99 % / 99.9 % of the FP16/FP32 reference, MLPerf inference rules), so they pick the
-fastest format the GPU has tensor cores for, fp4 before fp8 (``resolved_precision``); the choice
-is reported with the layout.
+layout a submitter would pick: over tensor parallelism in the divisors of the row's GPUs that the
+model's heads allow (and, for MoE models, expert parallelism with attention data parallelism over
+such a divisor), instances = gpus / instance GPUs, the one with the best throughput for the row's
+metric that fits; the chosen layout is reported with the row. Inference rows without a precision
+get the one an MLPerf submitter would run: closed-division submitters may quantize as long as the
+accuracy target holds (99 % / 99.9 % of the FP16/FP32 reference, MLPerf inference rules), so they
+pick the fastest format the GPU has tensor cores for, fp4 before fp8 (``resolved_precision``); the
+choice is reported with the layout. A training row with a pipeline but no stated virtual-pipeline
+size runs with vpp = 1 (no interleaving, Megatron's default) and says so.
 
-Accuracy of the shipped efficiency.toml (``rackwright perf validate --data FILE --json``,
-2026-11-23; fitted on calibration.csv + perf/data/calibration_extra.csv, the Megatron-Bridge 26.02
-training rows of tests/data/perf_holdout.csv). Mean / worst absolute error:
-
-=======================================  ======  ===============  =============================
-rows                                     n       training          inference
-=======================================  ======  ===============  =============================
-calibration.csv (the default --data)     36+6    4.2 % / 10.5 %    1.6 % / 7.3 %
-holdout, all training rows               33      11.1 % / 70 %     --
-holdout MB 26.02 (in the fit)            19      9.1 % / 70 %      --
-holdout MB 25.11 (never fitted)          6       13.2 % / 25 %     --
-holdout MPT llm-foundry (never fitted)   8       14.5 % / 38 %     --
-holdout MLPerf Inf. v5.0 (never fitted)  2 (+4)  --               10.6 % / 12.7 % (fp4 chosen)
-leave one MoE model out (refit each)     14      20.0 % / 74 %     --
-=======================================  ======  ===============  =============================
-
-Leave-one-MoE-model-out (fit on calibration.csv + calibration_extra.csv without any row of the
-model, predict its 26.02 and 25.11 runs): DeepSeek-V3 12.0 / 18.5 % (5 runs), gpt-oss-120b
-40.1 / 74 % (3), Qwen3-235B-A22B 19.4 / 23.6 % (4), Qwen3-30B-A3B 11.4 / 18.0 % (2). Tried and
-reverted: a grouped-GEMM efficiency curve in the tokens per local expert (fitted per-architecture
-half-point), a busiest-EP-rank load factor from the experts per rank, and an all-to-all split
-between NVLink and the NICs by the share of EP peers off the scale-up domain together improved the
-in-fit holdout to 9.5 % / 37 % but worsened this check to 28.9 % / 117 % (27.7 % / 98 % without
-the split); capping expert-parallel overlap by the layer's compute alone gave 20.0 % / 85 %.
-The cause: on Blackwell only gpt-oss's B200 run moves its all-to-all over the NICs, so without it
-nothing identifies scale-out expert traffic; and gpt-oss's compute on Blackwell is about 2x slower
-than the model says (measured GB200/B200 1.96x, predicted 3.3x).
-
-The worst rows left: gpt-oss-120b on GB200 (+70 %: over-predicted; an unfused attention path for
-its attention sinks would explain all three gpt-oss runs, but no source says so), MosaicML's 2023
-H100 runs (+32..38 %; the same code on A100 is within -17..+11 %). The Llama-2-70B MLPerf v5.0 rows
-state no precision: the validator runs them in fp4, the fastest format B200 has tensor cores for
-(as MLPerf's accuracy rules allow), not bf16 (-76 %). The four MLPerf Llama-3.1-405B rows state no
-request lengths and MLCommons documents only the output mean for that benchmark (684.68 tokens per
-sample); they are reported unsupported. tests/test_perf_holdout.py asserts bounds just above these.
+TFLOP/s metrics are predicted in the row's accounting: Megatron-LM's full attention (every key)
+unless the row says ``flops = causal``. The accuracy of the shipped calibration, in sample and by
+leave-one-source-out cross-validation, is in the README and perf/data/calibration_extra.md.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from rackwright.catalog.catalog import Catalog
 from rackwright.errors import RackwrightError
 from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
-from rackwright.perf.reference import INFER_METRICS, TRAIN_METRICS, ReferenceRow
-from rackwright.perf.training import ParallelConfig, predict_training
+from rackwright.perf.reference import INFER_METRICS, TRAIN_METRICS, ReferenceRow, UnreadableRow
+from rackwright.perf.training import ParallelConfig, TrainingPrediction, predict_training
+from rackwright.precision import Precision
 
 CLEAR_OVERFLOW = 1.2
+MLPERF_PRECISIONS = (Precision.FP4, Precision.FP8)  # fastest first
 
 
 @dataclass(frozen=True)
@@ -72,12 +46,14 @@ class RowResult:
     id: str
     kind: str
     metric: str
-    measured: float
+    measured: float | None
     predicted: float | None
     error_pct: float | None
     status: str  # "ok" or "unsupported"
     reason: str = ""
-    layout: str = ""  # an inference layout the validator chose (the row gave none)
+    layout: str = ""  # what the validator chose where the row is silent (layout, precision, vpp)
+    group: str = ""  # the publication the row comes from
+    moe: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON row shape of ``perf validate --json``."""
@@ -89,12 +65,20 @@ class RowResult:
             "predicted": self.predicted,
             "error_pct": self.error_pct,
             "status": self.status,
+            "source": self.group,
+            "moe": self.moe,
         }
         if self.reason:
             out["reason"] = self.reason
         if self.layout:
             out["layout"] = self.layout
         return out
+
+
+def row_hardware(row: ReferenceRow, catalog: Catalog) -> HardwareView:
+    """The row's system, with the scale-out fabric the source names when it names one."""
+    hw = hardware_view(row.system, catalog)
+    return dataclasses.replace(hw, scaleout_fabric=row.fabric) if row.fabric else hw
 
 
 def resolved_parallel(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> ParallelConfig:
@@ -123,127 +107,202 @@ def resolved_parallel(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> P
     return full.model_copy(update={"recompute_fraction": share})
 
 
-MLPERF_PRECISIONS = ("fp4", "fp8")  # fastest first
-
-
-def resolved_precision(row: ReferenceRow, hw: HardwareView) -> tuple[str, bool]:
+def resolved_precision(row: ReferenceRow, hw: HardwareView) -> tuple[Precision, bool]:
     """(precision, chosen): the row's, or for an inference row without one the fastest of
     MLPERF_PRECISIONS the hardware has tensor cores for (bf16 when it has neither)."""
     if row.precision_given or row.kind != "infer":
         return row.precision, False
     for prec in MLPERF_PRECISIONS:
-        peak = {"fp4": hw.fp4_flops_per_s, "fp8": hw.fp8_flops_per_s}[prec]
+        peak = {Precision.FP4: hw.fp4_flops_per_s, Precision.FP8: hw.fp8_flops_per_s}[prec]
         if peak:
             return prec, True
-    return "bf16", True
+    return Precision.BF16, True
 
 
-def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> float:
-    """The model's value of ``row.metric`` for the row's setup."""
-    if row.kind == "train":
-        if row.metric not in TRAIN_METRICS or row.parallel is None:
-            raise ValueError(f"unsupported training metric {row.metric}")
-        par = resolved_parallel(row, hw, eff)
-        pred = predict_training(row.model, hw, par, eff, check_memory=False)
-        if pred.step_s is None:
-            raise ValueError("no step time")
-        if row.metric in {"iter_time", "step_time"}:
-            return pred.step_s
-        if row.metric == "hw_tflops_per_gpu":
-            return float(pred.hw_tflops_per_gpu or 0.0)
-        if row.metric == "tflops_per_gpu":
-            return float(pred.model_tflops_per_gpu or 0.0)
-        return float(pred.tokens_per_s_per_gpu or 0.0)
-    if row.metric not in INFER_METRICS:
-        raise ValueError(f"unsupported inference metric {row.metric}")
-    value, _ = _predict_infer(row, hw, eff)
-    return value
+def training_metric(row: ReferenceRow, pred: TrainingPrediction) -> float:
+    """The predicted value of a training row's metric, in the row's FLOP accounting."""
+    if pred.step_s is None:
+        raise ValueError("no step time")
+    if row.metric in {"iter_time", "step_time"}:
+        return pred.step_s
+    if row.metric == "hw_tflops_per_gpu":
+        value = pred.hw_tflops_full_per_gpu if row.flops_full else pred.hw_tflops_per_gpu
+    elif row.metric == "tflops_per_gpu":
+        value = pred.model_tflops_full_per_gpu if row.flops_full else pred.model_tflops_per_gpu
+    else:
+        value = pred.tokens_per_s_per_gpu
+    return float(value or 0.0)
 
 
-def _infer_value(row: ReferenceRow, hw: HardwareView, eff: Efficiency, tp: int, n: int) -> float:
-    prec = resolved_precision(row, hw)[0]
-    cfg = InferenceConfig(gpus=tp, tp=tp, ep=row.ep, precision=prec, isl=row.isl, osl=row.osl)
-    res = predict_inference(row.model, hw, cfg, eff)
+def _training_note(row: ReferenceRow) -> str:
+    par = row.parallel
+    if par is not None and par.pp > 1 and not row.vpp_given:
+        return "vpp=1 (assumed: the row states no virtual-pipeline size)"
+    return ""
+
+
+def _predict_train(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> tuple[float, str]:
+    if row.metric not in TRAIN_METRICS or row.parallel is None:
+        raise ValueError(f"unsupported training metric {row.metric}")
+    par = resolved_parallel(row, hw, eff)
+    pred = predict_training(row.model, hw, par, eff, check_memory=False)
+    return training_metric(row, pred), _training_note(row)
+
+
+@dataclass(frozen=True)
+class InferLayout:
+    """An inference layout for a row: one instance's degrees and how many instances run."""
+
+    tp: int
+    pp: int
+    ep: int
+    instances: int
+
+    def label(self) -> str:
+        """Compact text, e.g. 'tp=2 x 4 instances' or 'ep=8 + attention DP x 1 instance'."""
+        inst = "instance" if self.instances == 1 else "instances"
+        if self.ep > self.tp:
+            core = f"ep={self.ep} + attention DP over {self.ep // self.tp} ranks"
+            core += f", tp={self.tp}" if self.tp > 1 else ""
+        else:
+            core = f"tp={self.tp}" + (f" ep={self.ep}" if self.ep > 1 else "")
+        core += f" pp={self.pp}" if self.pp > 1 else ""
+        return f"{core} x {self.instances} {inst}"
+
+
+def _infer_value(
+    row: ReferenceRow, hw: HardwareView, eff: Efficiency, lay: InferLayout, prec: Precision
+) -> float:
+    cfg = InferenceConfig(
+        tp=lay.tp, pp=lay.pp, ep=lay.ep, precision=prec, isl=row.isl, osl=row.osl,
+        kv_bytes=row.kv_bytes, expert_weight_bytes=row.expert_weight_bytes,
+        max_batch=row.max_batch, ttft_limit_s=row.ttft_limit_s, tpot_limit_s=row.tpot_limit_s,
+    )  # fmt: skip
+    server = row.metric == "server_tokens_per_s"
+    res = predict_inference(row.model, hw, cfg, eff, server=server)
     if row.metric == "offline_tokens_per_s":
-        return res.max_throughput_tokens_per_s * n
-    if row.metric == "server_tokens_per_s":
-        return res.server_tokens_per_s * n
-    return res.max_throughput_tokens_per_s / tp
+        return res.max_throughput_tokens_per_s * lay.instances
+    if server:
+        return res.server_tokens_per_s * lay.instances
+    return res.max_throughput_tokens_per_s / res.gpus
+
+
+def candidate_layouts(row: ReferenceRow, hw: HardwareView) -> list[InferLayout]:
+    """Layouts a submitter would try for a row that states none: tp over the divisors of the
+    row's GPUs (inside the scale-up domain), and for MoE models ep with attention DP."""
+    gpus = max(row.gpus, 1)
+    divisors = [d for d in range(1, min(gpus, hw.scaleup_domain_count) + 1) if gpus % d == 0]
+    out = [InferLayout(tp, 1, 1, gpus // tp) for tp in divisors]
+    if row.model.is_moe:
+        out += [
+            InferLayout(1, 1, d, gpus // d)
+            for d in divisors
+            if d > 1 and row.model.experts % d == 0
+        ]
+    return out
+
+
+def _stated_layout(row: ReferenceRow) -> InferLayout:
+    instance = max(row.tp, row.ep) * row.pp
+    return InferLayout(row.tp, row.pp, row.ep, max(row.gpus // instance, 1))
 
 
 def _predict_infer(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> tuple[float, str]:
-    """(value, chosen layout or "") for an inference row."""
+    """(value, what was chosen or "") for an inference row."""
+    if row.metric not in INFER_METRICS:
+        raise ValueError(f"unsupported inference metric {row.metric}")
     if row.isl <= 0 or row.osl <= 0:
         raise ValueError("the row states no isl/osl request lengths")
     prec, chosen = resolved_precision(row, hw)
-    note = f"; {prec} (chosen: fastest with tensor cores, the row gives no precision)"
+    note = f"{prec} (chosen: fastest with tensor cores, the row gives no precision)"
     note = note if chosen else ""
-    if row.layout_given:
-        return _infer_value(row, hw, eff, max(row.tp, 1), max(row.dp, 1)), note.lstrip("; ")
-    gpus = max(row.gpus, 1)
+    if row.layout_given or row.ep > 1:
+        lay = _stated_layout(row)
+        return _infer_value(row, hw, eff, lay, prec), note
     best: tuple[float, str] | None = None
     last_error: RackwrightError | None = None
-    for tp in (d for d in range(1, gpus + 1) if gpus % d == 0):
+    for lay in candidate_layouts(row, hw):
         try:
-            value = _infer_value(row, hw, eff, tp, gpus // tp)
+            value = _infer_value(row, hw, eff, lay, prec)
         except RackwrightError as exc:  # does not fit, or tp does not divide the heads
             last_error = exc
             continue
         if best is None or value > best[0]:
-            best = (value, f"tp={tp} x {gpus // tp} instances (chosen: best {row.metric}){note}")
+            label = f"{lay.label()} (chosen: best {row.metric})"
+            best = (value, f"{label}; {note}" if note else label)
     if best is None:
         raise last_error or ValueError("no inference layout")
     return best
 
 
+def predict_row(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> tuple[float, str]:
+    """(the model's value of ``row.metric`` for the row's setup, what the validator chose)."""
+    if row.kind == "train":
+        return _predict_train(row, hw, eff)
+    return _predict_infer(row, hw, eff)
+
+
+def row_result(row: ReferenceRow, hw: HardwareView, eff: Efficiency) -> RowResult:
+    """One row's prediction against its measurement (status 'unsupported' with the reason when
+    the model cannot predict it)."""
+    group, moe = row.group, row.model.is_moe
+    try:
+        pred, layout = predict_row(row, hw, eff)
+    except (RackwrightError, ValueError) as exc:
+        reason = str(exc).splitlines()[0]
+        return RowResult(row.id, row.kind, row.metric, row.value, None, None, "unsupported",
+                         reason, group=group, moe=moe)  # fmt: skip
+    err = 100.0 * (pred - row.value) / row.value
+    return RowResult(row.id, row.kind, row.metric, row.value, pred, err, "ok", "", layout,
+                     group=group, moe=moe)  # fmt: skip
+
+
 def validate_rows(
-    rows: list[ReferenceRow],
+    rows: Sequence[ReferenceRow],
     eff: Efficiency,
-    catalog: Any | None = None,
+    catalog: Catalog,
     progress: Callable[[], None] | None = None,
+    unreadable: Sequence[UnreadableRow] = (),
 ) -> list[RowResult]:
-    """Predict every row; a row the model cannot handle is kept with status 'unsupported'."""
+    """Predict every row; a row the model cannot handle (or that could not be read) is kept
+    with status 'unsupported' and its reason."""
     results: list[RowResult] = []
     for row in rows:
         try:
-            hw = hardware_view(row.system, catalog)
-            layout = ""
-            if row.kind == "infer" and row.metric in INFER_METRICS:
-                pred, layout = _predict_infer(row, hw, eff)
-            else:
-                pred = predict_row(row, hw, eff)
-            err = 100.0 * (pred - row.value) / row.value
+            hw = row_hardware(row, catalog)
+        except RackwrightError as exc:
             results.append(
-                RowResult(row.id, row.kind, row.metric, row.value, pred, err, "ok", layout=layout)
-            )
-        except (RackwrightError, ValueError) as exc:
-            results.append(
-                RowResult(
-                    row.id,
-                    row.kind,
-                    row.metric,
-                    row.value,
-                    None,
-                    None,
-                    "unsupported",
-                    str(exc).splitlines()[0],
-                )
-            )
+                RowResult(row.id, row.kind, row.metric, row.value, None, None, "unsupported",
+                          exc.one_line(), group=row.group, moe=row.model.is_moe)
+            )  # fmt: skip
+        else:
+            results.append(row_result(row, hw, eff))
         if progress is not None:
             progress()
+    for bad in unreadable:
+        results.append(
+            RowResult(bad.id, bad.kind, bad.metric, None, None, None, "unsupported", bad.reason)
+        )
     return results
 
 
-def summarize(results: list[RowResult]) -> dict[str, dict[str, float | int | None]]:
-    """MAPE and worst absolute error per kind over the supported rows."""
-    out: dict[str, dict[str, float | int | None]] = {}
-    for kind in ("train", "infer"):
-        errs = [abs(r.error_pct) for r in results if r.kind == kind and r.error_pct is not None]
-        unsupported = sum(1 for r in results if r.kind == kind and r.status != "ok")
-        out[kind] = {
-            "n": len(errs),
-            "mape_pct": float(np.mean(errs)) if errs else None,
-            "max_abs_pct": float(np.max(errs)) if errs else None,
-            "unsupported": unsupported,
-        }
-    return out
+def _stats(results: Sequence[RowResult]) -> dict[str, float | int | None]:
+    errs = [abs(r.error_pct) for r in results if r.error_pct is not None]
+    return {
+        "n": len(errs),
+        "mape_pct": float(np.mean(errs)) if errs else None,
+        "max_abs_pct": float(np.max(errs)) if errs else None,
+        "unsupported": sum(1 for r in results if r.status != "ok"),
+    }
+
+
+def summarize(results: Sequence[RowResult]) -> dict[str, dict[str, float | int | None]]:
+    """MAPE and worst absolute error per kind over the supported rows; inference also split into
+    dense and MoE models (their errors have different causes)."""
+    infer = [r for r in results if r.kind == "infer"]
+    return {
+        "train": _stats([r for r in results if r.kind == "train"]),
+        "infer": _stats(infer),
+        "infer_dense": _stats([r for r in infer if not r.moe]),
+        "infer_moe": _stats([r for r in infer if r.moe]),
+    }

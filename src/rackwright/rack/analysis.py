@@ -1,8 +1,13 @@
-"""Sum a rack design's components into its engineering figures (power, heat, flow, weight...)."""
+"""Sum a rack design's components into its engineering figures (power, heat, flow, weight...).
+
+This is the one place rack power and weight are computed; every later figure (BOM, costs,
+facility MW) reads them from the rack stage's ``RackAnalysis``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypedDict
 
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.models import Component, ComponentKind, RackDesign, Redundancy
@@ -58,6 +63,10 @@ def _count(lines: list[Line]) -> int:
     return round(sum(line.qty for line in lines))
 
 
+def _sum(lines: list[Line], field: str) -> float:
+    return sum(line.total(getattr(line.component, field) or 0.0) for line in lines)
+
+
 def _shelf_capacity_w(catalog: Catalog, shelf: Component, psu_capacity_w: float) -> float:
     if shelf.capacity_w is not None:
         return shelf.capacity_w
@@ -66,28 +75,52 @@ def _shelf_capacity_w(catalog: Catalog, shelf: Component, psu_capacity_w: float)
     return _require(catalog, shelf, "capacity_w")
 
 
-def analyze(rack: RackDesign, catalog: Catalog) -> RackAnalysis:
-    """Every engineering figure of ``rack``, summed from its components (qty x component)."""
-    lines = resolve(rack, catalog)
-    system = catalog.system(rack.system)
-    accelerator = catalog.accelerator(system.accelerator)
+class _Power(TypedDict):
+    power_max_w: float
+    power_typical_w: float
+    dc_load_max_w: float
+    heat_liquid_w: float
+    heat_air_w: float
 
-    power_max_w = sum(line.total(line.component.power_max_w) for line in lines)
-    power_typical_w = sum(line.total(line.component.power_typical_w) for line in lines)
-    dc_load_max_w = sum(
-        line.total(line.component.power_max_w)
-        for line in lines
-        if line.component.component_kind not in _SUPPLY_KINDS
-    )
+
+def _power(lines: list[Line]) -> _Power:
+    """Power at max and typical load, the DC load the supplies carry, and its heat split."""
+    power_max_w = _sum(lines, "power_max_w")
     heat_liquid_w = sum(
         line.total(line.component.power_max_w * line.component.liquid_fraction) for line in lines
     )
+    return _Power(
+        power_max_w=power_max_w,
+        power_typical_w=_sum(lines, "power_typical_w"),
+        dc_load_max_w=sum(
+            line.total(line.component.power_max_w)
+            for line in lines
+            if line.component.component_kind not in _SUPPLY_KINDS
+        ),
+        heat_liquid_w=heat_liquid_w,
+        heat_air_w=power_max_w - heat_liquid_w,
+    )
 
+
+class _Supplies(TypedDict):
+    power_shelves_count: int
+    power_shelf_capacity_w: float
+    shelves_needed_n_count: int
+    shelves_needed_n_plus_1_count: int
+    shelves_needed_n_plus_n_count: int
+    psus_count: int
+    psu_capacity_w: float
+    psus_needed_n_count: int
+    psus_needed_n_plus_1_count: int
+    psus_needed_n_plus_n_count: int
+
+
+def _supplies(lines: list[Line], catalog: Catalog, dc_load_max_w: float) -> _Supplies:
+    """Power shelves and PSUs installed, and how many the DC load needs at N, N+1 and N+N."""
     psus = _of_kind(lines, ComponentKind.PSU)
     psus_count = _count(psus)
     psu_total_w = sum(line.total(_require(catalog, line.component, "capacity_w")) for line in psus)
     psu_capacity_w = psu_total_w / psus_count if psus_count else 0.0
-
     shelves = _of_kind(lines, ComponentKind.POWER_SHELF)
     shelves_count = _count(shelves)
     shelf_total_w = sum(
@@ -96,67 +129,7 @@ def analyze(rack: RackDesign, catalog: Catalog) -> RackAnalysis:
     shelf_capacity_w = shelf_total_w / shelves_count if shelves_count else 0.0
     shelves_n = physics.units_needed(dc_load_max_w, shelf_capacity_w) if shelves_count else 0
     psus_n = physics.units_needed(dc_load_max_w, psu_capacity_w) if psus_count else 0
-
-    busbars = _of_kind(lines, ComponentKind.BUSBAR)
-    voltages = {_require(catalog, line.component, "voltage_v") for line in busbars}
-    if len(voltages) > 1:
-        raise CatalogError(
-            f"rack '{rack.id}' mixes busbars of different voltages {sorted(voltages)}",
-            file=catalog.origins.get(("rack", rack.id)),
-            field="components",
-        )
-    busbar_voltage_v = voltages.pop() if voltages else 0.0
-    busbar_rating_a = sum(
-        line.total(_require(catalog, line.component, "current_rating_a")) for line in busbars
-    )
-    busbar_current_a = (
-        physics.busbar_current_a(dc_load_max_w, busbar_voltage_v) if busbar_voltage_v else 0.0
-    )
-
-    coolant_flow = physics.coolant_flow_m3_per_s(
-        heat_liquid_w,
-        rack.coolant_cp_j_per_kg_k,
-        rack.coolant_density_kg_per_m3,
-        rack.coolant_delta_t_k,
-    )
-    manifolds = _of_kind(lines, ComponentKind.MANIFOLD)
-    manifold_capacity = sum(
-        line.total(_require(catalog, line.component, "flow_capacity_m3_per_s"))
-        for line in manifolds
-    )
-    cdu = catalog.component(rack.cdu)
-    facility_flow = physics.coolant_flow_m3_per_s(
-        heat_liquid_w,
-        physics.WATER_CP_J_PER_KG_K,
-        physics.WATER_DENSITY_KG_PER_M3,
-        rack.facility_delta_t_k,
-    )
-
-    weight_kg = sum(line.total(line.component.weight_kg) for line in lines)
-    links = rack.nvlink_links_per_gpu_count or accelerator.scaleup_links_count
-    gpus_count = round(sum(line.total(line.component.gpus_count) for line in lines))
-    spine = _of_kind(lines, ComponentKind.NVLINK_SPINE)
-
-    scaleout = _of_kind(lines, *_SCALEOUT_KINDS)
-    scaleout_ports = round(sum(line.total(line.component.ports_count) for line in scaleout))
-    scaleout_bits = sum(
-        line.total(line.component.ports_count * (line.component.port_bits_per_s or 0.0))
-        for line in scaleout
-    )
-    optics = _of_kind(lines, ComponentKind.OPTIC)
-
-    return RackAnalysis(
-        rack_id=rack.id,
-        generation=rack.generation,
-        system_id=system.id,
-        accelerator_id=accelerator.id,
-        gpus_count=gpus_count,
-        system_gpus_count=system.gpus_count * rack.systems_count,
-        power_max_w=power_max_w,
-        power_typical_w=power_typical_w,
-        dc_load_max_w=dc_load_max_w,
-        heat_liquid_w=heat_liquid_w,
-        heat_air_w=power_max_w - heat_liquid_w,
+    return _Supplies(
         power_shelves_count=shelves_count,
         power_shelf_capacity_w=shelf_capacity_w,
         shelves_needed_n_count=shelves_n,
@@ -167,35 +140,155 @@ def analyze(rack: RackDesign, catalog: Catalog) -> RackAnalysis:
         psus_needed_n_count=psus_n,
         psus_needed_n_plus_1_count=physics.with_redundancy(psus_n, Redundancy.N_PLUS_1),
         psus_needed_n_plus_n_count=physics.with_redundancy(psus_n, Redundancy.N_PLUS_N),
-        busbar_voltage_v=busbar_voltage_v,
-        busbar_rating_a=busbar_rating_a,
-        busbar_current_a=busbar_current_a,
-        coolant_flow_m3_per_s=coolant_flow,
-        manifold_flow_capacity_m3_per_s=manifold_capacity,
+    )
+
+
+class _Busbar(TypedDict):
+    busbar_voltage_v: float
+    busbar_rating_a: float
+    busbar_current_a: float
+
+
+def _busbar(lines: list[Line], rack: RackDesign, catalog: Catalog, dc_load_w: float) -> _Busbar:
+    """The busbar's voltage and rating, and the current the DC load draws through it."""
+    busbars = _of_kind(lines, ComponentKind.BUSBAR)
+    voltages = {_require(catalog, line.component, "voltage_v") for line in busbars}
+    if len(voltages) > 1:
+        raise CatalogError(
+            f"rack '{rack.id}' mixes busbars of different voltages {sorted(voltages)}",
+            file=catalog.origins.get(("rack", rack.id)),
+            field="components",
+        )
+    voltage = voltages.pop() if voltages else 0.0
+    return _Busbar(
+        busbar_voltage_v=voltage,
+        busbar_rating_a=sum(
+            line.total(_require(catalog, line.component, "current_rating_a")) for line in busbars
+        ),
+        busbar_current_a=physics.busbar_current_a(dc_load_w, voltage) if voltage else 0.0,
+    )
+
+
+class _Cooling(TypedDict):
+    coolant_flow_m3_per_s: float
+    manifold_flow_capacity_m3_per_s: float
+    cdu_id: str
+    racks_per_cdu_count: int
+    cdu_heat_capacity_w: float
+    cdu_flow_capacity_m3_per_s: float
+    facility_water_flow_m3_per_s: float
+    cdu_facility_flow_capacity_m3_per_s: float
+    air_cooling_capacity_w: float
+
+
+def _cooling(
+    lines: list[Line], rack: RackDesign, catalog: Catalog, heat_liquid_w: float
+) -> _Cooling:
+    """Coolant and facility-water flow the liquid heat needs (Q = m·cp·ΔT), and the capacities."""
+    manifolds = _of_kind(lines, ComponentKind.MANIFOLD)
+    cdu = catalog.component(rack.cdu)
+    return _Cooling(
+        coolant_flow_m3_per_s=physics.coolant_flow_m3_per_s(
+            heat_liquid_w,
+            rack.coolant_cp_j_per_kg_k,
+            rack.coolant_density_kg_per_m3,
+            rack.coolant_delta_t_k,
+        ),
+        manifold_flow_capacity_m3_per_s=sum(
+            line.total(_require(catalog, line.component, "flow_capacity_m3_per_s"))
+            for line in manifolds
+        ),
         cdu_id=cdu.id,
         racks_per_cdu_count=rack.racks_per_cdu_count,
         cdu_heat_capacity_w=cdu.capacity_w or 0.0,
         cdu_flow_capacity_m3_per_s=cdu.flow_capacity_m3_per_s or 0.0,
-        facility_water_flow_m3_per_s=facility_flow,
+        facility_water_flow_m3_per_s=physics.coolant_flow_m3_per_s(
+            heat_liquid_w,
+            physics.WATER_CP_J_PER_KG_K,
+            physics.WATER_DENSITY_KG_PER_M3,
+            rack.facility_delta_t_k,
+        ),
         cdu_facility_flow_capacity_m3_per_s=cdu.facility_flow_capacity_m3_per_s or 0.0,
         air_cooling_capacity_w=rack.air_cooling_capacity_w,
+    )
+
+
+class _Mechanical(TypedDict):
+    weight_kg: float
+    floor_load_kg_per_m2: float
+    floor_rating_kg_per_m2: float
+    rack_units_used_u: int
+    rack_units_total_u: int
+
+
+def _mechanical(lines: list[Line], rack: RackDesign) -> _Mechanical:
+    """Weight, floor loading and rack units."""
+    weight_kg = _sum(lines, "weight_kg")
+    return _Mechanical(
         weight_kg=weight_kg,
         floor_load_kg_per_m2=weight_kg / rack.footprint_m2,
         floor_rating_kg_per_m2=rack.floor_rating_kg_per_m2,
-        rack_units_used_u=round(sum(line.total(line.component.rack_units_u) for line in lines)),
+        rack_units_used_u=round(_sum(lines, "rack_units_u")),
         rack_units_total_u=rack.rack_units_total_u,
+    )
+
+
+class _Network(TypedDict):
+    gpus_count: int
+    nvlink_links_per_gpu_count: int
+    spine_cables_needed_count: int
+    spine_cable_positions_count: int
+    scaleout_ports_count: int
+    scaleout_bits_per_s: float
+    scaleout_required_bits_per_s: float
+    optic_ports_count: int
+    optics_count: int
+
+
+def _network(lines: list[Line], rack: RackDesign, catalog: Catalog) -> _Network:
+    """GPUs, NVLink spine cables needed vs positions, scale-out ports and optics."""
+    system = catalog.system(rack.system)
+    accelerator = catalog.accelerator(system.accelerator)
+    links = rack.nvlink_links_per_gpu_count or accelerator.scaleup_links_count
+    gpus_count = round(_sum(lines, "gpus_count"))
+    scaleout = _of_kind(lines, *_SCALEOUT_KINDS)
+    optics = _of_kind(lines, ComponentKind.OPTIC)
+    return _Network(
+        gpus_count=gpus_count,
         nvlink_links_per_gpu_count=links,
         spine_cables_needed_count=gpus_count * links * rack.spine_cables_per_link_count,
         spine_cable_positions_count=round(
-            sum(line.total(line.component.ports_count) for line in spine)
+            _sum(_of_kind(lines, ComponentKind.NVLINK_SPINE), "ports_count")
         ),
-        scaleout_ports_count=scaleout_ports,
-        scaleout_bits_per_s=scaleout_bits,
+        scaleout_ports_count=round(_sum(scaleout, "ports_count")),
+        scaleout_bits_per_s=sum(
+            line.total(line.component.ports_count * (line.component.port_bits_per_s or 0.0))
+            for line in scaleout
+        ),
         scaleout_required_bits_per_s=system.scaleout_nic_bits_per_s * gpus_count,
         optic_ports_count=round(
             sum(line.total(max(line.component.ports_count, 1)) for line in optics)
         ),
         optics_count=_count(optics),
-        bom_cost_usd=sum(line.total(line.component.unit_cost_usd) for line in lines),
-        price_usd=rack.price_usd,
+    )
+
+
+def analyze(rack: RackDesign, catalog: Catalog) -> RackAnalysis:
+    """Every engineering figure of ``rack``, summed from its components (qty x component)."""
+    lines = resolve(rack, catalog)
+    system = catalog.system(rack.system)
+    power = _power(lines)
+    return RackAnalysis(
+        rack_id=rack.id,
+        generation=rack.generation,
+        system_id=system.id,
+        accelerator_id=system.accelerator,
+        system_gpus_count=system.gpus_count * rack.systems_count,
+        systems_count=rack.systems_count,
+        **power,
+        **_supplies(lines, catalog, power["dc_load_max_w"]),
+        **_busbar(lines, rack, catalog, power["dc_load_max_w"]),
+        **_cooling(lines, rack, catalog, power["heat_liquid_w"]),
+        **_mechanical(lines, rack),
+        **_network(lines, rack, catalog),
     )

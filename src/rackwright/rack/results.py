@@ -57,6 +57,7 @@ class RackAnalysis:
     accelerator_id: str
     gpus_count: int
     system_gpus_count: int
+    systems_count: int
     power_max_w: float
     power_typical_w: float
     dc_load_max_w: float
@@ -97,8 +98,6 @@ class RackAnalysis:
     scaleout_required_bits_per_s: float
     optic_ports_count: int
     optics_count: int
-    bom_cost_usd: float
-    price_usd: float
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -14,31 +14,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from rackwright.errors import OutputError
-from rackwright.fileio import ensure_writable_dir
+from rackwright.fileio import check_writable_dir, ensure_writable_dir
 from rackwright.report.html import render_html
 from rackwright.report.json_report import render_json, report_dict
-from rackwright.report.section import Figure, PlanContext, Section, Table
+from rackwright.report.section import Figure, PlanView, Presenter, Section, Table
 
 HTML_NAME = "report.html"
 JSON_NAME = "report.json"
 
 
-def render_reports(
-    context: PlanContext, sections: Sequence[Section], generated_at: datetime | None = None
-) -> dict[str, str]:
+def render_reports(view: PlanView, generated_at: datetime | None = None) -> dict[str, str]:
     """``{"report.html": text, "report.json": text}`` for the plan."""
     when = generated_at or datetime.now(UTC)
     return {
-        HTML_NAME: render_html(context, sections, when),
-        JSON_NAME: render_json(report_dict(context, sections, when)),
+        HTML_NAME: render_html(view, when),
+        JSON_NAME: render_json(report_dict(view, when)),
     }
 
 
 def check_output_dir(out_dir: Path, names: Sequence[str] = (HTML_NAME, JSON_NAME)) -> Path:
-    """Create ``out_dir`` if needed and make sure each report path can be replaced by a file."""
+    """Make sure each report path could be replaced by a file, creating nothing yet."""
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputError("output path exists and is not a directory", file=out_dir)
-    ensure_writable_dir(out_dir)
+    check_writable_dir(out_dir)
     for name in names:
         target = out_dir / name
         if target.is_dir():
@@ -53,6 +51,7 @@ def write_report_files(out_dir: Path, files: Mapping[str, str]) -> list[Path]:
     report pair is never left behind.
     """
     check_output_dir(out_dir, list(files))
+    ensure_writable_dir(out_dir)
     staged: list[tuple[Path, Path]] = []
     try:
         for name, text in files.items():
@@ -92,7 +91,8 @@ __all__ = [
     "HTML_NAME",
     "JSON_NAME",
     "Figure",
-    "PlanContext",
+    "PlanView",
+    "Presenter",
     "Section",
     "Table",
     "check_output_dir",

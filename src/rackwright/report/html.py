@@ -1,8 +1,9 @@
 """``report.html``: one self-contained page that opens offline.
 
 plotly.js is embedded once (``plotly.offline.get_plotlyjs()``); nothing is loaded from a network.
-The page has a scenario header, a table of contents, every section's summary, tables and charts,
-and the catalog provenance legend with the sources the figures cite.
+The page has a scenario header, a table of contents that follows the reader, and one folding
+section per stage (summary, charts, tables, notes), then the catalog provenance. Tables are short
+by default and complete on demand (``html_tables``); style and script are in ``page_assets``.
 """
 
 from __future__ import annotations
@@ -18,34 +19,12 @@ from plotly.offline import get_plotlyjs
 
 from rackwright import __version__
 from rackwright.report.charts import bar
+from rackwright.report.html_provenance import provenance_body
+from rackwright.report.html_tables import table_html
 from rackwright.report.json_report import catalog_provenance, jsonable, scenario_header
-from rackwright.report.section import Figure, PlanContext, Section, Table
-from rackwright.report.terminal import format_cell
+from rackwright.report.page_assets import DRAW_SCRIPT, NOSCRIPT_STYLE, PAGE_SCRIPT, STYLE
+from rackwright.report.section import Figure, PlanView, Section, Table
 from rackwright.units import human
-
-_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-       color: #1d2330; background: #f6f7f9; line-height: 1.45; }
-header { background: #1d2330; color: #fff; padding: 1.5rem 2rem; }
-header h1 { margin: 0 0 .3rem 0; font-size: 1.6rem; }
-header .meta { color: #c7cdd8; font-size: .9rem; }
-main { max-width: 1200px; margin: 0 auto; padding: 1rem 2rem 3rem 2rem; }
-section { background: #fff; border-radius: 6px; padding: 1rem 1.5rem; margin: 1.2rem 0;
-          box-shadow: 0 1px 2px rgba(0,0,0,.08); }
-h2 { border-bottom: 2px solid #e3e6eb; padding-bottom: .3rem; }
-table { border-collapse: collapse; margin: .8rem 0; font-size: .88rem; }
-caption { text-align: left; font-weight: 600; padding: .3rem 0; }
-th, td { border: 1px solid #dde1e7; padding: .25rem .55rem; }
-th { background: #eef1f5; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
-.note { color: #5a6272; font-size: .85rem; }
-.chart { width: 100%; height: 440px; }
-nav ol { columns: 2; }
-.conf { display: inline-block; min-width: 1.4em; text-align: center; border-radius: 3px;
-        font-weight: 700; color: #fff; }
-.conf-V { background: #2e7d32; } .conf-S { background: #1565c0; }
-.conf-E { background: #ef6c00; } .conf-U { background: #c62828; }
-"""
 
 _SLUG = re.compile(r"[^a-z0-9_-]+")
 
@@ -60,54 +39,74 @@ def _script_json(value: Any) -> str:
     return text.replace("</", "<\\/").replace("<!--", "<\\!--")
 
 
-def _table_html(table: Table) -> str:
-    head = "".join(f"<th>{escape(str(c))}</th>" for c in table.columns)
-    body = []
-    for row in table.rows:
-        cells = []
-        for cell in row:
-            css = (
-                ' class="num"'
-                if isinstance(cell, int | float) and not isinstance(cell, bool)
-                else ""
-            )
-            cells.append(f"<td{css}>{escape(format_cell(cell))}</td>")
-        body.append(f"<tr>{''.join(cells)}</tr>")
-    note = f'<p class="note">{escape(table.note)}</p>' if table.note else ""
-    return (
-        f"<table><caption>{escape(table.title)}</caption><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(body)}</tbody></table>{note}"
-    )
-
-
 def _figure_html(figure: Figure, element_id: str) -> str:
     data = figure.plotly.get("data", [])
     layout = figure.plotly.get("layout", {})
     config = {"responsive": True, "displaylogo": False}
+    # a chart that asks for more height (many categories) gets it; the rest use the style's
+    height = layout.get("height")
+    style = f' style="height: {int(height)}px"' if isinstance(height, int | float) else ""
+    note = f'<figcaption class="note">{escape(figure.note)}</figcaption>' if figure.note else ""
     return (
-        f'<div class="chart" id="{element_id}" aria-label="{escape(figure.title)}"></div>'
-        f"<script>Plotly.newPlot({json.dumps(element_id)}, {_script_json(data)}, "
-        f"{_script_json(layout)}, {_script_json(config)});</script>"
+        f'<figure class="chart-box"><div class="chart" id="{element_id}"{style} role="img" '
+        f'aria-label="{escape(figure.title)}"></div>{note}'
+        f"<script>rwDraw({json.dumps(element_id)}, {_script_json(data)}, "
+        f"{_script_json(layout)}, {_script_json(config)});</script></figure>"
+    )
+
+
+def _charts_html(figures: Sequence[Figure], anchor: str) -> str:
+    """A section's charts on a grid: two side by side where the page is wide enough."""
+    if not figures:
+        return ""
+    charts = "".join(_figure_html(f, f"{anchor}-fig-{i}") for i, f in enumerate(figures))
+    css = "charts one" if len(figures) == 1 else "charts"
+    return f'<div class="{css}">{charts}</div>'
+
+
+def _tables_html(tables: Sequence[Table], anchor: str) -> str:
+    """The tables of a section, flowing side by side where they are narrow enough."""
+    if not tables:
+        return ""
+    boxes = "".join(table_html(t, f"{anchor}-table-{i}") for i, t in enumerate(tables))
+    return f'<div class="tables">{boxes}</div>'
+
+
+def _contents_line(tables: int, charts: int) -> str:
+    parts = [
+        f"{n} {word}{'s' if n != 1 else ''}"
+        for n, word in ((charts, "chart"), (tables, "table"))
+        if n
+    ]
+    return f'<span class="contents">{" · ".join(parts)}</span>' if parts else ""
+
+
+def _folding_section(anchor: str, title: str, body: str, tables: int = 0, charts: int = 0) -> str:
+    """A report section that folds: its title is the <summary> of an open <details>."""
+    return (
+        f'<section id="{anchor}" class="report-section" aria-labelledby="{anchor}-title">'
+        f'<details open><summary><h2 id="{anchor}-title">{escape(title)}</h2>'
+        f"{_contents_line(tables, charts)}</summary>"
+        f'<div class="section-body">{body}</div></details></section>'
     )
 
 
 def _section_html(section: Section) -> str:
     anchor = _anchor(section.key)
-    parts = [f'<section id="{anchor}"><h2>{escape(section.title)}</h2>']
+    parts = []
     if section.summary:
         items = "".join(f"<li>{escape(line)}</li>" for line in section.summary)
         parts.append(f"<ul>{items}</ul>")
-    for table in section.tables:
-        parts.append(_table_html(table))
-    for i, figure in enumerate(section.figures):
-        parts.append(_figure_html(figure, f"{anchor}-fig-{i}"))
+    parts.append(_charts_html(section.figures, anchor))
+    parts.append(_tables_html(section.tables, anchor))
     for note in section.notes:
         parts.append(f'<p class="note">{escape(note)}</p>')
-    parts.append("</section>")
-    return "".join(parts)
+    return _folding_section(
+        anchor, section.title, "".join(parts), len(section.tables), len(section.figures)
+    )
 
 
-def _scenario_html(info: dict[str, Any]) -> str:
+def _scenario_tables(info: dict[str, Any]) -> list[Table]:
     workloads = Table(
         title="Workloads",
         columns=["id", "kind", "model", "volume", "limits"],
@@ -148,13 +147,20 @@ def _scenario_html(info: dict[str, Any]) -> str:
     targets = Table(
         title="Domestic-content target",
         columns=["year", "share"],
-        rows=[[y, f"{share:.0%}"] for y, share in info["domestic_targets"].items()],
+        rows=[[str(y), f"{share:.0%}"] for y, share in info["domestic_targets"].items()],
     )
+    return [workloads, builds, sites, targets]
+
+
+def _scenario_html(info: dict[str, Any]) -> str:
     description = f"<p>{escape(info['description'])}</p>" if info["description"] else ""
-    tables = "".join(_table_html(t) for t in (workloads, builds, sites, targets))
+    tables = _scenario_tables(info)
     chart = build_plan_figure(info)
-    figure = _figure_html(chart, "scenario-builds") if chart is not None else ""
-    return f'<section id="scenario"><h2>Scenario</h2>{description}{tables}{figure}</section>'
+    figure = (
+        f'<div class="charts one">{_figure_html(chart, "scenario-builds")}</div>' if chart else ""
+    )
+    body = description + figure + _tables_html(tables, "scenario")
+    return _folding_section("scenario", "Scenario", body, len(tables), int(chart is not None))
 
 
 def build_plan_figure(info: dict[str, Any]) -> Figure | None:
@@ -171,71 +177,35 @@ def build_plan_figure(info: dict[str, Any]) -> Figure | None:
         quarters,
         series,
         x_title="quarter",
-        y_title="racks completed",
+        y_title="racks completed per quarter",
         stacked=True,
     )
 
 
-def _badge(code: str) -> str:
-    """A coloured V/S/E/U tag."""
-    css = f" conf-{code}" if code in {"V", "S", "E", "U"} else ""
-    return f'<span class="conf{css}">{escape(code)}</span>'
-
-
-def _provenance_html(provenance: dict[str, Any]) -> str:
-    legend = "".join(
-        f"<li>{_badge(code)} {escape(label)}</li>" for code, label in provenance["legend"].items()
-    )
-    entry_rows = []
-    for e in provenance["entries"]:
-        fields = "; ".join(
-            f"{name}: {f['confidence']} {', '.join(f['sources'])}"
-            for name, f in e["fields"].items()
-        )
-        entry_rows.append(
-            f"<tr><td>{escape(e['kind'])}</td><td>{escape(e['id'])}</td>"
-            f"<td>{_badge(e['confidence'])}</td><td>{escape(', '.join(e['sources']))}</td>"
-            f"<td>{escape(fields)}</td><td>{escape(e['origin'])}</td></tr>"
-        )
-    entries = (
-        "<table><caption>Catalog entries this plan uses</caption><thead><tr><th>kind</th>"
-        "<th>id</th><th>confidence</th><th>sources</th><th>per-field sources</th><th>from</th>"
-        f"</tr></thead><tbody>{''.join(entry_rows)}</tbody></table>"
-    )
-    source_rows = []
-    for source_id, source in provenance["sources"].items():
-        url = source["url"]
-        link = (
-            f'<a href="{escape(url)}" rel="noreferrer">{escape(url)}</a>'
-            if url.startswith(("http://", "https://"))
-            else escape(url)
-        )
-        source_rows.append(
-            f"<tr><td>{escape(source_id)}</td><td>{escape(source['kind'])}</td>"
-            f"<td>{escape(source['title'])}</td><td>{link}</td></tr>"
-        )
-    sources = (
-        "<table><caption>Sources cited</caption><thead><tr><th>id</th><th>kind</th>"
-        f"<th>title</th><th>address</th></tr></thead><tbody>{''.join(source_rows)}</tbody></table>"
-    )
+def _nav_html(sections: Sequence[Section]) -> str:
+    items = [("scenario", "Scenario")]
+    items += [(_anchor(s.key), s.title) for s in sections]
+    items.append(("provenance", "Catalog provenance"))
+    links = "".join(f'<li><a href="#{a}">{escape(title)}</a></li>' for a, title in items)
     return (
-        '<section id="provenance"><h2>Catalog provenance</h2>'
-        "<p>Every catalog figure carries its sources and a confidence tag; a figure whose "
-        "source differs from its entry's is listed per field. Override any entry with "
-        "<code>--catalog FILE</code> and <code>override = true</code>.</p>"
-        f"<ul>{legend}</ul>{entries}{sources}</section>"
+        '<nav id="toc" aria-label="Contents"><h2>Contents</h2>'
+        f"<ol>{links}</ol>"
+        '<div class="toc-tools"><button type="button" data-fold="open">Expand all</button>'
+        '<button type="button" data-fold="close">Collapse all</button></div></nav>'
     )
 
 
-def render_html(context: PlanContext, sections: Sequence[Section], generated_at: datetime) -> str:
+def render_html(view: PlanView, generated_at: datetime) -> str:
     """The whole report as one self-contained HTML page."""
+    context, sections = view.inputs, view.sections
     info = scenario_header(context)
-    provenance = catalog_provenance(context)
+    provenance = _folding_section(
+        "provenance", "Catalog provenance", provenance_body(catalog_provenance(context)), 4
+    )
     has_figures = bool(info["builds"]) or any(section.figures for section in sections)
-    plotly_js = f"<script>{get_plotlyjs()}</script>" if has_figures else ""
-    toc_items = ['<li><a href="#scenario">Scenario</a></li>']
-    toc_items += [f'<li><a href="#{_anchor(s.key)}">{escape(s.title)}</a></li>' for s in sections]
-    toc_items.append('<li><a href="#provenance">Catalog provenance</a></li>')
+    scripts = (
+        f"<script>{get_plotlyjs()}</script><script>{DRAW_SCRIPT}</script>" if has_figures else ""
+    )
     horizon = info["horizon"]
     meta = (
         f"{escape(info['file'])} &middot; horizon {horizon['start_year']}-{horizon['end_year']}"
@@ -248,10 +218,12 @@ def render_html(context: PlanContext, sections: Sequence[Section], generated_at:
         '<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>rackwright plan: {escape(info['name'])}</title>"
-        f"<style>{_STYLE}</style>{plotly_js}</head><body>"
-        f"<header><h1>rackwright plan: {escape(info['name'])}</h1>"
-        f'<div class="meta">{meta}</div></header><main>'
-        f"<nav><h2>Contents</h2><ol>{''.join(toc_items)}</ol></nav>"
-        f"{_scenario_html(info)}{body}{_provenance_html(provenance)}"
-        "</main></body></html>\n"
+        f"<style>{STYLE}</style><noscript><style>{NOSCRIPT_STYLE}</style></noscript>"
+        f"{scripts}</head><body>"
+        '<a class="skip" href="#content">Skip to the report</a>'
+        f'<header class="page"><h1>rackwright plan: {escape(info["name"])}</h1>'
+        f'<div class="meta">{meta}</div></header>'
+        f'<div class="layout">{_nav_html(sections)}<main id="content">'
+        f"{_scenario_html(info)}{body}{provenance}"
+        f"</main></div><script>{PAGE_SCRIPT}</script></body></html>\n"
     )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-from collections.abc import Sequence
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
@@ -24,7 +23,8 @@ from pydantic import BaseModel
 from rackwright import __version__
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.models import CONFIDENCE_LABELS, Entry, RackDesign, System
-from rackwright.report.section import PlanContext, Section, Table
+from rackwright.chain import PlanInputs
+from rackwright.report.section import PlanView, Table
 from rackwright.scenario import scenario_summary
 
 
@@ -78,7 +78,7 @@ def _referenced(catalog: Catalog, kind: str, entry_id: str) -> list[tuple[str, E
     return found
 
 
-def catalog_provenance(context: PlanContext) -> dict[str, Any]:
+def catalog_provenance(context: PlanInputs) -> dict[str, Any]:
     """Where the catalog figures this scenario uses come from: legend, entries, cited sources."""
     scenario, catalog = context.scenario, context.catalog
     wanted: list[tuple[str, str]] = [("facility", scenario.facility)]
@@ -129,19 +129,20 @@ def _source_order(source_id: str) -> tuple[str, int, str]:
     return (prefix, int(digits) if digits else 0, source_id)
 
 
-def scenario_header(context: PlanContext) -> dict[str, Any]:
+def scenario_header(context: PlanInputs) -> dict[str, Any]:
     """The scenario part of the report: its file and summary."""
     return {"file": context.scenario_file, **scenario_summary(context.scenario)}
 
 
-def report_dict(
-    context: PlanContext, sections: Sequence[Section], generated_at: datetime
-) -> dict[str, Any]:
-    """The whole report as JSON-able data."""
+def report_dict(view: PlanView, generated_at: datetime) -> dict[str, Any]:
+    """The whole report as JSON-able data: scenario, input hash, stage timings, sections."""
+    context, sections = view.inputs, view.sections
     return {
         "rackwright_version": __version__,
         "generated_at": generated_at.isoformat(timespec="seconds"),
         "scenario": scenario_header(context),
+        "inputs": view.digest.to_json(),
+        "timings": {key: round(seconds, 3) for key, seconds in view.timings.items()},
         "sections": {
             section.key: {
                 "title": section.title,

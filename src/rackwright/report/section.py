@@ -1,39 +1,46 @@
-"""What an engine contributes to the plan report: one typed section.
+"""What a stage contributes to the plan report: one typed section, and the view renderers read.
 
-Each engine's section builder (``report/sections/<engine>.py``) runs its engine on the scenario and
-returns a ``Section``: summary lines for the terminal, JSON-able data for ``report.json``, tables
-and Plotly figures for ``report.html``. Adding an engine means adding one builder to
-``rackwright.plan.SECTION_BUILDERS``.
+Each stage's presenter (``report/sections/<stage>.py``) turns the stage's typed result into a
+``Section``: summary lines for the terminal, the result's JSON for ``report.json``, tables and
+Plotly figures for ``report.html``. Presenters only present; the figures come from the stage.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rackwright.catalog.catalog import Catalog
-from rackwright.scenario import Scenario
+from rackwright.chain import ChainRun, InputDigest, PlanInputs
 
 JSONValue = Any
 
 
 @dataclass(frozen=True)
 class Table:
-    """A table for the HTML report (and the terminal)."""
+    """A table for the HTML report (and the terminal).
+
+    ``group_columns``: the first that many columns name a group; consecutive rows equal there
+    form one group, which the HTML shows once (spanning its rows) and never splits when it
+    shortens a long table. ``visible_rows``: rows shown before "show all" (None: the
+    renderer's default).
+    """
 
     title: str
     columns: list[str]
     rows: list[list[str | float | int | None]]
     note: str = ""
+    group_columns: int = 0
+    visible_rows: int | None = None
 
 
 @dataclass(frozen=True)
 class Figure:
-    """A Plotly figure as its JSON dict (``fig.to_plotly_json()``), rendered offline."""
+    """A Plotly figure as its JSON dict, rendered offline; ``note`` is shown under the chart."""
 
     title: str
     plotly: dict[str, Any]
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,18 @@ class Section:
     notes: list[str] = field(default_factory=list)
 
 
+Presenter = Callable[[PlanInputs, ChainRun], Section]
+
+
 @dataclass(frozen=True)
-class PlanContext:
-    """Everything a section builder may read: the scenario and the merged catalog."""
+class PlanView:
+    """What the report renderers read: the inputs, the sections, and how long each stage took."""
 
-    scenario: Scenario
-    catalog: Catalog
-    scenario_file: str
+    inputs: PlanInputs
+    sections: tuple[Section, ...]
+    timings: Mapping[str, float] = field(default_factory=dict)
 
-
-SectionBuilder = Callable[[PlanContext], Section]
+    @property
+    def digest(self) -> InputDigest:
+        """The content hash of the plan's inputs."""
+        return self.inputs.digest

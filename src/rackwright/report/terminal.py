@@ -10,7 +10,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table as RichTable
 
-from rackwright.report.section import PlanContext, Section, Table
+from rackwright.chain import PlanInputs
+from rackwright.report.section import PlanView, Table
 from rackwright.scenario import scenario_summary
 
 MAX_ROWS = 8
@@ -62,7 +63,40 @@ def cut_note(table: Table, max_rows: int = MAX_ROWS, max_columns: int = MAX_COLU
     return f"{', '.join(hidden)} in report.html" if hidden else ""
 
 
-def print_header(console: Console, context: PlanContext) -> None:
+def list_lines(table: Table, max_rows: int = MAX_ROWS) -> list[str]:
+    """A table as one line per row ('column: value; ...'): readable at any width, in logs too."""
+    lines = [table.title]
+    for row in table.rows[:max_rows]:
+        cells = [
+            f"{name}: {format_cell(cell)}" for name, cell in zip(table.columns, row, strict=False)
+        ]
+        lines.append("    " + "; ".join(cells))
+    return lines
+
+
+def print_table(console: Console, table: Table) -> None:
+    """A report table: a grid on a terminal; one line per row where output goes to a file or
+    pipe (fixed 80-column grids there fold long cells into unreadable narrow columns)."""
+    if console.is_terminal:
+        console.print(rich_table(table))
+        note = cut_note(table)
+    else:
+        for text in list_lines(table):
+            console.print(text, markup=False, soft_wrap=True, highlight=False)
+        note = cut_note(table, max_columns=len(table.columns))
+    if note:
+        console.print(f"  ({note})", markup=False, style="dim")
+
+
+def print_timings(console: Console, view: PlanView) -> None:
+    """How long each stage took, in run order."""
+    if view.timings:
+        parts = ", ".join(f"{key} {seconds:.1f} s" for key, seconds in view.timings.items())
+        total = sum(view.timings.values())
+        console.print(f"stages: {parts} (total {total:.1f} s)", markup=False, soft_wrap=True)
+
+
+def print_header(console: Console, context: PlanInputs) -> None:
     """The scenario in a few lines."""
     info = scenario_summary(context.scenario)
     horizon = info["horizon"]
@@ -83,21 +117,18 @@ def print_header(console: Console, context: PlanContext) -> None:
 
 def print_summary(
     console: Console,
-    context: PlanContext,
-    sections: Sequence[Section],
+    view: PlanView,
     written: Sequence[Path] = (),
 ) -> None:
-    """Print the scenario, then every section's summary lines and first table."""
-    print_header(console, context)
-    for section in sections:
+    """Print the scenario, then every section's summary lines and first table, then timings."""
+    print_header(console, view.inputs)
+    for section in view.sections:
         console.rule(f"[bold]{escape(section.title)}[/bold]", align="left")
         for line in section.summary:
             console.print(f"  - {line}", markup=False, soft_wrap=True)
         if section.tables:
-            console.print(rich_table(section.tables[0]))
-            note = cut_note(section.tables[0])
-            if note:
-                console.print(f"  ({note})", markup=False, style="dim")
+            print_table(console, section.tables[0])
+    print_timings(console, view)
     if written:
         console.rule()
         for path in written:

@@ -34,7 +34,8 @@ class DualSourceRule:
 
     def demand(self, demand: FloatArray) -> FloatArray:
         """Per part, the units demanded in the quarters where the rule applies."""
-        return np.where(self.periods, demand, 0.0).sum(axis=1)
+        total: FloatArray = np.where(self.periods, demand, 0.0).sum(axis=1)
+        return total
 
 
 @dataclass(frozen=True)
@@ -176,4 +177,5 @@ def _open_sites(part_of: IntArray, sites: list[str], capacity: FloatArray, n_par
     n_per = capacity.shape[1]
     seen = np.zeros((n_part, len(site_index), n_per), dtype=bool)
     np.logical_or.at(seen, (part_of, site_of), capacity > 0)  # two offers at one site count once
-    return seen.sum(axis=1).astype(np.int64)
+    count: IntArray = seen.sum(axis=1).astype(np.int64)
+    return count

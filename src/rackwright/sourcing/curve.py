@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from rackwright.catalog.catalog import Catalog
 from rackwright.explore.executors import Executor, LocalExecutor
 from rackwright.optim import SolveOptions
 from rackwright.optim.model import FloatArray
 from rackwright.scenario import Scenario
 from rackwright.sourcing.engine import DEFAULT_OPTIONS, solve_with_columns
-from rackwright.sourcing.from_bom import problem_for_plan
 from rackwright.sourcing.problem import SourcingProblem
 from rackwright.sourcing.result import SourcingResult
-from rackwright.sourcing.rules import SourcingRules
-from rackwright.sourcing.tariffs import Logistics, TariffTable
 
 FLOORS = (0.0, 0.2, 0.4, 0.6, 0.8)
 
@@ -159,31 +155,22 @@ def _or_none(value: float) -> float | None:
 
 def generation_tasks(
     scenario: Scenario,
-    catalog: Catalog,
+    problem_of: Callable[[Scenario], SourcingProblem],
     *,
-    tariffs: TariffTable,
-    logistics: Logistics,
-    tariff_policy: str = "current",
-    rules: SourcingRules | None = None,
     floors: tuple[float, ...] = FLOORS,
     options: SolveOptions = DEFAULT_OPTIONS,
 ) -> tuple[CurveTask, ...]:
-    """One curve task per rack generation: that generation's builds alone, per rack."""
+    """One curve task per rack generation: that generation's builds alone, costed per rack.
+
+    ``problem_of`` turns a scenario holding one generation's builds into its sourcing problem
+    (the caller decides the BOMs, tariffs and rules it is built from).
+    """
     tasks = []
     for gen in scenario.generations:
         builds = [b for b in scenario.builds if b.rack == gen.rack]
         if not builds:
             continue
         sub = scenario.model_copy(update={"builds": builds})
-        problem = problem_for_plan(
-            sub,
-            catalog,
-            tariffs=tariffs,
-            tariff_policy=tariff_policy,
-            logistics=logistics,
-            domestic_floor=0.0,
-            rules=rules,
-        )
         racks = float(sum(b.racks for b in builds))
-        tasks.append(CurveTask(gen.rack, problem, floors, options, racks))
+        tasks.append(CurveTask(gen.rack, problem_of(sub), floors, options, racks))
     return tuple(tasks)

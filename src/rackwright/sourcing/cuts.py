@@ -87,7 +87,8 @@ def _capacity_without(arr: ProblemArrays, tiers: OrderTiers) -> FloatArray:
         this = tiers.tier_k == k
         other_best[this] = best[tiers.tier_order[this]]
     v = tiers.tier_order
-    return part_period_cap[key[v]] - order_cap[v] + other_best
+    slack: FloatArray = part_period_cap[key[v]] - order_cap[v] + other_best
+    return slack
 
 
 def _order_cover(

@@ -86,7 +86,7 @@ def explain_infeasibility(
         spend=spend,
         period_spend=np.bincount(
             built.tiers.tier_period, weights=spend, minlength=built.arrays.num_periods
-        ),
+        ).astype(np.float64),
         names={p.part_id: p.name for p in problem.parts},
     )
     readers: tuple[Callable[[_Relaxed], list[Violation]], ...] = (

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 
 from rackwright.bom import SupplyData, expand_bom
 from rackwright.bom.expand import PartDemand, flatten
@@ -25,7 +26,7 @@ from rackwright.sourcing.problem import (
     period_index,
     quarters,
 )
-from rackwright.sourcing.rules import SourcingRules, load_rules
+from rackwright.sourcing.rules import SourcingRules
 from rackwright.sourcing.tariffs import Logistics, TariffPolicy, TariffTable
 
 QUARTER_S = 13 * 604800.0
@@ -40,13 +41,21 @@ def plan_periods(scenario: Scenario) -> tuple[str, ...]:
 
 
 def part_demand(
-    scenario: Scenario, catalog: Catalog, supply: SupplyData, periods: tuple[str, ...]
+    scenario: Scenario,
+    catalog: Catalog,
+    supply: SupplyData,
+    periods: tuple[str, ...],
+    parts_by_rack: Mapping[str, Sequence[PartDemand]] | None = None,
 ) -> tuple[dict[str, PartDemand], dict[str, list[float]]]:
-    """Part rows and their demand per period over the scenario's builds."""
+    """Part rows and their demand per period over the scenario's builds.
+
+    ``parts_by_rack`` gives each rack's flattened BOM (the BOM stage's); a rack it lacks is
+    expanded here (single commands that run no BOM stage).
+    """
     index = {label: i for i, label in enumerate(periods)}
     rows: dict[str, PartDemand] = {}
     demand: dict[str, list[float]] = defaultdict(lambda: [0.0] * len(periods))
-    per_rack: dict[str, list[PartDemand]] = {}
+    per_rack: dict[str, Sequence[PartDemand]] = dict(parts_by_rack or {})
     for lot in scenario.builds:
         if lot.rack not in per_rack:
             per_rack[lot.rack] = flatten(expand_bom(catalog.rack(lot.rack), catalog, supply))
@@ -67,16 +76,18 @@ def problem_from_scenario(
     domestic_floor: float | None = None,
     soft_domestic_floor: bool = False,
     max_foreign_share: float | None = None,
-    rules: SourcingRules | None = None,
+    rules: SourcingRules,
+    parts_by_rack: Mapping[str, Sequence[PartDemand]] | None = None,
 ) -> SourcingProblem:
     """The sourcing problem of ``scenario``'s build plan under one tariff policy.
 
     ``domestic_floor`` replaces the scenario's targets (one share for every period) when given;
-    ``rules`` (default: the package's ``policy.toml``) set dual sourcing, stock and caps.
+    ``rules`` (``PlanInputs.sourcing_rules``) set dual sourcing, stock and caps;
+    ``parts_by_rack`` hands in the BOM stage's flattened BOMs instead of expanding them again.
     """
     periods = plan_periods(scenario)
     policy = tariffs.policy(tariff_policy)
-    rows, demand = part_demand(scenario, catalog, supply, periods)
+    rows, demand = part_demand(scenario, catalog, supply, periods, parts_by_rack)
     destinations = {s.site: s.racks_per_week for s in scenario.sites}
     parts: list[SourcingPart] = []
     offers: list[SourcingOffer] = []
@@ -111,7 +122,6 @@ def problem_from_scenario(
         domestic_floor if domestic_floor is not None else scenario.domestic_target(int(p[:4]))
         for p in periods
     )
-    rules = rules if rules is not None else load_rules()
     if max_foreign_share is not None:
         rules = dataclasses.replace(rules, max_foreign_share=max_foreign_share)
     return SourcingProblem(
@@ -147,35 +157,4 @@ def _offer(
         tariff_rate=policy.rate(offer.country, heading),
         freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
         qualification_usd=logistics.qualification_usd(subsystem),
-    )
-
-
-def problem_for_plan(
-    scenario: Scenario,
-    catalog: Catalog,
-    *,
-    tariffs: TariffTable,
-    tariff_policy: str = "current",
-    logistics: Logistics,
-    domestic_floor: float | None = None,
-    soft_domestic_floor: bool = False,
-    rules: SourcingRules | None = None,
-) -> SourcingProblem:
-    """Load the BOM supply data for ``catalog`` and build the scenario's sourcing problem.
-
-    ``rules`` default to the package's ``sourcing/data/policy.toml``.
-    """
-    from rackwright.bom import load_supply_data
-
-    supply = load_supply_data(catalog)
-    return problem_from_scenario(
-        scenario,
-        catalog,
-        supply,
-        tariffs=tariffs,
-        tariff_policy=tariff_policy,
-        logistics=logistics,
-        domestic_floor=domestic_floor,
-        soft_domestic_floor=soft_domestic_floor,
-        rules=rules,
     )

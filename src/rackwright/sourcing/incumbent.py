@@ -29,7 +29,8 @@ LOT_REACH = 1  # whole lots either side of the pattern LP's quantity a fixed ord
 def order_totals(built: SourcingModel, x: FloatArray) -> FloatArray:
     """Per order, the units of all its tiers in solution ``x``."""
     q = np.maximum(x[built.q], 0.0)
-    return np.bincount(built.tier_order, weights=q, minlength=built.order_offer.size)
+    totals = np.bincount(built.tier_order, weights=q, minlength=built.order_offer.size)
+    return totals.astype(np.float64)
 
 
 def tier_pattern(built: SourcingModel, x: FloatArray) -> BoolArray:

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from rackwright.errors import InputError
+from rackwright.fileio import read_text
 from rackwright.optim import ModelBuilder, SolveOptions, SolveStatus, SparseModel, solve
 from rackwright.optim.model import FloatArray, IntArray
 
@@ -130,13 +131,7 @@ def parse_cflp(text: str, file: str, *, capacity_override: float | None = None) 
 
 def read_cflp(path: Path, *, capacity_override: float | None = None) -> CflpInstance:
     """Read an OR-Library capacitated warehouse-location file."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError("file not found", file=path) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read file: {exc}", file=path) from None
-    return parse_cflp(text, str(path), capacity_override=capacity_override)
+    return parse_cflp(read_text(path), str(path), capacity_override=capacity_override)
 
 
 @dataclass(frozen=True)

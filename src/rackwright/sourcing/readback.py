@@ -203,7 +203,9 @@ def dual_source_status(
             out.append(DualSourceStatus(part.part_id, part.name, True, quarters, reason, shares))
         else:
             out.append(
-                DualSourceStatus(part.part_id, part.name, False, (), _why_not(problem, p, need))
+                DualSourceStatus(
+                    part.part_id, part.name, False, (), _why_not(problem, int(p), need)
+                )
             )
     return tuple(out)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from rackwright.bom.countries import is_country
+from rackwright.catalog.loader import read_toml
 from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError
 
@@ -103,18 +104,9 @@ def _read(path: Path | None, resource: str) -> tuple[dict[str, Any], str, str]:
     if path is None:
         name = f"<sourcing>/{resource}"
         text = resources.files(DATA_PACKAGE).joinpath(resource).read_text(encoding="utf-8")
-    else:
-        name = str(path)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise InputError("file not found", file=path) from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read file: {exc}", file=path) from None
-    try:
         return tomllib.loads(text), text, name
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"malformed TOML: {exc}", file=name) from None
+    data, text = read_toml(path)  # one reader: the same messages as every other input file
+    return data, text, str(path)
 
 
 def _number(value: Any, what: str, file: str, line: int | None, field: str) -> float:
@@ -223,6 +215,15 @@ def load_tariffs(path: Path | None = None) -> TariffTable:
 def load_logistics(path: Path | None = None) -> Logistics:
     """Freight and qualification terms (package defaults unless ``path`` is given)."""
     data, text, name = _read(path, "logistics.toml")
+    unknown = sorted(set(data) - {"freight", "qualification", "source", "sources"})
+    if unknown or not data:
+        raise InputError(
+            "a logistics file has [freight] and [qualification] tables only",
+            file=name,
+            line=locate(text, (unknown[0],)) if unknown else None,
+            field=unknown[0] if unknown else "freight",
+            value=unknown[0] if unknown else None,
+        )
     freight = data.get("freight", {})
     qual = data.get("qualification", {})
 

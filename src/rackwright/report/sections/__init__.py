@@ -1,1 +1,1 @@
-"""Report section builders, one module per engine; each exposes ``build(ctx) -> Section``."""
+"""Report presenters, one module per stage; each exposes ``present(inputs, run) -> Section``."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from rackwright.rack import WARN_FRACTION, RackReport, Status, check, display, rule_ids
-from rackwright.report.charts import figure_from
-from rackwright.report.section import Figure, PlanContext, Section, Table
+from rackwright.chain import ChainRun, PlanInputs
+from rackwright.rack import WARN_FRACTION, RackReport, Status, display, rule_ids
+from rackwright.rack.stage import RACK, RackStageResult
+from rackwright.report.charts import Guide, figure_from
+from rackwright.report.section import Figure, Section, Table
 
 
 def _cell(report: RackReport, rule: str) -> str:
@@ -91,47 +93,52 @@ def _supplies(reports: list[RackReport]) -> Table:
 
 
 def _utilisation_chart(reports: list[RackReport]) -> Figure:
+    """Use of each rated limit, one horizontal bar per generation (the rules' names are long)."""
     fig = go.Figure()
     for report in reports:
         rated = [r for r in report.results if r.utilisation is not None]
         fig.add_trace(
             go.Bar(
                 name=report.rack_id,
-                x=[r.title for r in rated],
-                y=[100.0 * (r.utilisation or 0.0) for r in rated],
+                orientation="h",
+                y=[r.title for r in rated],
+                x=[100.0 * (r.utilisation or 0.0) for r in rated],
                 text=[r.status.value for r in rated],
+                textposition="none",  # the status reads in the hover, not squeezed into bars
                 hovertext=[r.explanation for r in rated],
             )
         )
-    fig.add_hline(y=100.0, line_dash="solid", line_color="firebrick", annotation_text="limit")
-    fig.add_hline(
-        y=100.0 * WARN_FRACTION,
-        line_dash="dot",
-        line_color="darkorange",
-        annotation_text="warn",
-    )
+    rules = len({r.title for report in reports for r in report.results})
     fig.update_layout(
         barmode="group",
-        yaxis_title="% of limit",
-        legend={"orientation": "h", "y": -0.35},
-        margin={"l": 60, "r": 20, "t": 60, "b": 120},
+        xaxis_title="use of the limit (% of rating)",
+        yaxis_title="engineering rule",
+        yaxis_autorange="reversed",  # first rule on top, as in the table
+        height=max(420, 120 + rules * 12 * len(reports)),
     )
-    return figure_from(fig, "Use of each engineering limit per generation")
+    guides = [
+        Guide("x", 100.0, "limit", dash="solid", color="firebrick"),
+        Guide(
+            "x", 100.0 * WARN_FRACTION, "warn", dash="dot", color="darkorange", label_before=True
+        ),
+    ]
+    return figure_from(fig, "Use of each engineering limit per generation", guides=guides)
 
 
-def build(ctx: PlanContext) -> Section:
+def present(inputs: PlanInputs, run: ChainRun) -> Section:
     """The rack engineering section."""
-    reports = [check(ctx.catalog.rack(g.rack), ctx.catalog) for g in ctx.scenario.generations]
+    result: RackStageResult = run.result(RACK)
+    reports = list(result.reports)
     summary = [report.summary_line() for report in reports]
     for report in reports:
         for r in report.results:
             if r.status in (Status.WARN, Status.FAIL):
                 summary.append(f"{report.rack_id} {r.status.value}: {r.title}: {r.explanation}")
     return Section(
-        key="rack",
-        title="Rack engineering",
+        key=RACK.key,
+        title=RACK.title,
         summary=summary,
-        data={"warn_fraction": WARN_FRACTION, "racks": [r.to_dict() for r in reports]},
+        data=result.to_json(),
         tables=[_matrix(reports), _supplies(reports), _details(reports)],
         figures=[_utilisation_chart(reports)],
         notes=[

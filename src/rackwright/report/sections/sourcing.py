@@ -1,150 +1,70 @@
 """Report section ``sourcing``: the least landed-cost supplier plan and what domestic content costs.
 
-The scenario's build plan is sourced under the default tariff policy and the scenario's domestic
-targets. An infeasible plan is explained (which rule, where, by how much) and, when dual-sourcing
-shares are what blocks it, re-planned with second sources qualified but free to take any share.
-Each generation's builds are then solved at several hard domestic floors: the cost-vs-share
-curve. Binding capacities show where supply is the limit.
+Presents the sourcing stage (``rackwright.sourcing.stage``): the plan under the scenario's targets
+(explained when infeasible), the cost-vs-domestic-floor curve per generation, capacity gaps.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections import Counter
+from collections import Counter, defaultdict
 from typing import Any
 
-from rackwright.errors import RackwrightError
-from rackwright.optim import SolveOptions
+from rackwright.bom.expand import PartDemand
+from rackwright.bom.stage import BOM, BomStageResult
+from rackwright.chain import ChainRun, PlanInputs
 from rackwright.report.charts import bar, line
-from rackwright.report.section import Figure, PlanContext, Section, Table
-from rackwright.scenario import Scenario
-from rackwright.sourcing.engine import solve_sourcing
-from rackwright.sourcing.from_bom import problem_for_plan
-from rackwright.sourcing.problem import SourcingProblem
-from rackwright.sourcing.result import SourcingResult, ViolationKind
-from rackwright.sourcing.tariffs import Logistics, TariffTable, load_logistics, load_tariffs
-
-KEY = "sourcing"
-TITLE = "Sourcing: landed cost, domestic content and capacity gaps"
-POLICY = "current"
-FLOORS = (0.0, 0.2, 0.4, 0.6, 0.8)
-PLAN_OPTIONS = SolveOptions(mip_rel_gap=1e-3, time_limit_s=20.0)
-CURVE_OPTIONS = SolveOptions(mip_rel_gap=1e-3, time_limit_s=4.0)
+from rackwright.report.section import Figure, Section, Table
+from rackwright.sourcing.curve import FLOORS
+from rackwright.sourcing.result import SourcingResult
+from rackwright.sourcing.stage import SOURCING, SourcingStageResult
 
 
-def build(ctx: PlanContext) -> Section:
-    """Plan the scenario's sourcing and price each domestic-content floor per generation."""
+def _notes(result: SourcingStageResult) -> list[str]:
     notes = [
-        f"Tariff policy '{POLICY}' (sourcing/data/tariffs.toml: Nov-2025 rates, confidence E); "
-        "freight and qualification costs are labelled assumptions (sourcing/data/logistics.toml).",
+        f"Tariff policy '{result.policy}' (sourcing/data/tariffs.toml: Nov-2025 rates, confidence "
+        "E); freight and qualification costs are labelled assumptions "
+        "(sourcing/data/logistics.toml).",
         "Domestic share = U.S. share of purchase spend (before tariff and freight) of the parts "
         "arriving in each quarter; orders may be placed up to four quarters before the first.",
-        f"Solved with HiGHS to a {PLAN_OPTIONS.mip_rel_gap:.0e} relative gap (plan) and "
-        f"{CURVE_OPTIONS.mip_rel_gap:.0e} (curve), within time limits; the gap reached is shown.",
+        f"Plan: {result.plan.optimality_note()}. Curve points target a "
+        f"{result.curve_options.mip_rel_gap:.0e} proven gap, each shown with the gap reached "
+        "and what stopped it. One solver thread and deterministic work limits: the same inputs "
+        "give the same plan.",
     ]
-    try:
-        tariffs, logistics = load_tariffs(), load_logistics()
-        problem = _problem(ctx.scenario, ctx, tariffs, logistics, None)
-    except RackwrightError as exc:
-        return Section(KEY, TITLE, [f"sourcing not planned: {exc.one_line()}"], {}, notes=notes)
-
-    first = solve_sourcing(problem, PLAN_OPTIONS)
-    result, relaxed_dual = first, False
-    if not first.has_plan and any(
-        v.kind is ViolationKind.DUAL_SOURCE_SHARE for v in first.violations
-    ):
-        problem = _without_dual_share(problem)
-        result, relaxed_dual = solve_sourcing(problem, PLAN_OPTIONS), True
+    if result.relaxed_dual:
         notes.append(
-            "The dual-source share (each of two sites >= 20 % of a critical part) cannot be met "
+            "The dual-source share (each qualified site's least share of a critical part) cannot "
+            "be met "
             "(see the explanation table); the plan below qualifies two sites per critical part "
             "but lets the second take any share."
         )
-    curve = _curve(ctx, tariffs, logistics, relaxed_dual)
-    summary = _summary(first, result, curve)
-    data: dict[str, Any] = {
-        "policy": POLICY,
-        "explanation": [
-            {
-                "kind": v.kind.value,
-                "period": v.period,
-                "item": v.item,
-                "amount": v.amount,
-                "unit": v.unit,
-                "message": v.message,
-            }
-            for v in first.violations
-        ],
-        "dual_share_relaxed": relaxed_dual,
-        "plan": {k: v for k, v in result.to_dict().items() if k != "orders"},
-        "cost_curve": curve,
-    }
+    return notes
+
+
+def present(inputs: PlanInputs, run: ChainRun) -> Section:
+    """The sourcing plan, its explanation when infeasible, and the cost-vs-floor curves."""
+    result: SourcingStageResult = run.result(SOURCING)
+    data = result.to_json()
+    curve: list[dict[str, Any]] = data["cost_curve"]
     return Section(
-        key=KEY,
-        title=TITLE,
-        summary=summary,
+        key=SOURCING.key,
+        title=SOURCING.title,
+        summary=_summary(result.first, result.plan, curve),
         data=data,
-        tables=_tables(first, result),
-        figures=_figures(result, curve),
-        notes=notes,
+        tables=[
+            *_tables(result.first, result.plan),
+            _two_measures(result.plan, run.result(BOM)),
+            *_spend_tables(result.plan, _part_info(run)),
+        ],
+        figures=_figures(result.plan, curve),
+        notes=_notes(result),
     )
-
-
-def _problem(
-    scenario: Scenario,
-    ctx: PlanContext,
-    tariffs: TariffTable,
-    logistics: Logistics,
-    floor: float | None,
-) -> SourcingProblem:
-    return problem_for_plan(
-        scenario,
-        ctx.catalog,
-        tariffs=tariffs,
-        tariff_policy=POLICY,
-        logistics=logistics,
-        domestic_floor=floor,
-    )
-
-
-def _without_dual_share(problem: SourcingProblem) -> SourcingProblem:
-    return dataclasses.replace(
-        problem, policy=dataclasses.replace(problem.policy, dual_source_min_share=0.0)
-    )
-
-
-def _curve(
-    ctx: PlanContext, tariffs: TariffTable, logistics: Logistics, relaxed_dual: bool
-) -> list[dict[str, Any]]:
-    """Landed cost per rack of each generation's builds at each hard domestic floor."""
-    rows: list[dict[str, Any]] = []
-    for gen in ctx.scenario.generations:
-        builds = [b for b in ctx.scenario.builds if b.rack == gen.rack]
-        racks = sum(b.racks for b in builds)
-        if not builds:
-            continue
-        sub = ctx.scenario.model_copy(update={"builds": builds})
-        points: list[dict[str, Any]] = []
-        for floor in FLOORS:
-            problem = _problem(sub, ctx, tariffs, logistics, floor)
-            if relaxed_dual:
-                problem = _without_dual_share(problem)
-            res = solve_sourcing(problem, CURVE_OPTIONS, explain=False)
-            points.append(
-                {
-                    "floor": floor,
-                    "status": res.status.value,
-                    "cost_per_rack_usd": res.objective_usd / racks if res.has_plan else None,
-                    "gap": res.mip_gap if res.has_plan else None,
-                }
-            )
-        rows.append({"rack": gen.rack, "racks": racks, "points": points})
-    return rows
 
 
 def _summary(
     first: SourcingResult, result: SourcingResult, curve: list[dict[str, Any]]
 ) -> list[str]:
+    """The plan's outcome and each generation's cost at the lowest and highest floor."""
     lines: list[str] = []
     if not first.has_plan:
         lines.append(
@@ -199,7 +119,7 @@ def _tables(first: SourcingResult, result: SourcingResult) -> list[Table]:
             title="Domestic share by quarter",
             columns=["quarter", "spend USD", "U.S. share", "floor"],
             rows=[
-                [p.period, round(p.spend_usd), round(p.domestic_share, 4), p.floor]
+                [p.period, round(p.spend_usd), _pct(p.domestic_share), _pct(p.floor)]
                 for p in result.periods
             ],
         )
@@ -209,22 +129,113 @@ def _tables(first: SourcingResult, result: SourcingResult) -> list[Table]:
         Table(
             title="Capacity gaps: offers shipping at full capacity",
             columns=["part", "site", "quarters at capacity"],
-            rows=[[part, site, n] for (part, site), n in gaps.most_common(25)],
+            rows=[[part, site, n] for (part, site), n in gaps.most_common()],
             note="Adding capacity here lowers cost or makes a higher domestic floor reachable.",
         )
     )
-    spend: dict[tuple[str, str], float] = {}
-    for o in result.orders:
-        key = (o.part_id, f"{o.site_id} ({o.country})")
-        spend[key] = spend.get(key, 0.0) + o.landed_usd
-    tables.append(
-        Table(
-            title="Chosen sources: landed spend by part and site",
-            columns=["part", "site", "landed USD"],
-            rows=[[p, s, round(v)] for (p, s), v in sorted(spend.items())],
-        )
-    )
     return tables
+
+
+def _two_measures(plan: SourcingResult, boms: BomStageResult) -> Table:
+    """The scenario's domestic target against both measures of domestic content, per generation.
+
+    The BOM stage measures the U.S. share of component value under its domestic rules (what a
+    buy-American test counts); sourcing holds the U.S. share of purchase spend per quarter to the
+    same target, because a spend share is linear in the orders and can be a MILP constraint.
+    """
+    rows: list[list[str | float | int | None]] = []
+    for gen in boms.generations:
+        quarters = [p for p in plan.periods if p.period.startswith(str(gen.year))]
+        spend = sum(p.spend_usd for p in quarters)
+        spend_share = sum(p.domestic_usd for p in quarters) / spend if spend > 0 else None
+        rows.append(
+            [
+                gen.rack,
+                gen.year,
+                _pct(gen.target),
+                _pct(gen.reachable_domestic.share),
+                None if spend_share is None else _pct(spend_share),
+            ]
+        )
+    return Table(
+        title="Domestic content, two measures side by side",
+        columns=[
+            "rack",
+            "year",
+            "scenario target",
+            f"component value ({boms.rules.name}, BOM section)",
+            "purchase spend (this plan)",
+        ],
+        rows=rows,
+        note=(
+            "Component value: the U.S. share of the rack's counted component cost under the BOM's "
+            "domestic rules, with every U.S. offer taken; it is the compliance measure. Purchase "
+            "spend: the U.S. share of what this plan pays suppliers for parts arriving in that "
+            "year (before tariff and freight), the floor the optimizer enforces. A plan can meet "
+            "the target on spend and still miss it on component value; both are shown so neither "
+            "is mistaken for the other."
+        ),
+    )
+
+
+def _part_info(run: ChainRun) -> dict[str, PartDemand]:
+    """Every part any generation's BOM needs, by id (for its subsystem)."""
+    boms: BomStageResult = run.result(BOM)
+    return {p.part_id: p for g in boms.generations for p in g.parts}
+
+
+def _spend_tables(result: SourcingResult, parts: dict[str, PartDemand]) -> list[Table]:
+    """Where the money goes: landed spend per subsystem, then per part and site, largest first."""
+    if not result.orders:
+        return []
+    by_site: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for o in result.orders:
+        by_site[o.part_id][f"{o.site_id} ({o.country})"] += o.landed_usd
+    part_total = {part: sum(sites.values()) for part, sites in by_site.items()}
+    total = sum(part_total.values())
+
+    def subsystem(part: str) -> str:
+        info = parts.get(part)
+        return info.subsystem.value if info is not None else "other"
+
+    by_subsystem: dict[str, list[str]] = defaultdict(list)
+    for part in sorted(part_total, key=lambda p: -part_total[p]):
+        by_subsystem[subsystem(part)].append(part)
+    subsystem_rows: list[list[str | float | int | None]] = [
+        [
+            name,
+            round(sum(part_total[p] for p in members)),
+            _pct(sum(part_total[p] for p in members) / total),
+            len(members),
+            members[0],
+        ]
+        for name, members in sorted(
+            by_subsystem.items(), key=lambda kv: -sum(part_total[p] for p in kv[1])
+        )
+    ]
+    part_rows: list[list[str | float | int | None]] = [
+        [part, subsystem(part), site, round(usd), _pct(usd / part_total[part])]
+        for part in sorted(part_total, key=lambda p: -part_total[p])
+        for site, usd in sorted(by_site[part].items(), key=lambda kv: -kv[1])
+    ]
+    return [
+        Table(
+            title="Landed spend on parts by subsystem",
+            columns=["subsystem", "landed USD", "share of spend", "parts", "largest part"],
+            rows=subsystem_rows,
+        ),
+        Table(
+            title="Chosen sources: landed spend by part and site, largest first",
+            columns=["part", "subsystem", "site (country)", "landed USD", "share of the part"],
+            rows=part_rows,
+            note="Landed = price + tariff + freight of the orders placed over the horizon.",
+            group_columns=2,
+        ),
+    ]
+
+
+def _pct(share: float) -> str:
+    return f"{share:.1%}"
 
 
 def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure]:
@@ -233,7 +244,7 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
         figures.append(
             line(
                 "Landed cost per rack vs domestic-content floor",
-                [f"{f:.0%}" for f in FLOORS],
+                list(FLOORS),
                 {
                     gen["rack"]: [
                         None if p["cost_per_rack_usd"] is None else p["cost_per_rack_usd"] / 1e6
@@ -241,8 +252,10 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
                     ]
                     for gen in curve
                 },
-                x_title="domestic floor (U.S. share of spend)",
-                y_title="MUSD per rack (gap = no plan)",
+                x_title="hard domestic floor (U.S. share of purchase spend)",
+                y_title="landed cost (M USD per rack)",
+                x_percent=True,
+                note="A line stops where no plan meets a higher floor.",
             )
         )
     if result.has_plan:
@@ -255,14 +268,15 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
                     "U.S. share": [p.domestic_share for p in result.periods],
                     "floor": [p.floor for p in result.periods],
                 },
-                x_title="quarter",
-                y_title="share of spend",
+                x_title="arrival quarter",
+                y_title="U.S. share of purchase spend",
+                y_percent=True,
             )
         )
         by_period: dict[str, dict[str, float]] = {p: {} for p in periods}
         for o in result.orders:
             row = by_period[o.arrival_period]
-            row[o.country] = row.get(o.country, 0.0) + o.qty * o.unit_cost_usd / 1e6
+            row[o.country] = row.get(o.country, 0.0) + o.qty * o.unit_cost_usd / 1e9
         countries = sorted({c for row in by_period.values() for c in row})
         figures.append(
             bar(
@@ -270,7 +284,7 @@ def _figures(result: SourcingResult, curve: list[dict[str, Any]]) -> list[Figure
                 periods,
                 {c: [by_period[p].get(c, 0.0) for p in periods] for c in countries},
                 x_title="arrival quarter",
-                y_title="MUSD",
+                y_title="purchase spend (B USD per quarter)",
                 stacked=True,
             )
         )

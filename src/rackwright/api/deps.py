@@ -1,0 +1,39 @@
+"""Request dependencies: the database, and the caller from ``Authorization: Bearer TOKEN``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from rackwright.errors import AuthenticationError
+from rackwright.store.accounts import TokenVerifier
+from rackwright.store.actor import Actor
+from rackwright.store.database import Database
+
+bearer = HTTPBearer(auto_error=False, description="rackwright API token (rw_...)")
+
+
+def get_db(request: Request) -> Database:
+    """The app's database."""
+    db: Database = request.app.state.db
+    return db
+
+
+def get_actor(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Actor:
+    """The authenticated caller; 401 without a token or with one that is not valid."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise AuthenticationError("an API token is required: Authorization: Bearer TOKEN")
+    verifier: TokenVerifier = request.app.state.verifier
+    db = get_db(request)
+    client = request.client.host if request.client else "unknown"
+    with db.read() as session:
+        return verifier.actor(session, credentials.credentials, client)
+
+
+DB = Annotated[Database, Depends(get_db)]
+Caller = Annotated[Actor, Depends(get_actor)]

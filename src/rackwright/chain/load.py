@@ -1,0 +1,189 @@
+"""Load a plan's inputs once, at the edge: the scenario, every data file it or the command names.
+
+Files merge in a fixed order, so the command line has the last word: package defaults, then the
+scenario's own files (relative to the scenario file), then the command's. Lists (catalog and BOM
+files) add up; single files (rules, tariffs, logistics, sourcing rules, calibration) replace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+from rackwright import __version__
+from rackwright.bom import load_supply_data, read_rules
+from rackwright.catalog import load_catalog
+from rackwright.chain.inputs import InputDigest, InputFile, PlanInputs, PlanSettings
+from rackwright.errors import InputError, RackwrightError, ScenarioError
+from rackwright.factory.loader import load_factory
+from rackwright.perf.efficiency import load_efficiency
+from rackwright.perf.models import ModelArch, resolve_model
+from rackwright.scenario import Scenario, check_against_catalog, read_scenario
+from rackwright.sourcing.rules import load_rules
+from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+
+# Package data every plan reads (hashed so a changed default changes the content hash).
+PACKAGE_DATA = (
+    "rackwright.catalog.data",
+    "rackwright.bom.data",
+    "rackwright.sourcing.data",
+    "rackwright.perf.data",
+    "rackwright.factory.data",
+)
+
+
+@dataclass(frozen=True)
+class InputRequest:
+    """What the command line names: the scenario (None = embedded default) and extra files."""
+
+    scenario: Path | None = None
+    catalog: tuple[Path, ...] = ()
+    bom: tuple[Path, ...] = ()
+    rules: Path | None = None
+    tariffs: Path | None = None
+    logistics: Path | None = None
+    sourcing_rules: Path | None = None
+    calibration: Path | None = None
+    factory: Path | None = None
+    seed: int | None = None
+    executor: str = "local"
+
+
+@dataclass(frozen=True)
+class _Files:
+    """Every user file, resolved: the scenario's first, then the command line's."""
+
+    catalog: tuple[Path, ...]
+    bom: tuple[Path, ...]
+    rules: Path | None
+    tariffs: Path | None
+    logistics: Path | None
+    sourcing_rules: Path | None
+    calibration: Path | None
+    factory: Path | None
+
+
+def load_inputs(request: InputRequest) -> PlanInputs:
+    """Read and check everything the plan needs; every error names its file, field and value."""
+    scenario, text, name = read_scenario(request.scenario)
+    base = request.scenario.parent if request.scenario is not None else Path.cwd()
+    files = _resolve_files(scenario, base, request)
+    catalog = load_catalog(list(files.catalog))
+    check_against_catalog(scenario, catalog, text, name)
+    supply = load_supply_data(catalog, files.bom)
+    models = _models(scenario, base, name)
+    seed = request.seed if request.seed is not None else scenario.seed
+    return PlanInputs(
+        scenario=scenario,
+        scenario_file=name,
+        catalog=catalog,
+        supply=supply,
+        rules=read_rules(files.rules),
+        tariffs=load_tariffs(files.tariffs),
+        logistics=load_logistics(files.logistics),
+        sourcing_rules=load_rules(files.sourcing_rules),
+        efficiency=load_efficiency(files.calibration),
+        models=models,
+        factory=load_factory(files.factory, catalog),
+        settings=PlanSettings(seed=seed, executor=request.executor),
+        digest=_digest(scenario, files, seed),
+    )
+
+
+def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Files:
+    def own(name: str | None) -> Path | None:
+        return None if name is None else base / name
+
+    return _Files(
+        catalog=(*(base / f for f in scenario.catalog_files), *request.catalog),
+        bom=(*(base / f for f in scenario.bom_files), *request.bom),
+        rules=request.rules or own(scenario.rules_file),
+        tariffs=request.tariffs or own(scenario.tariffs_file),
+        logistics=request.logistics or own(scenario.logistics_file),
+        sourcing_rules=request.sourcing_rules or own(scenario.sourcing_rules_file),
+        calibration=request.calibration or own(scenario.calibration_file),
+        factory=request.factory or own(scenario.factory_file),
+    )
+
+
+def _models(scenario: Scenario, base: Path, file: str) -> dict[str, ModelArch]:
+    """Each workload's model, by the spec it gives; a path is relative to the scenario file."""
+    models: dict[str, ModelArch] = {}
+    for i, workload in enumerate(scenario.workloads):
+        spec = workload.model
+        if spec in models:
+            continue
+        local = base / spec
+        try:
+            models[spec] = resolve_model(str(local) if local.is_file() else spec)
+        except RackwrightError as exc:
+            raise ScenarioError(
+                exc.message, file=file, field=f"workload[{i}].model", value=spec
+            ) from None
+    return models
+
+
+def _digest(scenario: Scenario, files: _Files, seed: int) -> InputDigest:
+    """SHA-256 over the parsed scenario, every data file's bytes, the seed and the version."""
+    entries = [
+        InputFile("scenario", scenario.name, _sha(_canonical(scenario).encode())),
+        *(InputFile("package", name, _sha(data)) for name, data in _package_files()),
+        *_user_files(files),
+    ]
+    total = hashlib.sha256()
+    total.update(f"rackwright {__version__} seed {seed}\n".encode())
+    for entry in entries:
+        total.update(f"{entry.role}\t{entry.name}\t{entry.sha256}\n".encode())
+    return InputDigest(content_hash=total.hexdigest(), files=tuple(entries))
+
+
+def _canonical(scenario: Scenario) -> str:
+    """The scenario as sorted JSON: comments and layout do not change the hash, values do."""
+    return json.dumps(scenario.model_dump(mode="json"), sort_keys=True)
+
+
+def _user_files(files: _Files) -> Iterator[InputFile]:
+    named: list[tuple[str, Path | None]] = [
+        *(("catalog", p) for p in files.catalog),
+        *(("bom", p) for p in files.bom),
+        ("rules", files.rules),
+        ("tariffs", files.tariffs),
+        ("logistics", files.logistics),
+        ("sourcing_rules", files.sourcing_rules),
+        ("calibration", files.calibration),
+        ("factory", files.factory),
+    ]
+    for role, path in named:
+        if path is not None:
+            yield InputFile(role, str(path), _sha(_read_bytes(path)))
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:  # the loaders read it already; this only guards a race
+        raise InputError(f"cannot read file: {exc.strerror}", file=path) from None
+
+
+def _package_files() -> Iterator[tuple[str, bytes]]:
+    for package in PACKAGE_DATA:
+        yield from _walk(resources.files(package), package)
+
+
+def _walk(folder: Traversable, prefix: str) -> Iterable[tuple[str, bytes]]:
+    for item in sorted(folder.iterdir(), key=lambda t: t.name):
+        name = f"{prefix}/{item.name}"
+        if item.is_dir():
+            if item.name != "__pycache__":
+                yield from _walk(item, name)
+        elif not item.name.endswith((".py", ".pyc")):
+            yield name, item.read_bytes()
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
