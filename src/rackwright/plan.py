@@ -33,7 +33,8 @@ def plan_parts() -> list[PlanPart]:
     from rackwright.explore.stage import WORKLOADS
     from rackwright.rack.generations import GENERATIONS
     from rackwright.rack.stage import RACK
-    from rackwright.report.sections import bom, generations, rack, sourcing, workloads
+    from rackwright.report.sections import bom, generations, rack, risk, sourcing, workloads
+    from rackwright.risk.stage import RISK
     from rackwright.sourcing.stage import SOURCING
 
     return [
@@ -42,6 +43,7 @@ def plan_parts() -> list[PlanPart]:
         PlanPart(RACK, rack.present),
         PlanPart(BOM, bom.present),
         PlanPart(SOURCING, sourcing.present),
+        PlanPart(RISK, risk.present),
     ]
 
 

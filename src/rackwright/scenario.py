@@ -127,6 +127,29 @@ class BuildLot(Strict):
         return int(self.period[-1])
 
 
+class RiskSettings(Strict):
+    """``[scenario.risk]``: how the plan's risk stage reads the plan (every field optional).
+
+    ``window`` is the build quarter whose rates the supply network carries (default: the
+    quarter the program builds the most racks); ``trials`` the Monte Carlo trials (default:
+    the risk stage's); ``loss_weight_usd`` the value lost per rack not delivered, by rack id
+    (default: the integrator's margin on the rack, assumption ARISK06).
+    """
+
+    window: str | None = None
+    trials: int | None = Field(default=None, ge=1, le=1_000_000)
+    loss_weight_usd: dict[str, Annotated[float, Field(gt=0, lt=1e12)]] = Field(default_factory=dict)
+
+    @field_validator("window")
+    @classmethod
+    def _window_format(cls, window: str | None) -> str | None:
+        if window is not None and not _PERIOD.match(window):
+            raise PydanticCustomError(
+                "period", "window must be a year and quarter Q1-Q4, e.g. 2027Q1"
+            )
+        return window
+
+
 class Horizon(Strict):
     """The planning horizon, inclusive years."""
 
@@ -169,6 +192,7 @@ class Scenario(Strict):
     sites: list[SiteUse] = Field(min_length=1)
     domestic_targets: list[DomesticTarget] = Field(default_factory=list)
     builds: list[BuildLot] = Field(default_factory=list)
+    risk: RiskSettings = Field(default_factory=RiskSettings)
 
     def training(self) -> list[TrainingWorkload]:
         """The training workloads."""
@@ -327,6 +351,26 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
                 f"build period is before {lot.rack} enters the plan ({first_year[lot.rack]})",
                 ("build", i, "period"),
                 lot.period,
+            )
+    check_risk_settings(scenario, fail)
+
+
+TomlPath = tuple[str | int, ...]
+RISK_PATH: TomlPath = ("scenario", "risk")
+
+
+def check_risk_settings(scenario: Scenario, fail: Callable[[str, TomlPath, object], None]) -> None:
+    """``[scenario.risk]`` names a build quarter and scenario generations."""
+    risk = scenario.risk
+    if risk.window is not None and not any(b.period == risk.window for b in scenario.builds):
+        fail("the risk window is a quarter with no [[build]]", (*RISK_PATH, "window"), risk.window)
+    racks = {g.rack for g in scenario.generations}
+    for rack in risk.loss_weight_usd:
+        if rack not in racks:
+            fail(
+                f"loss weight for rack '{rack}', which is not a scenario [[generation]]",
+                (*RISK_PATH, "loss_weight_usd", rack),
+                rack,
             )
 
 
