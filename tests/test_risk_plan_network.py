@@ -1,10 +1,10 @@
 """The plan's supply network, built from a small hand-made sourcing plan over the fixture scenario.
 
-The fixture scenario, building the catalog's GB300 NVL72 rack (100 in 2026Q3, 250 in 2027Q1) at
-Foxconn Houston and Mount Pleasant (40 and 20 racks a week). The plan below buys four parts; every figure checked here is
-stated in the README's terms: BOM ratio = quantity per rack, capacity per week = quarterly / 13,
-demand = the window's racks / 13, inventory = stock at the integrator and a week of overseas
-arrivals in transit.
+The fixture scenario builds the catalog's GB300 NVL72 rack (100 in 2026Q3, 250 in 2027Q1) at
+Foxconn Houston and Mount Pleasant (40 and 20 racks a week); the plan below buys four parts.
+Every figure is checked in the README's terms: BOM ratio = quantity per rack, capacity per week
+= quarterly / 13, demand = the window's racks / 13, inventory = stock at the integrator and a
+week of overseas arrivals in transit.
 """
 
 from __future__ import annotations
@@ -129,7 +129,9 @@ def test_capacities_are_the_offers_per_quarter_over_13_weeks(network: PlanNetwor
     assert net.node("rack-integration-l11@foxconn-houston-tx").capacity == 40
     assert net.node("rack-integration-l11@foxconn-mount-pleasant-wi").capacity == 20
     assert net.node("rack-integration-l11@foxconn-taiwan").capacity == pytest.approx(6000 / 13)
-    assert network.info("rack-integration-l11@foxconn-mount-pleasant-wi").role is NodeRole.INTEGRATION
+    assert (
+        network.info("rack-integration-l11@foxconn-mount-pleasant-wi").role is NodeRole.INTEGRATION
+    )
     # a qualified second source that ships nothing in 2027 is left out, and said so
     assert not net.has_node("gpu-b300@amkor-peoria-az")
     assert any("ship nothing" in note for note in network.notes)
@@ -159,7 +161,10 @@ def test_groups_name_the_shocks_and_never_repeat_a_scenario(network: PlanNetwork
     net = network.network
     groups = {g.id: g for g in net.groups}
     taiwan = groups["policy:taiwan-26w"]
-    assert set(taiwan.nodes) == {"gpu-b300@tsmc-taiwan-cowos", "rack-integration-l11@foxconn-taiwan"}
+    assert set(taiwan.nodes) == {
+        "gpu-b300@tsmc-taiwan-cowos",
+        "rack-integration-l11@foxconn-taiwan",
+    }
     assert taiwan.ttr == 26
     assert groups["policy:mexico-border-4w"].nodes == ("psu-5.5kw@flex-guadalajara-mx",)
     assert set(groups["country:KR"].nodes) == {

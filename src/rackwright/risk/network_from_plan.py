@@ -191,18 +191,10 @@ def network_from_plan(
             value=window,
         )
     products = tuple(_product(inputs, boms, g, racks) for g, racks in generations)
-    has_plan = plan is not None and plan.has_plan
-    ctx = _context(inputs, boms, window, generations, plan.orders if has_plan and plan else ())
-    offers = ps.offer_index(inputs.supply)
-    if has_plan and plan is not None:
-        bought, qualified = ps.plan_offer_ids(plan)
-        chosen = bought | qualified
-        basis = f"sourcing plan ({plan.status.value}): the sites it orders from and qualified"
-    else:
-        bought = chosen = ps.bom_offer_ids(g for g, _ in generations)
-        why = "no sourcing stage" if plan is None else f"sourcing {plan.status.value}, no plan"
-        basis = f"BOM offers ({why}): the cheapest and U.S.-first roll-ups' sites, no inventory"
-    sources = ps.site_sources(chosen, bought, offers, ctx.parts)
+    usable = plan if plan is not None and plan.has_plan else None
+    ctx = _context(inputs, boms, window, generations, usable.orders if usable else ())
+    chosen, bought, basis = _chosen_offers(plan, generations)
+    sources = ps.site_sources(chosen, bought, ps.offer_index(inputs.supply), ctx.parts)
     nodes, infos, dropped = _source_nodes(ctx, sources)
     nodes += [_product_node(p) for p in products]
     infos += [_product_info(p) for p in products]
@@ -213,7 +205,7 @@ def network_from_plan(
         network=base.with_groups(groups),
         window=window,
         window_basis=window_basis,
-        from_plan=has_plan,
+        from_plan=usable is not None,
         basis=basis,
         nodes=tuple(infos),
         products=products,
@@ -222,6 +214,20 @@ def network_from_plan(
         scheduled_in_window=ps.scheduled_in_window(ctx.orders, window),
         notes=tuple(_notes(inputs, boms, generations, dropped, _unsourced(ctx, infos))),
     )
+
+
+def _chosen_offers(
+    plan: SourcingResult | None, generations: Sequence[tuple[GenerationBom, int]]
+) -> tuple[set[str], set[str], str]:
+    """(offers in the network, offers bought from, the basis in words)."""
+    if plan is not None and plan.has_plan:
+        bought, qualified = ps.plan_offer_ids(plan)
+        basis = f"sourcing plan ({plan.status.value}): the sites it orders from and qualified"
+        return bought | qualified, bought, basis
+    chosen = ps.bom_offer_ids(g for g, _ in generations)
+    why = "no sourcing stage" if plan is None else f"sourcing {plan.status.value}, no plan"
+    basis = f"BOM offers ({why}): the cheapest and U.S.-first roll-ups' sites, no inventory"
+    return chosen, chosen, basis
 
 
 def _window_generations(

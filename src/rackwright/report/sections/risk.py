@@ -310,9 +310,9 @@ def _heat_map(cells: tuple[HeatCell, ...]) -> Figure | None:
     fig.update_layout(xaxis_title="subsystem", yaxis_title="country of the sites")
     return figure_from(
         fig,
-        "Exposure by country and subsystem: loss when those sites fail together",
-        note="Each cell takes every site of that subsystem in that country down for their "
-        "longest TTR; blank: no such site in the network.",
+        "Exposure by country and subsystem",
+        note="Each cell: the loss when every site of that subsystem in that country fails at "
+        "once, for their longest TTR; blank: no such site in the network.",
     )
 
 
@@ -325,7 +325,7 @@ def _loss_histogram(mc: MonteCarloResult) -> Figure | None:
     fig.update_layout(
         xaxis_title="loss in a trial year (M USD)", yaxis_title="trials (log scale)", bargap=0.05
     )
-    fig.update_yaxes(type="log")
+    fig.update_yaxes(type="log", dtick=1)  # a tick per power of ten
     return figure_from(
         fig,
         f"Monte Carlo loss distribution ({mc.trials:,} trial years)",
