@@ -12,6 +12,8 @@ from typing import Annotated
 
 import typer
 
+from rackwright.chain.load import InputRequest
+
 BomFilesOpt = Annotated[
     list[Path] | None,
     typer.Option("--bom", help="Extra BOM TOML (parts, offers) merged over the default."),
@@ -35,3 +37,29 @@ SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Seed of every random draw (default: the scenario's)."),
 ]
+
+
+def input_request(
+    file: Path | None,
+    *,
+    catalog: list[Path] | None = None,
+    bom: list[Path] | None = None,
+    rules: Path | None = None,
+    tariffs: Path | None = None,
+    logistics: Path | None = None,
+    calibration: Path | None = None,
+    seed: int | None = None,
+    executor: str = "local",
+) -> InputRequest:
+    """What the command line names, as the plan's ``InputRequest`` (lists as tuples)."""
+    return InputRequest(
+        scenario=file,
+        catalog=tuple(catalog or ()),
+        bom=tuple(bom or ()),
+        rules=rules,
+        tariffs=tariffs,
+        logistics=logistics,
+        calibration=calibration,
+        seed=seed,
+        executor=executor,
+    )

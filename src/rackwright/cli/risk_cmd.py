@@ -30,6 +30,7 @@ from rackwright.cli.inputs import (
     RulesFileOpt,
     SeedOpt,
     TariffsFileOpt,
+    input_request,
 )
 from rackwright.cli.risk_tables import (
     print_analysis,
@@ -274,14 +275,15 @@ def _request(
     seed: int | None,
     executor: str = "local",
 ) -> InputRequest:
+    """The plan's inputs the command names; an unknown executor fails before any stage runs."""
     if executor not in EXECUTORS:
         raise InputError(
             f"unknown executor; use one of {', '.join(EXECUTORS)}", field="executor", value=executor
         )
-    return InputRequest(
-        scenario=file,
-        catalog=tuple(catalog or ()),
-        bom=tuple(bom or ()),
+    return input_request(
+        file,
+        catalog=catalog,
+        bom=bom,
         rules=rules,
         tariffs=tariffs,
         logistics=logistics,
