@@ -31,9 +31,18 @@ def plan_parts() -> list[PlanPart]:
     """
     from rackwright.bom.stage import BOM
     from rackwright.explore.stage import WORKLOADS
+    from rackwright.factory.stage import FACTORY
     from rackwright.rack.generations import GENERATIONS
     from rackwright.rack.stage import RACK
-    from rackwright.report.sections import bom, generations, rack, risk, sourcing, workloads
+    from rackwright.report.sections import (
+        bom,
+        factory,
+        generations,
+        rack,
+        risk,
+        sourcing,
+        workloads,
+    )
     from rackwright.risk.stage import RISK
     from rackwright.sourcing.stage import SOURCING
 
@@ -44,6 +53,7 @@ def plan_parts() -> list[PlanPart]:
         PlanPart(BOM, bom.present),
         PlanPart(SOURCING, sourcing.present),
         PlanPart(RISK, risk.present),
+        PlanPart(FACTORY, factory.present),
     ]
 
 

@@ -19,6 +19,8 @@ from rackwright.cli import (
     catalog_cmd,
     click_errors,
     db_cmd,
+    demand_cmd,
+    evaluate_cmd,
     explore_cmd,
     factory_cmd,
     perf_cmd,
@@ -28,6 +30,7 @@ from rackwright.cli import (
     scenario_cmd,
     serve_cmd,
     source_cmd,
+    tco_cmd,
     workspace_cmd,
 )
 from rackwright.cli.common import console, console_err
@@ -72,6 +75,9 @@ app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(perf_cmd.app, name="perf")
+app.command("demand")(demand_cmd.demand)
+app.command("tco")(tco_cmd.tco)
+app.command("evaluate")(evaluate_cmd.evaluate)
 app.add_typer(factory_cmd.app, name="factory")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(admin_cmd.app, name="admin")

@@ -23,6 +23,7 @@ STAGE_PARTY: dict[str, str] = {
     "bom": "manufacturer",
     "sourcing": "manufacturer",
     "risk": "manufacturer",
+    "factory": "manufacturer",
 }
 
 
