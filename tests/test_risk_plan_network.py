@@ -149,6 +149,28 @@ def test_stock_on_hand_and_overseas_units_in_transit(network: PlanNetwork) -> No
     assert network.scheduled_in_window == 18000 + 146880 + 12000 + 250
 
 
+def test_unit_costs_are_what_the_plan_paid_else_the_bom_stage_price(
+    network: PlanNetwork, plan_inputs: tuple[PlanInputs, BomStageResult]
+) -> None:
+    net = network.network
+    paid = (7920 * 15540.0 + 18000 * 15000.0) / (7920 + 18000)  # the two GPU orders
+    assert net.node("gpu-b300@tsmc-taiwan-cowos").unit_cost == pytest.approx(paid)
+    assert net.node("stock:gpu-b300").unit_cost == pytest.approx(paid)
+    # a qualified site the plan does not order from: the BOM stage's price of the part there,
+    # else its cheapest roll-up's price of the part
+    generation = plan_inputs[1].generation(RACK)
+    assert generation is not None
+    lines = [*generation.baseline.lines, *generation.reachable.lines]
+    hbm = [line for line in lines if line.part_id == "hbm3e-12h-36gb"]
+    at_site = [line.unit_cost_usd for line in hbm if line.site_id == "samsung-pyeongtaek-kr"]
+    cheapest = [
+        line.unit_cost_usd for line in generation.baseline.lines
+        if line.part_id == "hbm3e-12h-36gb"
+    ]  # fmt: skip
+    expected = sum(at_site) / len(at_site) if at_site else sum(cheapest) / len(cheapest)
+    assert net.node("hbm3e-12h-36gb@samsung-pyeongtaek-kr").unit_cost == pytest.approx(expected)
+
+
 def test_ttr_and_country_come_from_the_catalog_sites(network: PlanNetwork) -> None:
     net = network.network
     assert net.node("gpu-b300@tsmc-taiwan-cowos").ttr == 13  # packaging: fab-like (ARISK01)
@@ -210,6 +232,15 @@ def test_without_a_plan_the_bom_offers_are_the_sources(
         assert {(line.part_id, line.site_id) for line in rollup.lines} <= sources
     assert ("gpu-b300", "tsmc-taiwan-cowos") in sources
     assert all(n.inventory == 0 for n in plan.network.nodes)  # no orders, no stock
+    for line in generation.baseline.lines:  # buffers are priced at the BOM stage's prices
+        node = plan.network.node(f"{line.part_id}@{line.site_id}")
+        priced = [
+            other.unit_cost_usd
+            for rollup in (generation.baseline, generation.reachable)
+            for other in rollup.lines
+            if (other.part_id, other.site_id) == (line.part_id, line.site_id)
+        ]
+        assert node.unit_cost == pytest.approx(sum(priced) / len(priced))
 
 
 def test_scenario_overrides_window_and_loss_weight(write_scenario: Callable[[str], Path]) -> None:

@@ -14,12 +14,16 @@ from typing import Any
 import pytest
 
 from conftest import BASE_SCENARIO, RunCli, default_inputs
-from rackwright.chain import PlanInputs
+from rackwright.chain import ChainRun, PlanInputs
+from rackwright.chain.stage import Upstream
+from rackwright.optim import SolveStatus
 from rackwright.plan import InputRequest, PlanOutcome, prepare, run_plan
+from rackwright.report.sections import risk as risk_section
 from rackwright.risk import load_network, save_network
 from rackwright.risk.network_from_plan import NodeRole
 from rackwright.risk.stage import DEFAULT_TRIALS, RISK, RiskAssessment, RiskStageResult, assess
 from rackwright.scenario import default_scenario_text
+from rackwright.sourcing.stage import SOURCING, SourcingStageResult
 from rackwright.store.aggregates import stage_access, stage_view
 
 
@@ -206,3 +210,28 @@ def test_the_network_file_reads_back_as_the_stage_network(
     plan = _assessment(small_plan).plan_network
     save_network(tmp_path / "n.toml", plan.network)
     assert load_network(tmp_path / "n.toml") == plan.network
+
+
+def test_a_sourcing_stage_without_a_plan_falls_back_to_the_bom_offers_and_says_so(
+    small_plan: PlanOutcome,
+) -> None:
+    inputs = small_plan.view.inputs
+    found: SourcingStageResult = small_plan.run.result(SOURCING)
+    assert found.plan.has_plan  # the same run, less the plan: as when sourcing times out
+    lost = dataclasses.replace(
+        found.plan, status=SolveStatus.TIME_LIMIT, has_plan=False, orders=(), qualified=()
+    )
+    results = {**small_plan.run.results, "sourcing": dataclasses.replace(found, plan=lost)}
+    result = RISK.run(inputs, Upstream("risk", {k: results[k] for k in RISK.needs}))
+    assert result.assessment is not None, result.skipped
+    plan = result.assessment.plan_network
+    assert not plan.from_plan and "sourcing time_limit, no plan" in plan.basis
+    assert all(n.inventory == 0 for n in plan.network.nodes)  # no orders: nothing in hand
+    section = risk_section.present(
+        inputs, ChainRun(small_plan.run.order, {**results, "risk": result}, {})
+    )
+    assert "no plan" in section.summary[0]
+    titles = [t.title for t in section.tables]
+    for table in ("Risk exposure index", "Red flags", "Monte Carlo", "Mitigations"):
+        assert any(t.startswith(table) for t in titles), table
+    assert any(f.title.startswith("Exposure by country") for f in section.figures)

@@ -19,7 +19,8 @@ Every source of a part supplies every product whose BOM holds it, ratio = quanti
 (attrition included). The supply data stops at parts (an offer is a part from a site), so the
 network has two tiers. Without a sourcing plan (infeasible, or no solution within the time
 limit) the sources are the offers the BOM stage's cheapest and U.S.-first roll-ups chose, with
-no inventory, and the result says so.
+no inventory, and the result says so. A node's unit cost (which prices mitigation buffers) is what
+the plan paid there, else the BOM stage's price at that site, else its price of the part.
 """
 
 from __future__ import annotations
@@ -168,10 +169,12 @@ class _Context:
     window: str
     year: int
     parts: Mapping[str, PartDemand]
-    need_per_week: Mapping[str, float]
     final_assembly: frozenset[str]
     orders: tuple[OrderLine, ...]
     per_rack: Mapping[str, Mapping[str, float]]  # every generation's qty per rack by part
+    paid: Mapping[tuple[str, str], float]  # the plan's USD per unit by (part, site)
+    bom_prices: Mapping[tuple[str, str], float]  # the BOM stage's USD per unit by (part, site)
+    part_prices: Mapping[str, float]  # the BOM stage's USD per unit by part
 
 
 def network_from_plan(
@@ -248,20 +251,21 @@ def _context(
     orders: Sequence[OrderLine],
 ) -> _Context:
     parts: dict[str, PartDemand] = {}
-    need: dict[str, float] = defaultdict(float)
-    for g, racks in generations:
+    for g, _ in generations:
         for row in g.parts:
             parts.setdefault(row.part_id, row)
-            need[row.part_id] += row.qty_per_rack * racks / WEEKS_PER_QUARTER
+    bom_sites, bom_parts = ps.bom_unit_costs(g for g, _ in generations)
     return _Context(
         inputs=inputs,
         window=window,
         year=int(window[:4]),
         parts=parts,
-        need_per_week=need,
         final_assembly=frozenset(inputs.rules.final_assembly.categories),
         orders=tuple(orders),
         per_rack={g.rack: {r.part_id: r.qty_per_rack for r in g.parts} for g in boms.generations},
+        paid=ps.order_unit_costs(orders),
+        bom_prices=bom_sites,
+        part_prices=bom_parts,
     )
 
 
@@ -326,13 +330,12 @@ def _source_nodes(
     """Supplier, integration-line and stock nodes; and how many empty sources were left out."""
     _with_scenario_lines(ctx, sources)
     transit = ps.in_transit(ctx.orders, ctx.window, ctx.parts)
-    prices = ps.order_unit_costs(ctx.orders)
     nodes: list[Node] = []
     infos: list[NodeInfo] = []
     dropped = 0
     for part in ctx.parts:
         for source in sources.get(part, []):
-            node, info = _site_node(ctx, source, transit, prices)
+            node, info = _site_node(ctx, source, transit)
             if not (node.capacity or node.inventory):
                 dropped += 1
                 continue
@@ -341,7 +344,7 @@ def _source_nodes(
     stock = ps.on_hand(ctx.orders, ctx.inputs.scenario.builds, ctx.per_rack, ctx.window, ctx.parts)
     for part, units in stock.items():
         if part in ctx.parts:
-            nodes.append(_stock_node(part, units, prices))
+            nodes.append(_stock_node(ctx, part, units))
             infos.append(_stock_info(ctx, part, units))
     return nodes, infos, dropped
 
@@ -350,7 +353,6 @@ def _site_node(
     ctx: _Context,
     source: SiteSource,
     transit: Mapping[tuple[str, str], float],
-    prices: Mapping[tuple[str, str], float],
 ) -> tuple[Node, NodeInfo]:
     row = ctx.parts[source.part]
     site = ctx.inputs.catalog.site(source.site)
@@ -363,9 +365,8 @@ def _site_node(
         capacity = ps.weekly_capacity(source, ctx.year)
         capacity_basis = f"offer capacity in {ctx.year} / 13"
     key = (source.part, source.site)
-    price = prices.get(key)
-    if price is None and source.offers:
-        price = ps.list_unit_cost(source, ctx.need_per_week[source.part] * WEEKS_PER_QUARTER)
+    # what the plan paid, else what the BOM stage priced: never a price worked out here
+    price = ctx.paid.get(key, ctx.bom_prices.get(key, ctx.part_prices.get(source.part)))
     units = transit.get(key, 0.0)
     node = Node(
         id=f"{source.part}@{source.site}",
@@ -392,15 +393,15 @@ def _site_node(
     return node, info
 
 
-def _stock_node(part: str, units: float, prices: Mapping[tuple[str, str], float]) -> Node:
-    paid = [v for (p, _), v in prices.items() if p == part]
+def _stock_node(ctx: _Context, part: str, units: float) -> Node:
+    paid = [v for (p, _), v in ctx.paid.items() if p == part]
     return Node(
         id=f"{STOCK_PREFIX}{part}",
         material=part,
         country="US",
         capacity=0.0,
         inventory=units,
-        unit_cost=sum(paid) / len(paid) if paid else None,
+        unit_cost=sum(paid) / len(paid) if paid else ctx.part_prices.get(part),
     )
 
 

@@ -1,7 +1,8 @@
 """What the plan's risk network reads from the sourcing plan: sites per part, stock, prices.
 
 Pure helpers over the sourcing result's public fields (``orders``, ``qualified``) and the BOM
-stage's roll-ups (when there is no plan). Quarters are ``2027Q1`` labels, which order as text.
+stage's roll-ups (the sites when there is no plan; the unit prices of sites the plan does not
+order from). Quarters are ``2027Q1`` labels, which order as text.
 
 Inventory follows assumption ARISK08: the integrator's stock of a part at the window's start is
 what arrived before the window quarter less what the builds before it used; of the window
@@ -13,8 +14,9 @@ at the supplier and fails with it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rackwright.bom.expand import PartDemand
 from rackwright.bom.models import PartKind
@@ -26,6 +28,7 @@ from rackwright.sourcing.result import OrderLine, SourcingResult
 WEEKS_PER_QUARTER = 13.0
 TRANSIT_WEEKS_OVERSEAS = 1.0  # air freight door to door (ARISK08, logistics L-A1)
 NORTH_AMERICA = frozenset({"US", "MX", "CA"})  # trucked in a day or two: nothing counted
+K = TypeVar("K", bound=Hashable)
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,24 @@ def order_unit_costs(orders: Sequence[OrderLine]) -> dict[tuple[str, str], float
     return {k: spend[k] / qty[k] for k in spend if qty[k] > 0}
 
 
-def list_unit_cost(source: SiteSource, units_per_quarter: float) -> float:
-    """The site's lowest price for a quarter's need (USD per unit)."""
-    return min(o.unit_cost_usd(max(units_per_quarter, 1.0)) for o in source.offers)
+def bom_unit_costs(
+    generations: Iterable[GenerationBom],
+) -> tuple[dict[tuple[str, str], float], dict[str, float]]:
+    """The BOM stage's unit prices: average per (part, site) over the cheapest and U.S.-first
+    roll-ups' lines, and per part the cheapest roll-up's (for a site the BOM did not price)."""
+    by_site: dict[tuple[str, str], list[float]] = defaultdict(list)
+    by_part: dict[str, list[float]] = defaultdict(list)
+    for g in generations:
+        for line in g.baseline.lines:
+            by_part[line.part_id].append(line.unit_cost_usd)
+        for rollup in (g.baseline, g.reachable):
+            for line in rollup.lines:
+                by_site[(line.part_id, line.site_id)].append(line.unit_cost_usd)
+    return _means(by_site), _means(by_part)
+
+
+def _means(values: Mapping[K, Sequence[float]]) -> dict[K, float]:
+    return {k: sum(v) / len(v) for k, v in values.items() if v}
 
 
 def _service(parts: Mapping[str, PartDemand], part_id: str) -> bool:
