@@ -28,6 +28,7 @@ from rackwright.cli.inputs import (
     BomFilesOpt,
     LogisticsFileOpt,
     RulesFileOpt,
+    ScenarioFileArg,
     SeedOpt,
     TariffsFileOpt,
     input_request,
@@ -252,10 +253,6 @@ def mitigate_cmd(
     print_mitigations(plan)
 
 
-ScenarioArg = Annotated[
-    Path | None,
-    typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
-]
 PlanExecutorOption = Annotated[
     str,
     typer.Option("--executor", help=f"Where the risk stage's work runs: {' or '.join(EXECUTORS)}."),
@@ -309,7 +306,7 @@ def run_stages(inputs: PlanInputs, only: list[str]) -> PlanOutcome:
 
 @app.command("plan")
 def plan_cmd(
-    file: ScenarioArg = None,
+    file: ScenarioFileArg = None,
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     rules: RulesFileOpt = None,
@@ -340,7 +337,7 @@ def plan_cmd(
 @app.command("export")
 def export_cmd(
     out: Annotated[Path, typer.Option("--out", "-o", help="Network TOML to write.")],
-    file: ScenarioArg = None,
+    file: ScenarioFileArg = None,
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     rules: RulesFileOpt = None,
