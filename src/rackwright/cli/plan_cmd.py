@@ -25,8 +25,9 @@ from rackwright.cli.inputs import (
     RulesFileOpt,
     SeedOpt,
     TariffsFileOpt,
+    input_request,
 )
-from rackwright.plan import InputRequest, plan_parts, prepare, run_plan
+from rackwright.plan import plan_parts, prepare, run_plan
 from rackwright.report import JSON_NAME, check_output_dir, render_reports, write_report_files
 from rackwright.report.terminal import print_summary
 
@@ -59,10 +60,10 @@ def plan(
 ) -> None:
     """Run the whole plan on a scenario and write out/report.html and out/report.json."""
     inputs = prepare(
-        InputRequest(
-            scenario=file,
-            catalog=tuple(catalog or ()),
-            bom=tuple(bom or ()),
+        input_request(
+            file,
+            catalog=catalog,
+            bom=bom,
             rules=rules,
             tariffs=tariffs,
             logistics=logistics,
