@@ -2,14 +2,38 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import itertools
 import json
 
 from conftest import default_inputs, plan_sections
+from rackwright.report.section import Section
+
+
+@functools.cache
+def _sourcing_run() -> tuple[dict[str, Section], tuple[str, ...]]:
+    """The sourcing stage on the default scenario (solved once for this module), and the status
+    lines it reported while it ran."""
+    lines: list[str] = []
+    base = default_inputs()
+    inputs = dataclasses.replace(
+        base, settings=dataclasses.replace(base.settings, status=lines.append)
+    )
+    return plan_sections(inputs, "sourcing"), tuple(lines)
+
+
+def test_a_waiting_user_sees_the_search_incumbent_and_gap() -> None:
+    _, lines = _sourcing_run()
+    searching = [line for line in lines if line.startswith("plan: ")]
+    assert searching, lines
+    # once a plan is known the line says what it costs and how far from proven it is
+    assert any("BUSD, gap" in line for line in searching), searching
+    assert lines[-1].startswith("cost-vs-floor curves")
 
 
 def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
-    sections = plan_sections(default_inputs(), "sourcing")
+    sections, _ = _sourcing_run()
     assert list(sections) == ["bom", "sourcing"]  # it reads the BOM stage, nothing else
     section = sections["sourcing"]
     assert section.key == "sourcing"
@@ -36,7 +60,7 @@ def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
 
 
 def test_both_domestic_measures_sit_side_by_side_under_one_target() -> None:
-    sections = plan_sections(default_inputs(), "sourcing")
+    sections, _ = _sourcing_run()
     boms = sections["bom"].data["generations"]
     table = next(t for t in sections["sourcing"].tables if "two measures" in t.title)
     assert [row[0] for row in table.rows] == [g["rack"] for g in boms]

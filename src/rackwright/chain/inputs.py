@@ -7,7 +7,7 @@ reproduced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -52,6 +52,12 @@ class PlanSettings:
 
     seed: int = 0
     executor: str = "local"
+    # where a long stage says what it is doing now (the CLI's progress bar); not an input to any
+    # figure, so it is neither compared nor hashed
+    status: StatusCallback | None = field(default=None, compare=False)
+
+
+StatusCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)

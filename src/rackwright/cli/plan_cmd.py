@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -77,9 +78,18 @@ def plan(
     progress = progress_bar("plan", 14, console_err)
     with progress:
         task = progress.add_task("", total=len(only) if only else len(parts))
+        current = [""]
 
         def started(stage: Stage[Any]) -> None:
+            current[0] = stage.key
             progress.update(task, description=stage.key, total=None if only else len(parts))
+
+        def status(line: str) -> None:  # what a long stage is doing now
+            progress.update(task, description=f"{current[0]}: {line}")
+
+        inputs = dataclasses.replace(
+            inputs, settings=dataclasses.replace(inputs.settings, status=status)
+        )
 
         def finished(_stage: Stage[Any], _seconds: float) -> None:
             progress.advance(task)

@@ -6,6 +6,7 @@ report progress; ``SolveResult`` is what came back, with ``SolveStatus`` naming 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -37,6 +38,11 @@ class SolveProgress:
     gap: float  # relative; inf without an incumbent
     nodes: int = 0
     phase: str = ""
+
+    @property
+    def has_plan(self) -> bool:
+        """True once a feasible point (an incumbent) is known."""
+        return math.isfinite(self.incumbent)
 
 
 ProgressCallback = Callable[[SolveProgress], None]

@@ -19,7 +19,7 @@ from rackwright.bom.expand import PartDemand
 from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.chain.inputs import PlanInputs
 from rackwright.chain.stage import Stage, Upstream
-from rackwright.optim import SolveOptions
+from rackwright.optim import SolveOptions, SolveProgress
 from rackwright.scenario import Scenario
 from rackwright.sourcing.curve import FLOORS, FloorCurve, floor_curves, generation_tasks
 from rackwright.sourcing.engine import solve_sourcing
@@ -141,17 +141,32 @@ def landed_per_rack(
     }
 
 
+def _watched(inputs: PlanInputs, step: str) -> SolveOptions:
+    """The plan's solver options, reporting the search's state to the run's status line."""
+    status = inputs.settings.status
+    if status is None:
+        return PLAN_OPTIONS
+
+    def report(p: SolveProgress) -> None:
+        found = f"plan {p.incumbent / 1e9:,.2f} BUSD, gap {p.gap:.1e}" if p.has_plan else "no plan"
+        status(f"{step}: {p.phase or 'search'}, {found}, {p.elapsed_s:.0f} s")
+
+    return dataclasses.replace(PLAN_OPTIONS, progress=report)
+
+
 def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
     """Plan the scenario's sourcing and price each domestic-content floor per generation."""
     parts = _parts_by_rack(upstream.of(BOM))
     problem = scenario_problem(inputs, inputs.scenario, parts, None, relax_dual=False)
-    first = solve_sourcing(problem, PLAN_OPTIONS)
+    first = solve_sourcing(problem, _watched(inputs, "plan"))
     result, relaxed = first, False
     if not first.has_plan and any(
         v.kind is ViolationKind.DUAL_SOURCE_SHARE for v in first.violations
     ):
         relaxed_problem = scenario_problem(inputs, inputs.scenario, parts, None, relax_dual=True)
-        result, relaxed = solve_sourcing(relaxed_problem, PLAN_OPTIONS), True
+        result, relaxed = solve_sourcing(relaxed_problem, _watched(inputs, "re-plan")), True
+    if inputs.settings.status is not None:
+        inputs.settings.status(f"cost-vs-floor curves: {len(FLOORS)} floors per generation")
     return SourcingStageResult(
         policy=POLICY,
         first=first,
