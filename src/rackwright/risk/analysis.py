@@ -141,7 +141,8 @@ def analyze(
     baseline_tts = baseline.survive([])
     demand_nodes = [int(j) for j in baseline.lp.demand_nodes]
     top = max((o.loss for o in outcomes), default=0.0)
-    top = top if top > RELATIVE_TOLERANCE else 0.0
+    # to the digits each loss is reported with, so the largest loss has an REI of exactly 1
+    top = _clean(top, 0.0) if top > RELATIVE_TOLERANCE else 0.0
     results = tuple(
         _result(net, s, o, demand_nodes, top) for s, o in zip(chosen, outcomes, strict=True)
     )
