@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from rackwright.catalog.catalog import Catalog
 from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
@@ -382,7 +383,7 @@ def validate(
 
 
 def _cross_validate(
-    rows: list[ReferenceRow], cat: Any, sources: list[str] | None, workers: int, json_out: bool
+    rows: list[ReferenceRow], cat: Catalog, sources: list[str] | None, workers: int, json_out: bool
 ) -> None:
     known = list(dict.fromkeys(r.group for r in rows))
     for name in sources or []:
