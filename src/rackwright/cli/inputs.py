@@ -38,6 +38,10 @@ FactoryFileOpt = Annotated[
     Path | None,
     typer.Option("--factory", help="Factory TOML (sites, lines, stations) replacing the default."),
 ]
+EvaluationFileOpt = Annotated[
+    Path | None,
+    typer.Option("--evaluation", help="Evaluation program whose throughput the decision counts."),
+]
 SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Seed of every random draw (default: the scenario's)."),

@@ -20,6 +20,7 @@ from rackwright.cli.common import (
 from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
+    EvaluationFileOpt,
     FactoryFileOpt,
     LogisticsFileOpt,
     RulesFileOpt,
@@ -53,6 +54,7 @@ def plan(
     logistics: LogisticsFileOpt = None,
     calibration: CalibrationFileOpt = None,
     factory: FactoryFileOpt = None,
+    evaluation: EvaluationFileOpt = None,
     seed: SeedOpt = None,
     only: OnlyOpt = None,
     json_out: JsonFlag = False,
@@ -68,6 +70,7 @@ def plan(
             logistics=logistics,
             calibration=calibration,
             factory=factory,
+            evaluation=evaluation,
             seed=seed,
         )
     )

@@ -11,16 +11,15 @@ the plan's: the command runs the plan's tco and decision stages (and what they n
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
 from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
+    EvaluationFileOpt,
     ScenarioFileArg,
     scenario_request,
 )
@@ -34,12 +33,7 @@ def tco(
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     calibration: CalibrationFileOpt = None,
-    evaluation: Annotated[
-        Path | None,
-        typer.Option(
-            "--evaluation", help="Evaluation program whose throughput the decision counts."
-        ),
-    ] = None,
+    evaluation: EvaluationFileOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """TCO per rack-year and GPU-hour, cost per token and per run, tornado, decision memo."""
