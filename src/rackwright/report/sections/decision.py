@@ -14,7 +14,7 @@ from rackwright.finance.drivers import Flip, FlipPoint
 from rackwright.finance.memo import PurchaseDecision
 from rackwright.finance.stage import DECISION, DecisionStageResult
 from rackwright.report.charts import bar
-from rackwright.report.section import Figure, Section, Table
+from rackwright.report.section import Figure, Section, Table, summary_only
 from rackwright.report.sections.tco import tornado_figure
 
 
@@ -113,11 +113,10 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
     result: DecisionStageResult = run.result(DECISION)
     decision = result.decision
     if decision is None:
-        return Section(
-            key=DECISION.key,
-            title=DECISION.title,
-            summary=["the scenario has no [purchase_option]: there is no decision to value"],
-            data=result.to_json(),
+        return summary_only(
+            DECISION,
+            "the scenario has no [purchase_option]: there is no decision to value",
+            result.to_json(),
         )
     tables = [_flip_table(decision), _offers_table(decision)]
     if result.evaluation is not None:

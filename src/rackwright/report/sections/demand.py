@@ -13,7 +13,7 @@ from rackwright.chain import ChainRun, PlanInputs
 from rackwright.demand.models import BuildGap, CaseResult, DemandResult
 from rackwright.demand.stage import DEMAND, DemandStageResult
 from rackwright.report.charts import bar, line
-from rackwright.report.section import Figure, Section, Table
+from rackwright.report.section import Figure, Section, Table, summary_only
 
 
 def _periods(case: CaseResult) -> list[str]:
@@ -153,11 +153,10 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
     result: DemandStageResult = run.result(DEMAND)
     projection = result.projection
     if projection is None:
-        return Section(
-            key=DEMAND.key,
-            title=DEMAND.title,
-            summary=["the scenario has no [demand] block: the explicit [[build]] plan stands"],
-            data=result.to_json(),
+        return summary_only(
+            DEMAND,
+            "the scenario has no [demand] block: the explicit [[build]] plan stands",
+            result.to_json(),
         )
     return Section(
         key=DEMAND.key,
