@@ -10,7 +10,8 @@ from conftest import default_inputs, plan_sections
 
 def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
     sections = plan_sections(default_inputs(), "sourcing")
-    assert list(sections) == ["bom", "sourcing"]  # it reads the BOM stage, nothing else
+    # it reads the BOM stage and the demand stage's build plan (the [[build]] lots here)
+    assert list(sections) == ["workloads", "demand", "rack", "bom", "sourcing"]
     section = sections["sourcing"]
     assert section.key == "sourcing"
     json.dumps(section.data)  # report.json must be able to hold it
