@@ -43,10 +43,12 @@ def plan_parts() -> list[PlanPart]:
         factory,
         generations,
         rack,
+        risk,
         sourcing,
         tco,
         workloads,
     )
+    from rackwright.risk.stage import RISK
     from rackwright.sourcing.stage import SOURCING
 
     return [
@@ -56,6 +58,7 @@ def plan_parts() -> list[PlanPart]:
         PlanPart(RACK, rack.present),
         PlanPart(BOM, bom.present),
         PlanPart(SOURCING, sourcing.present),
+        PlanPart(RISK, risk.present),
         PlanPart(FACTORY, factory.present),
         PlanPart(TCO, tco.present),
         PlanPart(DECISION, decision.present),

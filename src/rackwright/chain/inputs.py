@@ -7,7 +7,7 @@ reproduced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from rackwright.factory.models import FactoryData
 from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.models import ModelArch
 from rackwright.scenario import Scenario
+from rackwright.sourcing.rules import SourcingRules
 from rackwright.sourcing.tariffs import Logistics, TariffTable
 
 if TYPE_CHECKING:  # both packages import the chain's stages: a runtime import would cycle
@@ -55,6 +56,12 @@ class PlanSettings:
 
     seed: int = 0
     executor: str = "local"
+    # where a long stage says what it is doing now (the CLI's progress bar); not an input to any
+    # figure, so it is neither compared nor hashed
+    status: StatusCallback | None = field(default=None, compare=False)
+
+
+StatusCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -68,6 +75,7 @@ class PlanInputs:
     rules: DomesticRules
     tariffs: TariffTable
     logistics: Logistics
+    sourcing_rules: SourcingRules
     efficiency: Efficiency
     models: Mapping[str, ModelArch]  # by the model name or path each workload gives
     factory: FactoryData

@@ -2,7 +2,7 @@
 
 Files merge in a fixed order, so the command line has the last word: package defaults, then the
 scenario's own files (relative to the scenario file), then the command's. Lists (catalog and BOM
-files) add up; single files (rules, tariffs, logistics, calibration) replace.
+files) add up; single files (rules, tariffs, logistics, sourcing rules, calibration) replace.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from rackwright.finance.loader import load_finance_defaults
 from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.models import ModelArch, resolve_model
 from rackwright.scenario import Scenario, check_against_catalog, read_scenario
+from rackwright.sourcing.rules import load_rules
 from rackwright.sourcing.tariffs import load_logistics, load_tariffs
 
 # Package data every plan reads (hashed so a changed default changes the content hash).
@@ -50,6 +51,7 @@ class InputRequest:
     rules: Path | None = None
     tariffs: Path | None = None
     logistics: Path | None = None
+    sourcing_rules: Path | None = None
     calibration: Path | None = None
     factory: Path | None = None
     evaluation: Path | None = None  # an early-access program whose throughput the decision counts
@@ -66,6 +68,7 @@ class _Files:
     rules: Path | None
     tariffs: Path | None
     logistics: Path | None
+    sourcing_rules: Path | None
     calibration: Path | None
     factory: Path | None
     evaluation: tuple[Path, ...]  # the program file, then its result files
@@ -94,6 +97,7 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         rules=read_rules(files.rules),
         tariffs=load_tariffs(files.tariffs),
         logistics=load_logistics(files.logistics),
+        sourcing_rules=load_rules(files.sourcing_rules),
         efficiency=load_efficiency(files.calibration),
         models=models,
         factory=load_factory(files.factory, catalog),
@@ -137,6 +141,7 @@ def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Fi
         rules=request.rules or own(scenario.rules_file),
         tariffs=request.tariffs or own(scenario.tariffs_file),
         logistics=request.logistics or own(scenario.logistics_file),
+        sourcing_rules=request.sourcing_rules or own(scenario.sourcing_rules_file),
         calibration=request.calibration or own(scenario.calibration_file),
         factory=request.factory or own(scenario.factory_file),
         evaluation=(),
@@ -186,6 +191,7 @@ def _user_files(files: _Files) -> Iterator[InputFile]:
         ("rules", files.rules),
         ("tariffs", files.tariffs),
         ("logistics", files.logistics),
+        ("sourcing_rules", files.sourcing_rules),
         ("calibration", files.calibration),
         ("factory", files.factory),
         *(("evaluation", p) for p in files.evaluation),

@@ -10,7 +10,6 @@ the plan's: the command runs the plan's tco and decision stages (and what they n
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from rich.table import Table
@@ -21,7 +20,7 @@ from rackwright.cli.inputs import (
     CalibrationFileOpt,
     EvaluationFileOpt,
     ScenarioFileArg,
-    scenario_request,
+    input_request,
 )
 from rackwright.finance import TcoStudy
 from rackwright.finance.stage import DECISION, TCO, DecisionStageResult, TcoStageResult
@@ -37,10 +36,11 @@ def tco(
     json_out: JsonFlag = False,
 ) -> None:
     """TCO per rack-year and GPU-hour, cost per token and per run, tornado, decision memo."""
-    request = dataclasses.replace(
-        scenario_request(file, catalog, bom, calibration), evaluation=evaluation
+    inputs = prepare(
+        input_request(
+            file, catalog=catalog, bom=bom, calibration=calibration, evaluation=evaluation
+        )
     )
-    inputs = prepare(request)
     with console_err.status("tco: rack, bom, workloads, demand and tco stages, the decision ..."):
         run = run_only(inputs, TCO.key, DECISION.key)
     result, decision = run.result(TCO), run.result(DECISION)

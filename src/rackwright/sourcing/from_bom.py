@@ -8,6 +8,7 @@ part's heading, freight to the scenario's U.S. sites, and the part's qualificati
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -21,11 +22,11 @@ from rackwright.scenario import Scenario
 from rackwright.sourcing.problem import (
     SourcingOffer,
     SourcingPart,
-    SourcingPolicy,
     SourcingProblem,
     period_index,
     quarters,
 )
+from rackwright.sourcing.rules import SourcingRules
 from rackwright.sourcing.tariffs import Logistics, TariffPolicy, TariffTable
 
 QUARTER_S = 13 * 604800.0
@@ -74,12 +75,14 @@ def problem_from_scenario(
     logistics: Logistics,
     domestic_floor: float | None = None,
     soft_domestic_floor: bool = False,
-    max_foreign_share: float = 1.0,
+    max_foreign_share: float | None = None,
+    rules: SourcingRules,
     parts_by_rack: Mapping[str, Sequence[PartDemand]] | None = None,
 ) -> SourcingProblem:
     """The sourcing problem of ``scenario``'s build plan under one tariff policy.
 
     ``domestic_floor`` replaces the scenario's targets (one share for every period) when given;
+    ``rules`` (``PlanInputs.sourcing_rules``) set dual sourcing, stock and caps;
     ``parts_by_rack`` hands in the BOM stage's flattened BOMs instead of expanding them again.
     """
     periods = plan_periods(scenario)
@@ -119,15 +122,13 @@ def problem_from_scenario(
         domestic_floor if domestic_floor is not None else scenario.domestic_target(int(p[:4]))
         for p in periods
     )
+    if max_foreign_share is not None:
+        rules = dataclasses.replace(rules, max_foreign_share=max_foreign_share)
     return SourcingProblem(
         periods=periods,
         parts=tuple(parts),
         offers=tuple(offers),
-        policy=SourcingPolicy(
-            domestic_floor=floors,
-            soft_domestic_floor=soft_domestic_floor,
-            max_foreign_share=max_foreign_share,
-        ),
+        policy=rules.policy(floors, soft_floor=soft_domestic_floor),
     ).check()
 
 
@@ -156,30 +157,4 @@ def _offer(
         tariff_rate=policy.rate(offer.country, heading),
         freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
         qualification_usd=logistics.qualification_usd(subsystem),
-    )
-
-
-def problem_for_plan(
-    scenario: Scenario,
-    catalog: Catalog,
-    *,
-    tariffs: TariffTable,
-    tariff_policy: str = "current",
-    logistics: Logistics,
-    domestic_floor: float | None = None,
-    soft_domestic_floor: bool = False,
-) -> SourcingProblem:
-    """Load the BOM supply data for ``catalog`` and build the scenario's sourcing problem."""
-    from rackwright.bom import load_supply_data
-
-    supply = load_supply_data(catalog)
-    return problem_from_scenario(
-        scenario,
-        catalog,
-        supply,
-        tariffs=tariffs,
-        tariff_policy=tariff_policy,
-        logistics=logistics,
-        domestic_floor=domestic_floor,
-        soft_domestic_floor=soft_domestic_floor,
     )
