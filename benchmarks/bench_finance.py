@@ -43,24 +43,21 @@ def main() -> None:
 
 
 def _decision() -> None:
-    from rackwright.cli.engine_inputs import upstream
-    from rackwright.finance import decide, load_finance_defaults
-    from rackwright.finance.adapters import alternative_racks, decision_inputs
-    from rackwright.plan import InputRequest, prepare
+    from rackwright.finance import decide
+    from rackwright.finance.stage import DECISION
+    from rackwright.plan import InputRequest, prepare, run_only
 
     inputs = prepare(InputRequest())
-    option = inputs.scenario.purchase_option
-    assert option is not None
     start = time.perf_counter()
-    up = upstream(inputs, [*alternative_racks(inputs.scenario, inputs.catalog), option.rack])
+    decision = run_only(inputs, DECISION.key).result(DECISION).decision
     chain_s = time.perf_counter() - start
-    defaults = load_finance_defaults(inputs.catalog)
-    specs = decision_inputs(inputs.scenario, inputs.catalog, defaults, up.rates, up.analyses)
-    seconds = _best(lambda: decide(specs, defaults.ranges), repeat=1)
-    decision = decide(specs, defaults.ranges)
+    assert decision is not None
+    ranges = inputs.finance.ranges
+    seconds = _best(lambda: decide(decision.inputs, ranges), repeat=1)
     print(
-        f"default decision: {decision.verdict.value}; upstream stages {chain_s:.2f} s, "
-        f"decide (12 flip points, {len(decision.tornado.bars)} tornado bars) {seconds:.2f} s"
+        f"default decision: {decision.verdict.value}; the plan's stages up to the decision "
+        f"{chain_s:.2f} s, decide (12 flip points, {len(decision.tornado.bars)} tornado bars) "
+        f"{seconds:.2f} s"
     )
 
 

@@ -19,7 +19,9 @@ from conftest import RunCli, default_inputs
 from rackwright.bom.stage import BOM
 from rackwright.chain import PlanInputs
 from rackwright.explore.stage import WORKLOADS
-from rackwright.plan import InputRequest, prepare, run_plan
+from rackwright.finance import capital_recovery_factor
+from rackwright.finance.stage import TCO
+from rackwright.plan import InputRequest, prepare, run_only, run_plan
 from rackwright.rack.generations import GENERATIONS
 from rackwright.rack.stage import RACK
 from rackwright.scenario import default_scenario_text
@@ -87,6 +89,35 @@ def test_a_part_price_and_a_component_power_move_every_figure(tmp_path: Path) ->
     assert after["generation_cost"] == after["bom_cost"]
     assert after["generation_power"] == after["rack_power_max"]
     assert changed.digest.content_hash != default_inputs().digest.content_hash
+
+
+def _tco(inputs: PlanInputs) -> tuple[float, float, float, float]:
+    """(BOM price, TCO's rack capex, TCO per rack-year, USD per M served tokens) of gen 1."""
+    run = run_only(inputs, TCO.key)
+    tco = run.result(TCO).study
+    serving = next(w for w in tco.workloads if w.rack == GEN1 and w.kind == "infer")
+    rack = tco.rack(GEN1)
+    return (
+        run.result(BOM).price(GEN1).usd,
+        rack.rack_capex_usd,
+        rack.tco_usd_per_rack_year,
+        serving.usd_per_million_tokens,
+    )
+
+
+def test_a_part_price_moves_the_tco_and_the_cost_of_work(tmp_path: Path) -> None:
+    bom_before, capex_before, tco_before, token_before = _tco(default_inputs())
+    bom_file, _ = _override_files(tmp_path)
+    bom_after, capex_after, tco_after, token_after = _tco(prepare(InputRequest(bom=(bom_file,))))
+    assert capex_before == bom_before and capex_after == bom_after  # the BOM's price, as is
+    assert capex_after - capex_before == pytest.approx(72 * _gpu_price(), rel=0.1)
+    assert tco_after > tco_before and token_after > token_before
+    # the rack-year grows by the yearly charge on the dearer rack, its spares and maintenance
+    a = default_inputs().finance.assumptions
+    crf = capital_recovery_factor(a.cost_of_capital, a.rack_life_years)
+    extra = capex_after - capex_before
+    per_year = extra * (1 + a.spares_fraction) * crf + extra * a.maintenance_fraction_per_year
+    assert tco_after - tco_before == pytest.approx(per_year, rel=1e-9)
 
 
 def _scenario_file(tmp_path: Path, *, extra: str = "", replace: tuple[str, str] = ("", "")) -> Path:

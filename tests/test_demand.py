@@ -221,15 +221,18 @@ def test_unused_inputs_keep_the_fields_frozen() -> None:
 
 
 def test_from_demand_builds_are_the_build_cases_lots(cli: RunCli, tmp_path: Path) -> None:
-    from rackwright.cli.engine_inputs import demand_result, upstream
     from rackwright.demand import plan_builds
-    from rackwright.plan import InputRequest, prepare
+    from rackwright.demand.stage import DEMAND
+    from rackwright.plan import InputRequest, prepare, run_only
 
     path = tmp_path / "from_demand.toml"
     path.write_text(edit(default_scenario_text(), 'build = "explicit"', 'build = "from-demand"'))
     inputs = prepare(InputRequest(scenario=path))
-    result = demand_result(inputs, upstream(inputs))
+    staged = run_only(inputs, DEMAND.key).result(DEMAND)
+    result = staged.projection
+    assert result is not None
     lots = plan_builds(inputs.scenario, result)
+    assert staged.builds == lots
     assert [(lot.rack, lot.period, lot.racks) for lot in lots] == list(result.case("base").builds())
     explicit = prepare(InputRequest()).scenario
     assert plan_builds(explicit, result) == tuple(explicit.builds)

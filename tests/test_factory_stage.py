@@ -21,7 +21,8 @@ def outcome():  # type: ignore[no-untyped-def]
 
 def test_the_factory_reads_power_and_cost_from_the_rack_and_bom_stages(outcome) -> None:  # type: ignore[no-untyped-def]
     run = outcome.run
-    assert run.order == ("rack", "bom", "factory")
+    # the demand stage (and the workloads' rates it reads) settles the build plan it builds
+    assert run.order == ("rack", "bom", "workloads", "demand", "factory")
     fi = factory_inputs(default_inputs(), Upstream("factory", run.results))
     for rack_id, product in fi.products.items():
         assert product.power_max_w == run.result(RACK).analysis(rack_id).power_max_w

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from conftest import RunCli, edit
-from rackwright.cli.engine_inputs import upstream
 from rackwright.errors import InputError
 from rackwright.finance import (
     DecisionInputs,
@@ -17,12 +16,11 @@ from rackwright.finance import (
     Verdict,
     capital_recovery_factor,
     evaluate,
-    load_finance_defaults,
 )
-from rackwright.finance.adapters import alternative_racks, decision_inputs
 from rackwright.finance.drivers import decision_drivers, flip_point
 from rackwright.finance.memo import decide
-from rackwright.plan import InputRequest, prepare
+from rackwright.finance.stage import DECISION
+from rackwright.plan import InputRequest, prepare, run_only
 from rackwright.scenario import default_scenario_text
 
 EXAMPLE_PROGRAM = Path(__file__).resolve().parent.parent / "examples/early_access/program.toml"
@@ -30,13 +28,10 @@ EXAMPLE_PROGRAM = Path(__file__).resolve().parent.parent / "examples/early_acces
 
 @pytest.fixture(scope="module")
 def base() -> DecisionInputs:
-    """The default scenario's purchase option, as ``rackwright tco`` builds it."""
-    inputs = prepare(InputRequest())
-    option = inputs.scenario.purchase_option
-    assert option is not None
-    up = upstream(inputs, [*alternative_racks(inputs.scenario, inputs.catalog), option.rack])
-    defaults = load_finance_defaults(inputs.catalog)
-    return decision_inputs(inputs.scenario, inputs.catalog, defaults, up.rates, up.analyses)
+    """The default scenario's purchase option, as the plan's decision stage builds it."""
+    decision = run_only(prepare(InputRequest()), DECISION.key).result(DECISION).decision
+    assert decision is not None
+    return decision.inputs
 
 
 def _priced(inputs: DecisionInputs, price: float) -> DecisionInputs:

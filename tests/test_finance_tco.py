@@ -12,7 +12,6 @@ import pytest
 from conftest import RunCli
 from rackwright.catalog import load_catalog
 from rackwright.catalog.fabric_sizing import size_system_fabric
-from rackwright.cli.tco_cmd import build_study
 from rackwright.demand import WorkRate
 from rackwright.finance import (
     CostSource,
@@ -29,7 +28,8 @@ from rackwright.finance import (
     workload_economics,
 )
 from rackwright.finance.adapters import network_share
-from rackwright.plan import InputRequest, prepare
+from rackwright.finance.stage import TCO
+from rackwright.plan import InputRequest, prepare, run_only
 from rackwright.rack import analyze
 from rackwright.scenario import default_scenario_text
 
@@ -38,10 +38,10 @@ GEN1 = "rw-gen1-gb300-nvl72"
 
 @pytest.fixture(scope="module")
 def study() -> TcoStudy:
-    """What ``rackwright tco`` computes for the embedded default scenario."""
-    result, problems, _ = build_study(prepare(InputRequest()), None)
-    assert problems == ()
-    return result
+    """What the plan's tco stage (and ``rackwright tco``) computes for the default scenario."""
+    result = run_only(prepare(InputRequest()), TCO.key).result(TCO)
+    assert result.problems == ()
+    return result.study
 
 
 def _gen1_inputs(capex_usd: float = 3_000_000.0) -> RackTcoInputs:

@@ -40,7 +40,8 @@ def _assessment(outcome: PlanOutcome) -> RiskAssessment:
 
 
 def test_the_default_plans_red_flags_run_dry_before_recovery(default_plan: PlanOutcome) -> None:
-    assert default_plan.run.order == ("bom", "sourcing", "risk")  # only what it needs
+    # only what it needs: the demand stage (and the workloads its rates come from) for the builds
+    assert default_plan.run.order == ("rack", "bom", "workloads", "demand", "sourcing", "risk")
     risk = _assessment(default_plan)
     analysis = risk.analysis
     assert analysis.red_flags(), "the default plan has single-site parts: some red flags"

@@ -34,7 +34,8 @@ def test_a_waiting_user_sees_the_search_incumbent_and_gap() -> None:
 
 def test_sourcing_section_explains_prices_floors_and_shows_gaps() -> None:
     sections, _ = _sourcing_run()
-    assert list(sections) == ["bom", "sourcing"]  # it reads the BOM stage, nothing else
+    # it reads the BOM stage and the demand stage's build plan (the [[build]] lots here)
+    assert list(sections) == ["workloads", "demand", "rack", "bom", "sourcing"]
     section = sections["sourcing"]
     assert section.key == "sourcing"
     json.dumps(section.data)  # report.json must be able to hold it

@@ -30,17 +30,22 @@ def plan_parts() -> list[PlanPart]:
     Imported here, not at module top, so a command that needs no plan loads no engine.
     """
     from rackwright.bom.stage import BOM
+    from rackwright.demand.stage import DEMAND
     from rackwright.explore.stage import WORKLOADS
     from rackwright.factory.stage import FACTORY
+    from rackwright.finance.stage import DECISION, TCO
     from rackwright.rack.generations import GENERATIONS
     from rackwright.rack.stage import RACK
     from rackwright.report.sections import (
         bom,
+        decision,
+        demand,
         factory,
         generations,
         rack,
         risk,
         sourcing,
+        tco,
         workloads,
     )
     from rackwright.risk.stage import RISK
@@ -48,12 +53,15 @@ def plan_parts() -> list[PlanPart]:
 
     return [
         PlanPart(WORKLOADS, workloads.present),
+        PlanPart(DEMAND, demand.present),
         PlanPart(GENERATIONS, generations.present),
         PlanPart(RACK, rack.present),
         PlanPart(BOM, bom.present),
         PlanPart(SOURCING, sourcing.present),
         PlanPart(RISK, risk.present),
         PlanPart(FACTORY, factory.present),
+        PlanPart(TCO, tco.present),
+        PlanPart(DECISION, decision.present),
     ]
 
 
@@ -82,9 +90,22 @@ def run_plan(
     return PlanOutcome(run, PlanView(inputs, sections, run.timings))
 
 
+def run_only(inputs: PlanInputs, *keys: str) -> ChainRun:
+    """Run the plan's stages ``keys`` and what they need, nothing more (single commands)."""
+    return run_chain(inputs, [p.stage for p in plan_parts()], only=keys)
+
+
 def prepare(request: InputRequest) -> PlanInputs:
     """Load and check every input of a plan (``chain.load.load_inputs``)."""
     return load_inputs(request)
 
 
-__all__ = ["InputRequest", "PlanOutcome", "PlanPart", "plan_parts", "prepare", "run_plan"]
+__all__ = [
+    "InputRequest",
+    "PlanOutcome",
+    "PlanPart",
+    "plan_parts",
+    "prepare",
+    "run_only",
+    "run_plan",
+]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rackwright.bom.domestic import DomesticRules
 from rackwright.bom.supply import SupplyData
@@ -20,6 +20,10 @@ from rackwright.perf.models import ModelArch
 from rackwright.scenario import Scenario
 from rackwright.sourcing.rules import SourcingRules
 from rackwright.sourcing.tariffs import Logistics, TariffTable
+
+if TYPE_CHECKING:  # both packages import the chain's stages: a runtime import would cycle
+    from rackwright.evaluation.inputs import EvaluationInputs
+    from rackwright.finance.assumptions import FinanceDefaults
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,8 @@ class PlanInputs:
     efficiency: Efficiency
     models: Mapping[str, ModelArch]  # by the model name or path each workload gives
     factory: FactoryData
+    finance: FinanceDefaults  # TCO and decision assumptions with their sources and sweep ranges
+    evaluation: EvaluationInputs | None = None  # an early-access program the decision counts
     settings: PlanSettings = field(default_factory=PlanSettings)
     digest: InputDigest = field(default_factory=lambda: InputDigest(""))
 

@@ -10,17 +10,20 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from rackwright import __version__
 from rackwright.bom import load_supply_data, read_rules
-from rackwright.catalog import load_catalog
+from rackwright.catalog import Catalog, load_catalog
 from rackwright.chain.inputs import InputDigest, InputFile, PlanInputs, PlanSettings
 from rackwright.errors import InputError, RackwrightError, ScenarioError
+from rackwright.evaluation.inputs import EvaluationInputs
+from rackwright.evaluation.loader import load_evaluation_inputs
 from rackwright.factory.loader import load_factory
+from rackwright.finance.loader import load_finance_defaults
 from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.models import ModelArch, resolve_model
 from rackwright.scenario import Scenario, check_against_catalog, read_scenario
@@ -34,6 +37,7 @@ PACKAGE_DATA = (
     "rackwright.sourcing.data",
     "rackwright.perf.data",
     "rackwright.factory.data",
+    "rackwright.finance.data",
 )
 
 
@@ -50,6 +54,7 @@ class InputRequest:
     sourcing_rules: Path | None = None
     calibration: Path | None = None
     factory: Path | None = None
+    evaluation: Path | None = None  # an early-access program whose throughput the decision counts
     seed: int | None = None
     executor: str = "local"
 
@@ -66,6 +71,7 @@ class _Files:
     sourcing_rules: Path | None
     calibration: Path | None
     factory: Path | None
+    evaluation: tuple[Path, ...]  # the program file, then its result files
 
 
 def load_inputs(request: InputRequest) -> PlanInputs:
@@ -78,6 +84,11 @@ def load_inputs(request: InputRequest) -> PlanInputs:
     supply = load_supply_data(catalog, files.bom)
     models = _models(scenario, base, name)
     seed = request.seed if request.seed is not None else scenario.seed
+    evaluation = _evaluation(request.evaluation, scenario, catalog)
+    if evaluation is not None:
+        files = replace(
+            files, evaluation=(Path(evaluation.file), *map(Path, evaluation.result_files))
+        )
     return PlanInputs(
         scenario=scenario,
         scenario_file=name,
@@ -90,9 +101,34 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         efficiency=load_efficiency(files.calibration),
         models=models,
         factory=load_factory(files.factory, catalog),
+        finance=load_finance_defaults(catalog),
+        evaluation=evaluation,
         settings=PlanSettings(seed=seed, executor=request.executor),
         digest=_digest(scenario, files, seed),
     )
+
+
+def _evaluation(path: Path | None, scenario: Scenario, catalog: Catalog) -> EvaluationInputs | None:
+    """The evaluation program, checked to evaluate the system the purchase option is for."""
+    if path is None:
+        return None
+    option = scenario.purchase_option
+    if option is None:
+        raise InputError(
+            "--evaluation needs a scenario with a [purchase_option]",
+            field="--evaluation",
+            value=str(path),
+        )
+    loaded = load_evaluation_inputs(path)
+    system, expected = loaded.program.program.system, catalog.rack(option.rack).system
+    if system != expected:
+        raise InputError(
+            f"the evaluation program evaluates {system}, the option is for {option.rack} "
+            f"(system {expected})",
+            field="--evaluation",
+            value=str(path),
+        )
+    return loaded
 
 
 def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Files:
@@ -108,6 +144,7 @@ def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Fi
         sourcing_rules=request.sourcing_rules or own(scenario.sourcing_rules_file),
         calibration=request.calibration or own(scenario.calibration_file),
         factory=request.factory or own(scenario.factory_file),
+        evaluation=(),
     )
 
 
@@ -157,6 +194,7 @@ def _user_files(files: _Files) -> Iterator[InputFile]:
         ("sourcing_rules", files.sourcing_rules),
         ("calibration", files.calibration),
         ("factory", files.factory),
+        *(("evaluation", p) for p in files.evaluation),
     ]
     for role, path in named:
         if path is not None:

@@ -3,7 +3,7 @@
 Each case's training-compute and inference-token growth goes through the performance model
 (tokens/s per GPU of each workload on each generation) into racks installed and built per
 generation per quarter (mix rule and service life from the scenario's [demand] block), and the
-build case is set against the explicit [[build]] plan.
+build case is set against the explicit [[build]] plan. The figures are the plan's demand stage's.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
-from rackwright.cli.engine_inputs import demand_result, upstream
 from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
@@ -19,7 +18,9 @@ from rackwright.cli.inputs import (
     scenario_request,
 )
 from rackwright.demand import CaseResult, DemandResult
-from rackwright.plan import prepare
+from rackwright.demand.stage import DEMAND, DemandStageResult
+from rackwright.errors import ScenarioError
+from rackwright.plan import prepare, run_only
 
 
 def demand(
@@ -31,16 +32,19 @@ def demand(
 ) -> None:
     """Turn the scenario's demand cases into GPUs, racks and MW per generation per quarter."""
     inputs = prepare(scenario_request(file, catalog, bom, calibration))
-    with console_err.status("demand: rack, bom and workloads stages ..."):
-        up = upstream(inputs)
-        result = demand_result(inputs, up)
-    own = [r for r in up.rates if r.rack in {g.rack for g in inputs.scenario.generations}]
-    if json_out:
-        print_json(
-            {**result.to_json(), "rates": [r.to_json() for r in own], "problems": list(up.problems)}
+    with console_err.status("demand: rack, bom, workloads and demand stages ..."):
+        staged: DemandStageResult = run_only(inputs, DEMAND.key).result(DEMAND)
+    result = staged.projection
+    if result is None:
+        raise ScenarioError(
+            "the scenario has no [demand] block (see `rackwright scenario init`)",
+            file=inputs.scenario_file,
+            field="demand",
         )
+    if json_out:
+        print_json(staged.to_json())
         return
-    for line in up.problems:
+    for line in staged.problems:
         console.print(f"cannot run: {line}", markup=False)
     print_demand(result)
 

@@ -14,8 +14,10 @@ import typer
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, print_json
-from rackwright.cli.engine_inputs import run_evaluation
 from rackwright.evaluation import EvaluationReport, Outcome
+from rackwright.evaluation.engine import evaluate as judge_program
+from rackwright.evaluation.loader import load_evaluation_inputs
+from rackwright.perf.efficiency import load_efficiency
 
 OUTCOME_STYLE = {Outcome.PASS: "green", Outcome.FAIL: "bold red", Outcome.NA: "yellow"}
 
@@ -26,7 +28,8 @@ def evaluate(
     json_out: JsonFlag = False,
 ) -> None:
     """Compare measured results with the model's predictions and judge acceptance criteria."""
-    report, _ = run_evaluation(program_file, catalog or [])
+    loaded = load_evaluation_inputs(program_file, catalog or [])
+    report = judge_program(loaded.program, loaded.results, loaded.catalog, load_efficiency())
     if json_out:
         print_json(report.to_json())
         return

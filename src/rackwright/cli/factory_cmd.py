@@ -18,8 +18,10 @@ from rackwright.cli.common import (
     progress_bar,
     spinner,
 )
+from rackwright.demand.stage import DEMAND
 from rackwright.errors import InputError
 from rackwright.explore.executors import make_executor
+from rackwright.explore.stage import WORKLOADS
 from rackwright.factory import (
     FactoryInputs,
     FactorySimulation,
@@ -50,9 +52,10 @@ def _inputs(
     file: Path | None, catalog: list[Path] | None, factory: Path | None
 ) -> tuple[str, int, FactoryInputs]:
     """The factory engines' inputs exactly as the plan's factory stage builds them (the rack and
-    BOM stages run first, so power and cost come from where they do in a plan); and the seed."""
+    BOM stages run first, so power and cost come from where they do in a plan, and the demand
+    stage settles the build plan); and the seed."""
     context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ()), factory=factory))
-    run = run_chain(context, [RACK, BOM])
+    run = run_chain(context, [RACK, BOM, WORKLOADS, DEMAND])
     inputs = factory_inputs(context, Upstream(FACTORY.key, run.results))
     return context.scenario_file, context.settings.seed, inputs
 

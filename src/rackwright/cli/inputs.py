@@ -38,6 +38,10 @@ FactoryFileOpt = Annotated[
     Path | None,
     typer.Option("--factory", help="Factory TOML (sites, lines, stations) replacing the default."),
 ]
+EvaluationFileOpt = Annotated[
+    Path | None,
+    typer.Option("--evaluation", help="Evaluation program whose throughput the decision counts."),
+]
 SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Seed of every random draw (default: the scenario's)."),
@@ -59,6 +63,7 @@ def input_request(
     logistics: Path | None = None,
     calibration: Path | None = None,
     factory: Path | None = None,
+    evaluation: Path | None = None,
     seed: int | None = None,
     executor: str = "local",
 ) -> InputRequest:
@@ -72,6 +77,7 @@ def input_request(
         logistics=logistics,
         calibration=calibration,
         factory=factory,
+        evaluation=evaluation,
         seed=seed,
         executor=executor,
     )

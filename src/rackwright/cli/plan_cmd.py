@@ -21,6 +21,7 @@ from rackwright.cli.common import (
 from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
+    EvaluationFileOpt,
     FactoryFileOpt,
     LogisticsFileOpt,
     RulesFileOpt,
@@ -55,6 +56,7 @@ def plan(
     logistics: LogisticsFileOpt = None,
     calibration: CalibrationFileOpt = None,
     factory: FactoryFileOpt = None,
+    evaluation: EvaluationFileOpt = None,
     seed: SeedOpt = None,
     only: OnlyOpt = None,
     json_out: JsonFlag = False,
@@ -70,6 +72,7 @@ def plan(
             logistics=logistics,
             calibration=calibration,
             factory=factory,
+            evaluation=evaluation,
             seed=seed,
         )
     )

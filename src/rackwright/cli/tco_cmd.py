@@ -4,35 +4,27 @@ Rack capex is the BOM stage's price of each scenario generation (its first year,
 offers at its peak quarterly build); energy, facility and staff come from the scenario's facility,
 the network share from the fabric sizing, the rest from the sourced finance defaults. With a
 [purchase_option] the decision memo values exercising it against the best alternative;
-``--evaluation`` counts an evaluation program's measured/predicted throughput.
+``--evaluation`` counts an evaluation program's measured/predicted throughput. The figures are
+the plan's: the command runs the plan's tco and decision stages (and what they need).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-import typer
 from rich.table import Table
 
-from rackwright.chain import PlanInputs
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
-from rackwright.cli.engine_inputs import (
-    generation_tco_inputs,
-    run_evaluation,
-    throughput_evidence,
-    upstream,
-)
 from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
+    EvaluationFileOpt,
     ScenarioFileArg,
-    scenario_request,
+    input_request,
 )
-from rackwright.errors import InputError
-from rackwright.finance import FacilityEconomics, TcoStudy, load_finance_defaults, tco_study
-from rackwright.finance.adapters import alternative_racks, decision_inputs
-from rackwright.plan import prepare
+from rackwright.finance import TcoStudy
+from rackwright.finance.stage import DECISION, TCO, DecisionStageResult, TcoStageResult
+from rackwright.plan import prepare, run_only
 
 
 def tco(
@@ -40,67 +32,38 @@ def tco(
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     calibration: CalibrationFileOpt = None,
-    evaluation: Annotated[
-        Path | None,
-        typer.Option(
-            "--evaluation", help="Evaluation program whose throughput the decision counts."
-        ),
-    ] = None,
+    evaluation: EvaluationFileOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """TCO per rack-year and GPU-hour, cost per token and per run, tornado, decision memo."""
-    inputs = prepare(scenario_request(file, catalog, bom, calibration))
-    with console_err.status("tco: rack, bom and workloads stages, then the decision ..."):
-        study, problems, report = build_study(inputs, evaluation)
+    inputs = prepare(
+        input_request(
+            file, catalog=catalog, bom=bom, calibration=calibration, evaluation=evaluation
+        )
+    )
+    with console_err.status("tco: rack, bom, workloads, demand and tco stages, the decision ..."):
+        run = run_only(inputs, TCO.key, DECISION.key)
+    result, decision = run.result(TCO), run.result(DECISION)
     if json_out:
-        data = study.to_json()
-        data["problems"] = list(problems)
-        data["evaluation"] = report
-        print_json(data)
+        print_json(tco_json(result, decision))
         return
-    print_study(study, problems)
+    print_study(result.study, (*result.problems, *decision.problems))
+    if decision.decision is not None:
+        console.print("[bold]purchase decision[/]")
+        for line in decision.memo():
+            console.print(f"- {line}", markup=False)
 
 
-def build_study(
-    inputs: PlanInputs, evaluation: Path | None
-) -> tuple[TcoStudy, tuple[str, ...], dict[str, Any] | None]:
-    """Upstream results, evaluation evidence and decision inputs, then the study."""
-    scenario, cat = inputs.scenario, inputs.catalog
-    defaults = load_finance_defaults(cat)
-    option = scenario.purchase_option
-    extra = [*alternative_racks(scenario, cat), *([option.rack] if option else [])]
-    up = upstream(inputs, extra)
-    racks = [g.rack for g in scenario.generations]
-    throughput, report = (1.0, "model prediction (no evaluation)"), None
-    if evaluation is not None:
-        evaluated, _ = run_evaluation(evaluation)
-        _same_system(inputs, evaluated.system, evaluation)
-        throughput, report = throughput_evidence(evaluated, evaluation), evaluated.to_json()
-    decision = None
-    if option is not None:
-        decision = decision_inputs(scenario, cat, defaults, up.rates, up.analyses, throughput)
-    facility = FacilityEconomics.of(cat.facility(scenario.facility))
-    rack_specs = generation_tco_inputs(inputs, up, defaults.assumptions.cluster_gpus)
-    own_rates = [r for r in up.rates if r.rack in racks]
-    return tco_study(rack_specs, own_rates, facility, defaults, decision), up.problems, report
-
-
-def _same_system(inputs: PlanInputs, system: str, program: Path) -> None:
-    option = inputs.scenario.purchase_option
-    if option is None:
-        raise InputError(
-            "--evaluation needs a scenario with a [purchase_option]",
-            field="--evaluation",
-            value=str(program),
-        )
-    expected = inputs.catalog.rack(option.rack).system
-    if system != expected:
-        raise InputError(
-            f"the evaluation program evaluates {system}, the option is for {option.rack} "
-            f"(system {expected})",
-            field="--evaluation",
-            value=str(program),
-        )
+def tco_json(result: TcoStageResult, decision: DecisionStageResult) -> dict[str, Any]:
+    """The ``tco --json`` document: the plan's tco section data with the decision's beside it."""
+    extra = decision.to_json()
+    return {
+        **result.to_json(),
+        "decision": extra["decision"],
+        "evaluation": extra["evaluation"],
+        "demand_check": extra["demand_check"],
+        "problems": [*result.problems, *decision.problems],
+    }
 
 
 def _table(title: str, columns: list[str], left: set[str]) -> Table:
@@ -117,7 +80,7 @@ WORK_COLUMNS = ["workload", "rack", "USD per M tokens", "run cost (USD)", "token
 
 
 def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
-    """TCO per rack, cost of work, tornado tops and the decision memo."""
+    """TCO per rack, cost of work and the tornado tops."""
     f = study.facility
     console.print(
         f"facility {f.facility_id}: PUE {f.pue_ratio:g}, {f.electricity_usd_per_kwh * 100:.2f} "
@@ -134,10 +97,6 @@ def print_study(study: TcoStudy, problems: tuple[str, ...]) -> None:
         console.print(f"tornado {t.subject} ({t.metric} {t.base:,.0f}): {top}", markup=False)
     for line in problems:
         console.print(f"cannot run: {line}", markup=False)
-    if study.decision is not None:
-        console.print("[bold]purchase decision[/]")
-        for line in study.decision.memo():
-            console.print(f"- {line}", markup=False)
 
 
 def _rack_table(study: TcoStudy) -> Table:

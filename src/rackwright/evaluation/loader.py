@@ -23,9 +23,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from rackwright.catalog.catalog import Catalog
-from rackwright.catalog.loader import read_toml, validation_error
+from rackwright.catalog.loader import load_catalog, read_toml, validation_error
 from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError, UnitError, UnknownIdError
+from rackwright.evaluation.inputs import EvaluationInputs
 from rackwright.evaluation.program import Program
 from rackwright.evaluation.records import METRIC_UNITS
 from rackwright.fileio import read_text
@@ -213,3 +214,18 @@ def load_program_results(
     for path in mlperf:
         loaded = loaded + read_mlperf_summary(path, catalog)
     return loaded, [*files, *mlperf]
+
+
+def load_evaluation_inputs(path: Path, extra_catalog: Sequence[Path] = ()) -> EvaluationInputs:
+    """Read a program, the catalog it names and its results, checked against that catalog.
+
+    Catalog files merge in order: the default, the program's ``catalog_files`` (relative to the
+    program file), then ``extra_catalog``.
+    """
+    program, text = read_program(path)
+    catalog = load_catalog(
+        [*(path.parent / f for f in program.program.catalog_files), *extra_catalog]
+    )
+    check_program(program, catalog, text, str(path))
+    loaded, files = load_program_results(program, path.parent, catalog)
+    return EvaluationInputs(str(path), program, catalog, loaded, tuple(str(f) for f in files))

@@ -14,6 +14,7 @@ from typing import Any
 from rackwright.bom.stage import BOM
 from rackwright.chain.inputs import PlanInputs
 from rackwright.chain.stage import Stage, Upstream
+from rackwright.demand.stage import with_build_plan
 from rackwright.errors import InputError
 from rackwright.explore.executors import make_executor
 from rackwright.factory.buildplan import (
@@ -54,7 +55,8 @@ class FactoryStageResult:
 
 def factory_inputs(inputs: PlanInputs, upstream: Upstream) -> FactoryInputs:
     """The factory engines' inputs: the scenario's builds and sites, each rack's engineered
-    figures (rack stage) and cost (BOM stage)."""
+    figures (rack stage) and cost (BOM stage); the builds are the demand stage's build plan."""
+    inputs = with_build_plan(inputs, upstream)  # the [[build]] lots, or the demand's racks
     builds = builds_from_scenario(inputs.scenario)
     if not builds:
         raise InputError("the scenario has no [[build]] plan", file=inputs.scenario_file)
@@ -94,6 +96,6 @@ def run(inputs: PlanInputs, upstream: Upstream) -> FactoryStageResult:
 
 
 FACTORY = Stage(
-    "factory", "U.S. factories: lines, bottlenecks and ramp", ("rack", "bom"), run,
+    "factory", "U.S. factories: lines, bottlenecks and ramp", ("rack", "bom", "demand"), run,
     FactoryStageResult,
 )  # fmt: skip

@@ -242,6 +242,39 @@ def line(
     return figure_from(fig, title, guides=guides, note=note)
 
 
+def tornado(
+    title: str,
+    labels: Sequence[str],
+    base: float,
+    at_low: Sequence[Number],
+    at_high: Sequence[Number],
+    *,
+    x_title: str,
+    y_title: str = "assumption",
+    note: str = "",
+) -> Figure:
+    """A sensitivity tornado: per assumption (first on top) a bar from ``base`` to the figure at
+    its low and one to the figure at its high, with the base drawn as a line."""
+    _check_lengths(labels, {"at low": at_low, "at high": at_high})
+    order = list(range(len(labels)))[::-1]  # Plotly draws the first category at the bottom
+    names = [labels[i] for i in order]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=name,
+                y=names,
+                x=[values[i] - base for i in order],
+                base=base,
+                orientation="h",
+            )
+            for name, values in (("assumption at its low", at_low), ("at its high", at_high))
+        ]
+    )
+    fig.update_layout(barmode="overlay", xaxis_title=x_title, yaxis_title=y_title)
+    fig.update_traces(opacity=0.8)
+    return figure_from(fig, title, guides=[Guide("x", base, "base", dash="dot")], note=note)
+
+
 @dataclass(frozen=True)
 class AxisRange:
     """Where an axis starts and ends, in data units (a log axis is converted for Plotly)."""

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from rackwright.chain import ChainRun, InputDigest, PlanInputs
+from rackwright.chain import ChainRun, InputDigest, PlanInputs, Stage
 
 JSONValue = Any
 
@@ -54,6 +54,12 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     figures: list[Figure] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+def summary_only(stage: Stage[Any], line: str, data: dict[str, JSONValue]) -> Section:
+    """``stage``'s section as one summary line and its data: nothing to chart (a scenario
+    without the block the stage presents says so here)."""
+    return Section(key=stage.key, title=stage.title, summary=[line], data=data)
 
 
 Presenter = Callable[[PlanInputs, ChainRun], Section]

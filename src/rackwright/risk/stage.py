@@ -23,6 +23,7 @@ from typing import Any
 from rackwright.bom.stage import BOM
 from rackwright.chain.inputs import PlanInputs
 from rackwright.chain.stage import Stage, Upstream
+from rackwright.demand.stage import with_build_plan
 from rackwright.explore.executors import Executor, make_executor
 from rackwright.risk.analysis import analyze
 from rackwright.risk.mitigation import MitigationPlan, size_mitigations
@@ -240,6 +241,7 @@ def assess(plan: PlanNetwork, *, trials: int, seed: int, executor: str) -> RiskA
 
 def run(inputs: PlanInputs, upstream: Upstream) -> RiskStageResult:
     """The plan's network from the BOM and sourcing results, and every analysis of it."""
+    inputs = with_build_plan(inputs, upstream)  # the [[build]] lots, or the demand's racks
     try:
         plan = network_from_plan(inputs, upstream.of(BOM), upstream.of(SOURCING).plan)
     except NoNetworkError as exc:
@@ -256,7 +258,7 @@ def run(inputs: PlanInputs, upstream: Upstream) -> RiskStageResult:
 RISK = Stage(
     "risk",
     "Supply-disruption risk: time to recover, time to survive, exposure",
-    ("bom", "sourcing"),
+    ("bom", "sourcing", "demand"),
     run,
     RiskStageResult,
 )

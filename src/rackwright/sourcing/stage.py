@@ -19,6 +19,7 @@ from rackwright.bom.expand import PartDemand
 from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.chain.inputs import PlanInputs
 from rackwright.chain.stage import Stage, Upstream
+from rackwright.demand.stage import with_build_plan
 from rackwright.optim import SolveOptions, SolveProgress
 from rackwright.scenario import Scenario
 from rackwright.sourcing.curve import FLOORS, FloorCurve, floor_curves, generation_tasks
@@ -156,6 +157,7 @@ def _watched(inputs: PlanInputs, step: str) -> SolveOptions:
 
 def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
     """Plan the scenario's sourcing and price each domestic-content floor per generation."""
+    inputs = with_build_plan(inputs, upstream)  # the [[build]] lots, or the demand's racks
     parts = _parts_by_rack(upstream.of(BOM))
     problem = scenario_problem(inputs, inputs.scenario, parts, None, relax_dual=False)
     first = solve_sourcing(problem, _watched(inputs, "plan"))
@@ -182,7 +184,7 @@ def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
 SOURCING = Stage(
     "sourcing",
     "Sourcing: landed cost, domestic content and capacity gaps",
-    ("bom",),
+    ("bom", "demand"),
     run,
     SourcingStageResult,
 )

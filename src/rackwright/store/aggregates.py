@@ -4,9 +4,12 @@ A run's owner sees every stage in full (it could read every input). The other or
 a *shared* run's stages of its own party, and of the ``shared`` party (rack designs), in full; of
 the owner's party only the aggregate below: the lab gets a plan's domestic-content share, landed
 cost per rack and the risk ranking, never supplier prices, capacities or tariffs per offer; the
-manufacturer gets the lab's demand in racks per quarter (the run's ``demand``), never the
-workload definitions. A stage with no entry here is withheld whole (fail
-closed): a new stage crosses the wall only once someone writes its aggregate.
+manufacturer gets the lab's demand in racks per quarter (the run's ``demand``) and the demand
+stage's racks per rack design and quarter (the build plan and the build case's racks), never the
+workload definitions, growth rates, rates or other cases. The lab's TCO (its facility, its cost
+per token) and its purchase decision (the option's price, its flip points: negotiating leverage)
+are withheld whole. A stage with no entry here is withheld whole (fail closed): a new stage
+crosses the wall only once someone writes its aggregate.
 """
 
 from __future__ import annotations
@@ -18,6 +21,9 @@ Aggregate = Callable[[dict[str, Any]], dict[str, Any]]
 
 STAGE_PARTY: dict[str, str] = {
     "workloads": "lab",
+    "demand": "lab",
+    "tco": "lab",
+    "decision": "lab",
     "generations": "shared",
     "rack": "shared",
     "bom": "manufacturer",
@@ -86,6 +92,32 @@ def _sourcing(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _per_quarter(rows: list[tuple[str, str, int]]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for rack, period, racks in rows:
+        if racks:
+            per_rack = out.setdefault(rack, {})
+            per_rack[period] = per_rack.get(period, 0) + racks
+    return {rack: dict(sorted(q.items())) for rack, q in out.items()}
+
+
+def _demand(result: dict[str, Any]) -> dict[str, Any]:
+    """Racks per rack design and quarter: the build plan, and the build case's racks built."""
+    data = result.get("data", {})
+    case = next((c for c in data.get("cases", []) if c["case"]["name"] == data.get("build_case")),
+                None)  # fmt: skip
+    built = [
+        (g["rack"], g["period"], g["racks_built"]) for g in (case or {}).get("generations", [])
+    ]
+    plan = [(b["rack"], b["period"], b["racks"]) for b in data.get("plan_builds", [])]
+    return {
+        "build": data.get("build"),
+        "build_case": data.get("build_case"),
+        "plan_racks": _per_quarter(plan),
+        "build_case_racks": _per_quarter(built),
+    }
+
+
 def _risk(result: dict[str, Any]) -> dict[str, Any]:
     """The REI ranking with each scenario's TTR, TTS and red flag, and the exposure heat map
     as REI shares; no losses in USD, capacities, stock or prices."""
@@ -123,6 +155,7 @@ def _withheld_lab(_result: dict[str, Any]) -> dict[str, Any]:
 
 AGGREGATES: dict[str, Aggregate] = {
     "workloads": _withheld_lab,
+    "demand": _demand,
     "bom": _bom,
     "sourcing": _sourcing,
     "risk": _risk,
