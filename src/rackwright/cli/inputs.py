@@ -26,6 +26,12 @@ RulesFileOpt = Annotated[
 TariffsFileOpt = Annotated[
     Path | None, typer.Option("--tariffs", help="Tariff TOML replacing the default table.")
 ]
+SourcingRulesFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--sourcing-rules", help="Sourcing rules TOML replacing sourcing/data/policy.toml."
+    ),
+]
 LogisticsFileOpt = Annotated[
     Path | None,
     typer.Option("--logistics", help="Freight and qualification TOML replacing the default."),
@@ -61,6 +67,7 @@ def input_request(
     rules: Path | None = None,
     tariffs: Path | None = None,
     logistics: Path | None = None,
+    sourcing_rules: Path | None = None,
     calibration: Path | None = None,
     factory: Path | None = None,
     evaluation: Path | None = None,
@@ -75,6 +82,7 @@ def input_request(
         rules=rules,
         tariffs=tariffs,
         logistics=logistics,
+        sourcing_rules=sourcing_rules,
         calibration=calibration,
         factory=factory,
         evaluation=evaluation,

@@ -26,6 +26,7 @@ from rackwright.cli.inputs import (
     LogisticsFileOpt,
     RulesFileOpt,
     SeedOpt,
+    SourcingRulesFileOpt,
     TariffsFileOpt,
     input_request,
 )
@@ -53,6 +54,7 @@ def plan(
     bom: BomFilesOpt = None,
     rules: RulesFileOpt = None,
     tariffs: TariffsFileOpt = None,
+    sourcing_rules: SourcingRulesFileOpt = None,
     logistics: LogisticsFileOpt = None,
     calibration: CalibrationFileOpt = None,
     factory: FactoryFileOpt = None,
@@ -69,6 +71,7 @@ def plan(
             bom=bom,
             rules=rules,
             tariffs=tariffs,
+            sourcing_rules=sourcing_rules,
             logistics=logistics,
             calibration=calibration,
             factory=factory,

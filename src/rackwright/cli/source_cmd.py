@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
-from rackwright.cli.inputs import TariffsFileOpt
+from rackwright.cli.inputs import SourcingRulesFileOpt, TariffsFileOpt
 from rackwright.errors import InputError
 from rackwright.optim import SolveOptions, SolveProgress
 from rackwright.plan import InputRequest, prepare
@@ -38,12 +38,7 @@ def source(
     policy: Annotated[
         str, typer.Option("--policy", help="Tariff policy scenario in the table.")
     ] = "current",
-    rules: Annotated[
-        Path | None,
-        typer.Option(
-            "--sourcing-rules", help="Sourcing rules TOML replacing sourcing/data/policy.toml."
-        ),
-    ] = None,
+    rules: SourcingRulesFileOpt = None,
     soft_floor: Annotated[
         bool,
         typer.Option("--soft-floor", help="Allow a priced shortfall below the domestic floor."),
