@@ -182,3 +182,22 @@ def test_bom_domestic_with_the_plans_sites_reports_the_plans_figure(cli: RunCli)
     # without the plan's sites the cheapest integration offer anywhere decides, and it says so
     alone = cli("bom", "domestic", GEN1, "--year", str(generation.year))
     assert "integrates at the scenario's own sites" in alone.out
+
+
+def test_sourcing_rules_named_in_the_scenario_reach_the_plan_and_a_bad_one_stops_it(
+    tmp_path: Path, cli: RunCli
+) -> None:
+    preset = resources.files("rackwright.sourcing.data").joinpath("policy.toml").read_text("utf-8")
+    (tmp_path / "policy.toml").write_text(preset.replace("min_share = 0.2", "min_share = 0.3"))
+    path = _scenario_file(tmp_path, extra='sourcing_rules_file = "policy.toml"\n')
+    inputs = prepare(InputRequest(scenario=path))
+    assert inputs.sourcing_rules.dual_source_min_share == 0.3
+    assert "sourcing_rules" in [f.role for f in inputs.digest.files]
+    plain = prepare(InputRequest(scenario=_scenario_file(tmp_path)))
+    assert inputs.digest.content_hash != plain.digest.content_hash
+    bad = tmp_path / "bad.toml"
+    bad.write_text(preset.replace("min_share = 0.2", "min_share = 2"))
+    result = cli("plan", "--sourcing-rules", bad, "--out", tmp_path / "out")
+    assert result.code == 2
+    assert "bad.toml" in result.err and len(result.err.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()
