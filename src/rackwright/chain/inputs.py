@@ -17,7 +17,8 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.models import ModelArch
 from rackwright.scenario import Scenario
-from rackwright.sourcing.tariffs import Logistics, TariffTable
+from rackwright.sourcing.tariffs import Logistics
+from rackwright.tariffs.models import TariffRules
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class PlanInputs:
     catalog: Catalog
     supply: SupplyData
     rules: DomesticRules
-    tariffs: TariffTable
+    tariffs: TariffRules  # dated duty rules, HTS classification of the parts, scenarios
     logistics: Logistics
     efficiency: Efficiency
     models: Mapping[str, ModelArch]  # by the model name or path each workload gives

@@ -23,13 +23,15 @@ from rackwright.errors import InputError, RackwrightError, ScenarioError
 from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.models import ModelArch, resolve_model
 from rackwright.scenario import Scenario, check_against_catalog, read_scenario
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+from rackwright.sourcing.tariffs import load_logistics
+from rackwright.tariffs.loader import load_tariff_rules
 
 # Package data every plan reads (hashed so a changed default changes the content hash).
 PACKAGE_DATA = (
     "rackwright.catalog.data",
     "rackwright.bom.data",
     "rackwright.sourcing.data",
+    "rackwright.tariffs.data",
     "rackwright.perf.data",
 )
 
@@ -77,7 +79,7 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         catalog=catalog,
         supply=supply,
         rules=read_rules(files.rules),
-        tariffs=load_tariffs(files.tariffs),
+        tariffs=load_tariff_rules(files.tariffs),
         logistics=load_logistics(files.logistics),
         efficiency=load_efficiency(files.calibration),
         models=models,

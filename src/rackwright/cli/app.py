@@ -28,6 +28,7 @@ from rackwright.cli import (
     scenario_cmd,
     serve_cmd,
     source_cmd,
+    tariffs_cmd,
     workspace_cmd,
 )
 from rackwright.cli.common import console, console_err
@@ -71,6 +72,7 @@ app.command("plan")(plan_cmd.plan)
 app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
+app.add_typer(tariffs_cmd.app, name="tariffs")
 app.add_typer(perf_cmd.app, name="perf")
 app.add_typer(factory_cmd.app, name="factory")
 app.add_typer(db_cmd.app, name="db")

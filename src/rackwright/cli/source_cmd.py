@@ -34,7 +34,7 @@ def source(
     ] = None,
     tariffs: TariffsFileOpt = None,
     policy: Annotated[
-        str, typer.Option("--policy", help="Tariff policy scenario in the table.")
+        str, typer.Option("--policy", help="Tariff scenario: current, or one in scenarios.toml.")
     ] = "current",
     soft_floor: Annotated[
         bool,

@@ -25,7 +25,7 @@ from rackwright.sourcing.result import (
     Violation,
     ViolationKind,
 )
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+from rackwright.sourcing.tariffs import load_logistics
 
 __all__ = [
     "BindingCapacity",
@@ -42,7 +42,6 @@ __all__ = [
     "ViolationKind",
     "explain_infeasibility",
     "load_logistics",
-    "load_tariffs",
     "problem_for_plan",
     "problem_from_scenario",
     "solve_sourcing",

@@ -150,7 +150,7 @@ def read_plan(
     shortfall_usd = float(x[built.shortfall].sum()) if built.shortfall.size else 0.0
     costs = CostBreakdown(
         price_usd=float(spend.sum()),
-        tariff_usd=float((spend * arr.tariff[t_o]).sum()),
+        tariff_usd=float((spend * arr.tariff[t_o, t_a]).sum()),
         freight_usd=float((q * arr.freight[t_o]).sum()),
         qualification_usd=float(arr.qualification[qualified].sum()),
         holding_usd=float((inventory * built.holding_usd[:, None]).sum()),
@@ -206,7 +206,7 @@ def _orders(problem: SourcingProblem, built: SourcingModel, q: FloatArray) -> tu
                 arrival_period=problem.periods[a],
                 qty=float(q[t]),
                 unit_cost_usd=price,
-                landed_usd=float(q[t] * (price * (1 + arr.tariff[o]) + arr.freight[o])),
+                landed_usd=float(q[t] * (price * (1 + arr.tariff[o, a]) + arr.freight[o])),
             )
         )
     return tuple(lines)

@@ -2,8 +2,9 @@
 
 Demand per part and quarter is racks built x the part's quantity per rack (attrition included);
 offers carry USD price breaks, MOQ, order multiple, mean lead time rounded up to whole quarters,
-capacity per quarter of each year, the tariff of the chosen policy for the site's country and the
-part's heading, freight to the scenario's U.S. sites, and the part's qualification cost.
+capacity per quarter of each year, the duty rate of each arrival quarter under the chosen tariff
+scenario (``rackwright.tariffs``: the part's HTS line from the site's country, the rules in force
+that quarter), freight to the scenario's U.S. sites, and the part's qualification cost.
 """
 
 from __future__ import annotations
@@ -26,7 +27,10 @@ from rackwright.sourcing.problem import (
     period_index,
     quarters,
 )
-from rackwright.sourcing.tariffs import Logistics, TariffPolicy, TariffTable
+from rackwright.sourcing.tariffs import Logistics
+from rackwright.tariffs.models import TariffRules
+from rackwright.tariffs.quarters import offer_duties
+from rackwright.tariffs.scenarios import rules_under
 
 QUARTER_S = 13 * 604800.0
 
@@ -69,7 +73,7 @@ def problem_from_scenario(
     catalog: Catalog,
     supply: SupplyData,
     *,
-    tariffs: TariffTable,
+    tariffs: TariffRules,
     tariff_policy: str,
     logistics: Logistics,
     domestic_floor: float | None = None,
@@ -83,21 +87,21 @@ def problem_from_scenario(
     ``parts_by_rack`` hands in the BOM stage's flattened BOMs instead of expanding them again.
     """
     periods = plan_periods(scenario)
-    policy = tariffs.policy(tariff_policy)
+    rules = rules_under(tariffs, tariff_policy)
     rows, demand = part_demand(scenario, catalog, supply, periods, parts_by_rack)
     destinations = {s.site: s.racks_per_week for s in scenario.sites}
     parts: list[SourcingPart] = []
     offers: list[SourcingOffer] = []
     for part_id, row in sorted(rows.items()):
         part = supply.part(part_id)
-        heading = tariffs.heading(row.category)
+        part_class = tariffs.class_of(part_id, row.category)
         parts.append(
             SourcingPart(
                 part_id=part_id,
                 name=row.name,
                 category=row.category,
                 subsystem=str(row.subsystem),
-                tariff_class=heading,
+                tariff_class=part_class.hts,
                 critical=row.critical,
                 demand=tuple(demand[part_id]),
             )
@@ -108,9 +112,8 @@ def problem_from_scenario(
                     offer,
                     part.weight_kg,
                     str(row.subsystem),
-                    heading,
+                    offer_duties(rules, part_class, offer, periods).rates,
                     periods,
-                    policy,
                     logistics,
                     destinations,
                 )
@@ -135,9 +138,8 @@ def _offer(
     offer: Offer,
     weight_kg: float,
     subsystem: str,
-    heading: str,
+    duty_rates: tuple[float, ...],
     periods: tuple[str, ...],
-    policy: TariffPolicy,
     logistics: Logistics,
     destinations: dict[str, float],
 ) -> SourcingOffer:
@@ -153,7 +155,8 @@ def _offer(
         order_multiple=offer.order_multiple,
         lead_periods=lead,
         capacity=tuple(offer.capacity_per_quarter(int(p[:4])) for p in periods),
-        tariff_rate=policy.rate(offer.country, heading),
+        tariff_rate=sum(duty_rates) / len(duty_rates),
+        tariff_by_period=duty_rates,
         freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
         qualification_usd=logistics.qualification_usd(subsystem),
     )
@@ -163,7 +166,7 @@ def problem_for_plan(
     scenario: Scenario,
     catalog: Catalog,
     *,
-    tariffs: TariffTable,
+    tariffs: TariffRules,
     tariff_policy: str = "current",
     logistics: Logistics,
     domestic_floor: float | None = None,

@@ -39,7 +39,7 @@ class ProblemArrays:
     moq: FloatArray
     multiple: IntArray
     capacity: FloatArray
-    tariff: FloatArray
+    tariff: FloatArray  # offers x periods: the duty rate by arrival period
     freight: FloatArray
     qualification: FloatArray
     domestic: NDArrayBool
@@ -91,7 +91,9 @@ def arrays_of(problem: SourcingProblem) -> ProblemArrays:
         moq=np.array([o.moq for o in offers], dtype=np.float64),
         multiple=np.array([o.order_multiple for o in offers], dtype=np.int64),
         capacity=np.array([o.capacity for o in offers], dtype=np.float64).reshape(-1, periods),
-        tariff=np.array([o.tariff_rate for o in offers], dtype=np.float64),
+        tariff=np.array([o.tariff_rates(periods) for o in offers], dtype=np.float64).reshape(
+            -1, periods
+        ),
         freight=np.array([o.freight_usd_per_unit for o in offers], dtype=np.float64),
         qualification=np.array([o.qualification_usd for o in offers], dtype=np.float64),
         domestic=np.array([o.domestic for o in offers], dtype=bool),
@@ -179,7 +181,7 @@ def build_model(problem: SourcingProblem, *, elastic: bool = False) -> SourcingM
     keep = lo <= hi
     t_v, t_k, t_o, t_a, lo, hi = t_v[keep], t_k[keep], t_o[keep], t_a[keep], lo[keep], hi[keep]
     price = arr.tier_price[t_o, t_k]
-    landed = price * (1.0 + arr.tariff[t_o]) + arr.freight[t_o]
+    landed = price * (1.0 + arr.tariff[t_o, t_a]) + arr.freight[t_o]
 
     cost_scale = 1.0
     if elastic:

@@ -14,15 +14,16 @@ from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.chain import ChainRun, PlanInputs
 from rackwright.report.charts import bar, line
 from rackwright.report.section import Figure, Section, Table
+from rackwright.report.sections.sourcing_duties import duty_figures, duty_summary, duty_tables
 from rackwright.sourcing.result import SourcingResult
 from rackwright.sourcing.stage import FLOORS, SOURCING, SourcingStageResult
 
 
 def _notes(result: SourcingStageResult) -> list[str]:
     notes = [
-        f"Tariff policy '{result.policy}' (sourcing/data/tariffs.toml: Nov-2025 rates, confidence "
-        "E); freight and qualification costs are labelled assumptions "
-        "(sourcing/data/logistics.toml).",
+        f"Tariff scenario '{result.policy}': dated duty rules by HTS line and origin "
+        "(tariffs/data/rules.toml, each with its legal basis, source and confidence); freight "
+        "and qualification costs are labelled assumptions (sourcing/data/logistics.toml).",
         "Domestic share = U.S. share of purchase spend (before tariff and freight) of the parts "
         "arriving in each quarter; orders may be placed up to four quarters before the first.",
         f"Solved with HiGHS to a {result.plan_options.mip_rel_gap:.0e} relative gap (plan) and "
@@ -46,10 +47,14 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
     return Section(
         key=SOURCING.key,
         title=SOURCING.title,
-        summary=_summary(result.first, result.plan, curve),
+        summary=[*_summary(result.first, result.plan, curve), duty_summary(result.duties)],
         data=data,
-        tables=[*_tables(result.first, result.plan), *_spend_tables(result.plan, _part_info(run))],
-        figures=_figures(result.plan, curve),
+        tables=[
+            *_tables(result.first, result.plan),
+            *_spend_tables(result.plan, _part_info(run)),
+            *duty_tables(result.duties),
+        ],
+        figures=[*_figures(result.plan, curve), *duty_figures(result.duties)],
         notes=_notes(result),
     )
 
