@@ -24,8 +24,8 @@ from rackwright.explore.executors import LocalExecutor
 from rackwright.factory import (
     SimulationRequest,
     builds_from_scenario,
+    catalog_products,
     load_factory,
-    rack_products,
     shares_from_scenario,
     simulate_factory,
 )
@@ -44,7 +44,7 @@ def engine_vs_plain() -> None:
     """Print both models' speed on the same line, fed the same schedule."""
     catalog = load_catalog([])
     data = load_factory(None, catalog)
-    product = rack_products(catalog, ["rw-gen1-gb300-nvl72"])["rw-gen1-gb300-nvl72"]
+    product = catalog_products(catalog, ["rw-gen1-gb300-nvl72"])["rw-gen1-gb300-nvl72"]
     variant = Variant(product, data.profile_for(product.rack_id), 99, "gb300")
     built = site_network(data, "foxconn-houston-tx", [variant], lines=1)
     network = built.network
@@ -79,7 +79,7 @@ def _year_request(replications: int, start: str = "2026Q1") -> SimulationRequest
     builds = builds_from_scenario(scenario)
     return SimulationRequest(
         factory=load_factory(None, catalog),
-        products=rack_products(catalog, [b.rack_id for b in builds]),
+        products=catalog_products(catalog, [b.rack_id for b in builds]),
         builds=builds,
         shares=shares_from_scenario(scenario),
         start_period=start,

@@ -14,6 +14,7 @@ from conftest import BASE_SCENARIO, FIXTURE_CATALOG, edit
 from platform_support import World
 from rackwright.store import run_queue
 from rackwright.store.database import Database
+from rackwright.store.worker import PlanFunction
 
 
 @dataclass
@@ -107,8 +108,8 @@ def seed(client: TestClient, world: World, kind: str, classification: str) -> Se
     return seeded
 
 
-def finish_queued_runs(url: str) -> None:
-    """Run every queued run in this process with the quick plan (no background worker)."""
+def finish_queued_runs(url: str, plan: PlanFunction = plan_fakes.quick_plan) -> None:
+    """Run every queued run in this process with ``plan`` (no background worker)."""
     db = Database(url)
     try:
         while True:
@@ -118,7 +119,7 @@ def finish_queued_runs(url: str) -> None:
                 return
             with db.read() as session:
                 inputs = run_queue.load_inputs(session, run_id)
-            outcome = plan_fakes.quick_plan(inputs)
+            outcome = plan(inputs, None)
             with db.write() as session:
                 run_queue.finish(session, run_id, outcome)
     finally:

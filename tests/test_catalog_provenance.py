@@ -82,6 +82,9 @@ HOSTS: dict[str, tuple[str, str]] = {
     "hardwaretimes.com": ("Hardware Times", PRESS),
     "pcnews.ru": ("pcnews.ru", PRESS),
     "geektopia.es": ("Geektopia", PRESS),
+    "epoch.ai": ("Epoch AI", PRESS),
+    "tomtunguz.com": ("Tomasz Tunguz", PRESS),
+    "arxiv.org": ("arXiv", PRIMARY),
     "btw.media": ("btw.media", SECONDARY),
     "glance.com": ("Glance", SECONDARY),
     "verda.com": ("Verda", SECONDARY),
@@ -103,6 +106,7 @@ HOSTS: dict[str, tuple[str, str]] = {
     "hyper.ai": ("HyperAI", SECONDARY),
     "geniusfirms.com": ("GeniusFirms", SECONDARY),
     "buysellram.com": ("BuySellRam", SECONDARY),
+    "compux.net": ("CompuX", SECONDARY),
 }
 # github.com and its raw-file host are reviewed per owner: the owner is the publisher.
 CODE_HOSTS = {"github.com", "raw.githubusercontent.com"}

@@ -15,9 +15,9 @@ from rackwright.factory import (
     RampPlan,
     RampRequest,
     SiteShare,
+    catalog_products,
     load_factory,
     plan_ramp,
-    rack_products,
 )
 from rackwright.factory.buildplan import launch_quarters, period_index
 from rackwright.factory.ramp_data import changeover_fraction, line_rate, site_figures
@@ -32,7 +32,7 @@ def _factory() -> FactoryData:
 
 
 def _request(builds: list[BuildOrder], shares: list[SiteShare]) -> RampRequest:
-    products = rack_products(load_catalog([]), [b.rack_id for b in builds])
+    products = catalog_products(load_catalog([]), [b.rack_id for b in builds])
     return RampRequest(_factory(), products, tuple(builds), tuple(shares), time_limit_s=20)
 
 
@@ -139,7 +139,7 @@ def test_two_generations_sharing_a_site_lose_changeover_time() -> None:
 
 
 def test_a_new_generations_failures_cost_test_capacity_until_it_learns() -> None:
-    products = rack_products(load_catalog([]), [GEN2, GEN3])
+    products = catalog_products(load_catalog([]), [GEN2, GEN3])
     for rack in (GEN2, GEN3):
         rates = [line_rate(_factory(), HOUSTON, products[rack], q) for q in range(5)]
         per_line_shift = [r.racks_per_line_shift for r in rates]

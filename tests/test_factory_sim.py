@@ -8,8 +8,7 @@ from functools import cache
 
 import pytest
 
-from rackwright.catalog import load_catalog
-from rackwright.catalog.catalog import Catalog
+from rackwright.catalog import Catalog, load_catalog
 from rackwright.explore.executors import LocalExecutor
 from rackwright.explore.ray_executor import RayExecutor
 from rackwright.factory import (
@@ -17,14 +16,13 @@ from rackwright.factory import (
     FactoryData,
     SimulationRequest,
     SiteShare,
+    catalog_products,
     load_factory,
-    rack_products,
     simulate_factory,
 )
 from rackwright.factory.models import resolve
-from rackwright.factory.products import rack_product
 from rackwright.factory.timing import pass_probability, work_time_s
-from rackwright.rack.analysis import analyze
+from rackwright.rack import analyze
 
 GEN1, GEN2, GEN3 = "rw-gen1-gb300-nvl72", "rw-gen2-vr-nvl144", "rw-gen3-kyber-nvl576"
 
@@ -42,7 +40,7 @@ def _factory() -> FactoryData:
 def _request(
     builds: list[BuildOrder], shares: list[SiteShare], start: str, weeks: int, reps: int = 2
 ) -> SimulationRequest:
-    products = rack_products(_catalog(), [b.rack_id for b in builds])
+    products = catalog_products(_catalog(), [b.rack_id for b in builds])
     return SimulationRequest(
         _factory(), products, tuple(builds), tuple(shares), start, weeks, 2, reps, seed=11
     )
@@ -60,7 +58,7 @@ def test_test_durations_grow_with_the_racks_power_and_gpus_from_the_catalog() ->
     burn_in = next(s for s in line.station if s.id == "burn-in")
     hours = {}
     for rack_id in (GEN1, GEN2, GEN3):
-        product = rack_product(_catalog(), rack_id)
+        product = catalog_products(_catalog(), [rack_id])[rack_id]
         figures = analyze(_catalog().rack(rack_id), _catalog())
         assert (product.power_max_w, product.gpus_count) == (
             figures.power_max_w,
@@ -80,7 +78,7 @@ def test_test_durations_grow_with_the_racks_power_and_gpus_from_the_catalog() ->
 def test_a_new_generation_fails_more_often_than_a_mature_one() -> None:
     line = _factory().line_types["ai-rack-line"]
     tray = next(s for s in line.station if s.id == "l10-tray")
-    product = rack_product(_catalog(), GEN3)
+    product = catalog_products(_catalog(), [GEN3])[GEN3]
     profile = _factory().profile_for(GEN3)
     rates = [pass_probability(tray, profile, product, q) for q in range(6)]
     assert rates == sorted(rates) and rates[0] < rates[-1]

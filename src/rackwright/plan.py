@@ -31,9 +31,10 @@ def plan_parts() -> list[PlanPart]:
     """
     from rackwright.bom.stage import BOM
     from rackwright.explore.stage import WORKLOADS
+    from rackwright.factory.stage import FACTORY
     from rackwright.rack.generations import GENERATIONS
     from rackwright.rack.stage import RACK
-    from rackwright.report.sections import bom, generations, rack, sourcing, workloads
+    from rackwright.report.sections import bom, factory, generations, rack, sourcing, workloads
     from rackwright.sourcing.stage import SOURCING
 
     return [
@@ -42,6 +43,7 @@ def plan_parts() -> list[PlanPart]:
         PlanPart(RACK, rack.present),
         PlanPart(BOM, bom.present),
         PlanPart(SOURCING, sourcing.present),
+        PlanPart(FACTORY, factory.present),
     ]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Callable
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -26,7 +27,7 @@ from rackwright.catalog.tomlpos import locate, path_name
 from rackwright.errors import ScenarioError, UnitError, UnknownIdError
 from rackwright.fileio import read_text
 from rackwright.precision import Precision, PrecisionField
-from rackwright.units import parse_quantity
+from rackwright.units import Usd, parse_quantity
 
 
 def _quantity(dimension: str) -> Callable[[Any], float]:
@@ -43,6 +44,22 @@ def _quantity(dimension: str) -> Callable[[Any], float]:
 
 Tokens = Annotated[float, BeforeValidator(_quantity("tokens"))]
 Seconds = Annotated[float, BeforeValidator(_quantity("time_s"))]
+_PERCENT = re.compile(r"^\s*([-+]?\d+(?:\.\d*)?)\s*%\s*$")
+
+
+def _growth(value: Any) -> Any:
+    """A yearly growth as a fraction (3.0) or a percentage string ("300 %")."""
+    if isinstance(value, str):
+        match = _PERCENT.match(value)
+        if match is None:
+            raise PydanticCustomError(
+                "growth", "growth must be a fraction (3.0) or a percentage ('300 %')"
+            )
+        return float(match.group(1)) / 100.0
+    return value
+
+
+Growth = Annotated[float, BeforeValidator(_growth)]
 
 DEFAULT_SCENARIO_RESOURCE = "default_scenario.toml"
 _PERIOD = re.compile(r"^(20\d\d)Q([1-4])$")
@@ -127,6 +144,47 @@ class BuildLot(Strict):
         return int(self.period[-1])
 
 
+class DemandCase(Strict):
+    """One demand scenario: yearly growth of training compute and of inference tokens served."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    training_compute_growth_per_year: Growth
+    inference_tokens_growth_per_year: Growth
+
+    @field_validator("training_compute_growth_per_year", "inference_tokens_growth_per_year")
+    @classmethod
+    def _not_below_minus_100(cls, growth: float) -> float:
+        if growth < -1.0:
+            raise PydanticCustomError(
+                "growth", "growth must be at least -100 % a year (-1.0): demand cannot go negative"
+            )
+        return growth
+
+
+class DemandSpec(Strict):
+    """Demand cases and how they become racks: start level, mix rule, service life."""
+
+    build_case: str = "base"
+    mix: Literal["newest", "ramp"] = "ramp"
+    ramp_quarters: int = Field(default=4, ge=1, le=16)
+    service_life_years: float = Field(default=6.0, gt=0)
+    training_start_multiple: float = Field(default=1.0, gt=0)
+    inference_start_multiple: float = Field(default=1.0, gt=0)
+    case: list[DemandCase] = Field(min_length=1)
+
+
+class PurchaseOption(Strict):
+    """The lab's option to purchase racks after evaluating delivered units."""
+
+    rack: str
+    racks: int = Field(gt=0)
+    price_usd_per_rack: Usd = Field(gt=0)
+    delivery: date
+    deadline: date
+    workload: str | None = None
+    alternatives: list[str] = Field(default_factory=list)
+
+
 class Horizon(Strict):
     """The planning horizon, inclusive years."""
 
@@ -163,12 +221,16 @@ class Scenario(Strict):
     tariffs_file: str | None = None
     logistics_file: str | None = None
     calibration_file: str | None = None
+    factory_file: str | None = None
     seed: int = Field(default=0, ge=0, description="seed of every random draw in the plan")
     workloads: list[Workload] = Field(min_length=1)
     generations: list[Generation] = Field(min_length=1)
     sites: list[SiteUse] = Field(min_length=1)
     domestic_targets: list[DomesticTarget] = Field(default_factory=list)
     builds: list[BuildLot] = Field(default_factory=list)
+    build: Literal["explicit", "from-demand"] = "explicit"
+    demand: DemandSpec | None = None
+    purchase_option: PurchaseOption | None = None
 
     def training(self) -> list[TrainingWorkload]:
         """The training workloads."""
@@ -196,6 +258,8 @@ _PLURAL = {
     "build": "builds",
 }
 _SINGULAR = {v: k for k, v in _PLURAL.items()}
+# single tables: [demand] (with [[demand.case]]) and [purchase_option]
+_TABLES = ("demand", "purchase_option")
 
 
 def default_scenario_text() -> str:
@@ -219,9 +283,12 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
     for key, value in data.items():
         if key == "scenario":
             continue
+        if key in _TABLES:
+            shaped[key] = value
+            continue
         if key not in _PLURAL:
             raise ScenarioError(
-                f"unknown section; use one of scenario, {', '.join(_PLURAL)}",
+                f"unknown section; use one of scenario, {', '.join((*_PLURAL, *_TABLES))}",
                 file=file,
                 line=locate(text, (key,)) or locate(text, (key, 0)),
                 field=key,
@@ -254,6 +321,8 @@ def parse_scenario(data: dict[str, object], text: str, file: str) -> Scenario:
             # discriminated unions add the tag ('train'/'infer') to the location
             if base == ("workload",) and len(loc) > 1 and loc[1] in {"train", "infer"}:
                 loc = [loc[0], *loc[2:]]
+        elif loc and loc[0] in _TABLES:
+            base, loc = (str(loc[0]),), loc[1:]
         else:
             base = ("scenario",)
         _explain_shape_error(first, base, loc, text, file)
@@ -328,6 +397,55 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
                 ("build", i, "period"),
                 lot.period,
             )
+    _check_demand(scenario, fail)
+    _check_option(scenario, fail)
+
+
+Fail = Callable[[str, tuple[str | int, ...], object], None]
+
+
+def _check_demand(scenario: Scenario, fail: Fail) -> None:
+    """Demand case names unique, the build case one of them, from-demand builds need demand."""
+    demand = scenario.demand
+    if demand is None:
+        if scenario.build == "from-demand":
+            fail(
+                'build = "from-demand" needs a [demand] block',
+                ("scenario", "build"),
+                scenario.build,
+            )
+        return
+    names = [c.name for c in demand.case]
+    for i, name in enumerate(names):
+        if name in names[:i]:
+            fail(f"duplicate demand case name '{name}'", ("demand", "case", i, "name"), name)
+    if demand.build_case not in names:
+        fail(
+            f"build_case must name a [[demand.case]] ({', '.join(names)})",
+            ("demand", "build_case"),
+            demand.build_case,
+        )
+
+
+def _check_option(scenario: Scenario, fail: Fail) -> None:
+    """The option's deadline comes after the evaluation units' delivery; its workload exists."""
+    option = scenario.purchase_option
+    if option is None:
+        return
+    if option.deadline < option.delivery:
+        fail(
+            f"option deadline is before the delivery of the evaluation units "
+            f"({option.delivery.isoformat()})",
+            ("purchase_option", "deadline"),
+            option.deadline.isoformat(),
+        )
+    ids = [w.id for w in scenario.workloads]
+    if option.workload is not None and option.workload not in ids:
+        fail(
+            f"workload must be a scenario workload id ({', '.join(ids)})",
+            ("purchase_option", "workload"),
+            option.workload,
+        )
 
 
 def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file: str) -> None:
@@ -351,6 +469,13 @@ def check_against_catalog(scenario: Scenario, catalog: Catalog, text: str, file:
     for i, gen in enumerate(scenario.generations):
         if gen.rack not in catalog.entries["rack"]:
             fail("rack", gen.rack, ("generation", i, "rack"))
+    option = scenario.purchase_option
+    if option is not None:
+        if option.rack not in catalog.entries["rack"]:
+            fail("rack", option.rack, ("purchase_option", "rack"))
+        for alternative in option.alternatives:
+            if alternative not in catalog.entries["rack"]:
+                fail("rack", alternative, ("purchase_option", "alternatives"))
     check_builds_name_generations(scenario, text, file)
 
 
@@ -402,6 +527,11 @@ def scenario_summary(scenario: Scenario) -> dict[str, Any]:
         },
         "racks_total": sum(lot.racks for lot in scenario.builds),
         "builds": [lot.model_dump(mode="json") for lot in scenario.builds],
+        "build": scenario.build,
+        "demand": scenario.demand.model_dump(mode="json") if scenario.demand else None,
+        "purchase_option": (
+            scenario.purchase_option.model_dump(mode="json") if scenario.purchase_option else None
+        ),
     }
 
 

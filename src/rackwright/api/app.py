@@ -21,6 +21,8 @@ from rackwright.store.database import Database
 from rackwright.store.migrate import check_current
 from rackwright.store.run_queue import STALE_SECONDS
 from rackwright.store.worker import DEFAULT_PLAN_FUNCTION, RunSupervisor
+from rackwright.web import app as web
+from rackwright.web.config import PREFIX as WEB_PREFIX
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.verifier = TokenVerifier()
     app.state.supervisor = None
     errors.install(app)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, skip_prefix=WEB_PREFIX)
     app.include_router(accounts.health_router)
     app.include_router(accounts.router)
     for router in documents.routers:
@@ -74,4 +76,5 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(runs.router)
     app.include_router(evaluations.router)
     app.include_router(audit.router)
+    web.mount(app)  # the pages under /web, with a body limit of their own that answers as a page
     return app

@@ -16,7 +16,7 @@ from rackwright.bom.domestic import DomesticResult, DomesticRules, domestic_cont
 from rackwright.bom.expand import Bom, PartDemand, expand_bom, flatten
 from rackwright.bom.rollup import Policy, Rollup, rollup
 from rackwright.bom.supply import SupplyData
-from rackwright.bom.views import domestic_json, line_json
+from rackwright.bom.views import by_part, domestic_json, line_json, tree_json
 from rackwright.catalog.catalog import Catalog
 from rackwright.chain.inputs import PlanInputs
 from rackwright.chain.stage import Stage, Upstream
@@ -68,6 +68,8 @@ class GenerationBom:
             "baseline_domestic": domestic_json(self.baseline_domestic),
             "domestic": domestic_json(self.reachable_domestic),
             "top_foreign": [line_json(x) for x in self.baseline_domestic.top_foreign[:TOP_FOREIGN]],
+            # the whole tree with cost and origin per node (baseline offers): the BOM explorer's
+            "tree": tree_json(self.bom.root, by_part(self.baseline)),
         }
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from rackwright.bom.domestic import DomesticRules
 from rackwright.bom.supply import SupplyData
 from rackwright.catalog.catalog import Catalog
+from rackwright.factory.models import FactoryData
 from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.models import ModelArch
 from rackwright.scenario import Scenario
@@ -66,6 +67,7 @@ class PlanInputs:
     logistics: Logistics
     efficiency: Efficiency
     models: Mapping[str, ModelArch]  # by the model name or path each workload gives
+    factory: FactoryData
     settings: PlanSettings = field(default_factory=PlanSettings)
     digest: InputDigest = field(default_factory=lambda: InputDigest(""))
 

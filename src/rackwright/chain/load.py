@@ -20,6 +20,7 @@ from rackwright.bom import load_supply_data, read_rules
 from rackwright.catalog import load_catalog
 from rackwright.chain.inputs import InputDigest, InputFile, PlanInputs, PlanSettings
 from rackwright.errors import InputError, RackwrightError, ScenarioError
+from rackwright.factory.loader import load_factory
 from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.models import ModelArch, resolve_model
 from rackwright.scenario import Scenario, check_against_catalog, read_scenario
@@ -33,6 +34,7 @@ PACKAGE_DATA = (
     "rackwright.sourcing.data",
     "rackwright.tariffs.data",
     "rackwright.perf.data",
+    "rackwright.factory.data",
 )
 
 
@@ -47,6 +49,7 @@ class InputRequest:
     tariffs: Path | None = None
     logistics: Path | None = None
     calibration: Path | None = None
+    factory: Path | None = None
     seed: int | None = None
     executor: str = "local"
 
@@ -61,6 +64,7 @@ class _Files:
     tariffs: Path | None
     logistics: Path | None
     calibration: Path | None
+    factory: Path | None
 
 
 def load_inputs(request: InputRequest) -> PlanInputs:
@@ -83,6 +87,7 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         logistics=load_logistics(files.logistics),
         efficiency=load_efficiency(files.calibration),
         models=models,
+        factory=load_factory(files.factory, catalog),
         settings=PlanSettings(seed=seed, executor=request.executor),
         digest=_digest(scenario, files, seed),
     )
@@ -99,6 +104,7 @@ def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Fi
         tariffs=request.tariffs or own(scenario.tariffs_file),
         logistics=request.logistics or own(scenario.logistics_file),
         calibration=request.calibration or own(scenario.calibration_file),
+        factory=request.factory or own(scenario.factory_file),
     )
 
 
@@ -146,6 +152,7 @@ def _user_files(files: _Files) -> Iterator[InputFile]:
         ("tariffs", files.tariffs),
         ("logistics", files.logistics),
         ("calibration", files.calibration),
+        ("factory", files.factory),
     ]
     for role, path in named:
         if path is not None:

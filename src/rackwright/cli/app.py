@@ -19,6 +19,8 @@ from rackwright.cli import (
     catalog_cmd,
     click_errors,
     db_cmd,
+    demand_cmd,
+    evaluate_cmd,
     explore_cmd,
     factory_cmd,
     perf_cmd,
@@ -29,6 +31,7 @@ from rackwright.cli import (
     serve_cmd,
     source_cmd,
     tariffs_cmd,
+    tco_cmd,
     workspace_cmd,
 )
 from rackwright.cli.common import console, console_err
@@ -74,6 +77,9 @@ app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
 app.add_typer(tariffs_cmd.app, name="tariffs")
 app.add_typer(perf_cmd.app, name="perf")
+app.command("demand")(demand_cmd.demand)
+app.command("tco")(tco_cmd.tco)
+app.command("evaluate")(evaluate_cmd.evaluate)
 app.add_typer(factory_cmd.app, name="factory")
 app.add_typer(db_cmd.app, name="db")
 app.add_typer(admin_cmd.app, name="admin")

@@ -1,4 +1,9 @@
-"""``rackwright bench``: public reference instances and textbook queues against known answers."""
+"""``rackwright bench``: reference instances and closed forms against known answers.
+
+``bench cflp`` solves OR-Library warehouse location; the risk and queue benches check
+published supply-risk cases and textbook queues; ``bench option`` prices an option on
+the purchase decision's lattice beside Black-Scholes.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,14 @@ from rackwright.factory.queueing import (
     queue_system,
     run_queue_bench,
 )
+from rackwright.finance.option import (
+    DEFAULT_STEPS,
+    ExerciseStyle,
+    OptionKind,
+    OptionSpec,
+    closed_form,
+    lattice,
+)
 from rackwright.optim import SolveOptions
 from rackwright.risk import load_network
 from rackwright.sourcing.orlib import read_cflp, solve_cflp
@@ -26,7 +39,7 @@ from rackwright.sourcing.orlib import read_cflp, solve_cflp
 app = typer.Typer(
     no_args_is_help=True,
     help="Reference checks: OR-Library instances, published supply-risk cases, textbook queues "
-    "on the factory engine.",
+    "on the factory engine, option pricing.",
 )
 
 
@@ -82,6 +95,50 @@ def cflp(
         f"{len(result.open_warehouses)} warehouses open, {result.seconds:.2f} s",
         markup=False,
     )
+
+
+@app.command("option")
+def option(
+    spot: Annotated[float, typer.Option("--spot", help="Value of the underlying today.")],
+    strike: Annotated[float, typer.Option("--strike", help="Exercise price.")],
+    rate: Annotated[float, typer.Option("--rate", help="Risk-free rate per year (0.05 = 5 %).")],
+    vol: Annotated[float, typer.Option("--vol", help="Volatility per sqrt(year) (0.2 = 20 %).")],
+    years: Annotated[float, typer.Option("--years", help="Time to expiry in years.")],
+    steps: Annotated[int, typer.Option("--steps", help="Lattice steps.")] = DEFAULT_STEPS,
+    american: Annotated[
+        bool, typer.Option("--american", help="May be exercised any time before expiry.")
+    ] = False,
+    put: Annotated[
+        bool, typer.Option("--put", help="A put (right to sell); default a call.")
+    ] = False,
+    dividend: Annotated[
+        float, typer.Option("--dividend", help="Continuous dividend yield per year.")
+    ] = 0.0,
+    json_out: JsonFlag = False,
+) -> None:
+    """Price an option on the binomial lattice the purchase decision uses, beside Black-Scholes."""
+    spec = OptionSpec(
+        spot=spot,
+        strike=strike,
+        rate=rate,
+        vol=vol,
+        years=years,
+        dividend=dividend,
+        kind=OptionKind.PUT if put else OptionKind.CALL,
+        style=ExerciseStyle.AMERICAN if american else ExerciseStyle.EUROPEAN,
+    )
+    value = lattice(spec, steps)
+    exact = closed_form(spec)
+    if json_out:
+        print_json({"lattice": value.value, "closed_form": exact})
+        return
+    name = f"{spec.style.value} {spec.kind.value}"
+    line = f"{name}: lattice {value.value:.6f} ({steps} steps)"
+    if exact is None:
+        line += "; no closed form (early exercise can pay)"
+    else:
+        line += f"; Black-Scholes {exact:.6f} (difference {value.value - exact:+.2e})"
+    console.print(line, markup=False)
 
 
 @app.command("queue")

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from rackwright.bom.stage import BOM
+from rackwright.chain import Upstream, run_chain
 from rackwright.cli.common import (
     CatalogFiles,
     JsonFlag,
@@ -24,17 +26,15 @@ from rackwright.factory import (
     RampPlan,
     RampRequest,
     SimulationRequest,
-    builds_from_scenario,
-    load_factory,
     plan_ramp,
-    rack_products,
-    shares_from_scenario,
     simulate_factory,
 )
 from rackwright.factory.buildplan import period_index, period_name
 from rackwright.factory.results import StationResult
+from rackwright.factory.stage import FACTORY, factory_inputs
 from rackwright.factory.stats import Estimate
 from rackwright.plan import InputRequest, prepare
+from rackwright.rack.stage import RACK
 
 app = typer.Typer(no_args_is_help=True, help="U.S. rack factories: line simulation and ramp plan.")
 
@@ -49,15 +49,11 @@ FactoryFile = Annotated[
 def _inputs(
     file: Path | None, catalog: list[Path] | None, factory: Path | None
 ) -> tuple[str, int, FactoryInputs]:
-    """Scenario, catalog and factory data, read and cross-checked once; and the plan's seed."""
-    context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ())))
-    data = load_factory(factory, context.catalog)
-    builds = builds_from_scenario(context.scenario)
-    if not builds:
-        raise InputError("the scenario has no [[build]] plan", file=context.scenario_file)
-    products = rack_products(context.catalog, [b.rack_id for b in builds])
-    shares = shares_from_scenario(context.scenario)
-    inputs = FactoryInputs(data, products, builds, shares)
+    """The factory engines' inputs exactly as the plan's factory stage builds them (the rack and
+    BOM stages run first, so power and cost come from where they do in a plan); and the seed."""
+    context = prepare(InputRequest(scenario=file, catalog=tuple(catalog or ()), factory=factory))
+    run = run_chain(context, [RACK, BOM])
+    inputs = factory_inputs(context, Upstream(FACTORY.key, run.results))
     return context.scenario_file, context.settings.seed, inputs
 
 

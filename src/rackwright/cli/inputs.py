@@ -1,7 +1,8 @@
 """Options naming the data files a plan reads, shared by ``plan`` and the single commands.
 
 Each file a single command takes can also be named in the scenario file (``bom_files``,
-``rules_file``, ``tariffs_file``, ``logistics_file``, ``calibration_file``, ``seed``) and on
+``rules_file``, ``tariffs_file``, ``logistics_file``, ``calibration_file``, ``factory_file``,
+``seed``) and on
 ``plan``; the command line has the last word.
 """
 
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+from rackwright.chain.load import InputRequest
 
 BomFilesOpt = Annotated[
     list[Path] | None,
@@ -34,7 +37,31 @@ CalibrationFileOpt = Annotated[
     Path | None,
     typer.Option("--calibration", help="Calibration TOML (perf calibrate output) to use."),
 ]
+FactoryFileOpt = Annotated[
+    Path | None,
+    typer.Option("--factory", help="Factory TOML (sites, lines, stations) replacing the default."),
+]
 SeedOpt = Annotated[
     int | None,
     typer.Option("--seed", min=0, help="Seed of every random draw (default: the scenario's)."),
 ]
+
+ScenarioFileArg = Annotated[
+    Path | None,
+    typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
+]
+
+
+def scenario_request(
+    file: Path | None,
+    catalog: list[Path] | None,
+    bom: list[Path] | None,
+    calibration: Path | None,
+) -> InputRequest:
+    """The input request of a command that reads a scenario, its catalog, BOM and calibration."""
+    return InputRequest(
+        scenario=file,
+        catalog=tuple(catalog or ()),
+        bom=tuple(bom or ()),
+        calibration=calibration,
+    )

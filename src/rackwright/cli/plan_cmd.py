@@ -20,6 +20,7 @@ from rackwright.cli.common import (
 from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
+    FactoryFileOpt,
     LogisticsFileOpt,
     RulesFileOpt,
     SeedOpt,
@@ -51,6 +52,7 @@ def plan(
     tariffs: TariffsFileOpt = None,
     logistics: LogisticsFileOpt = None,
     calibration: CalibrationFileOpt = None,
+    factory: FactoryFileOpt = None,
     seed: SeedOpt = None,
     only: OnlyOpt = None,
     json_out: JsonFlag = False,
@@ -65,6 +67,7 @@ def plan(
             tariffs=tariffs,
             logistics=logistics,
             calibration=calibration,
+            factory=factory,
             seed=seed,
         )
     )

@@ -1,4 +1,5 @@
-"""``rackwright serve``: the API service (FastAPI under uvicorn) on one database."""
+"""``rackwright serve``: the API service and its web pages (FastAPI under uvicorn) on one
+database."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ def serve(
     port: Annotated[int, typer.Option("--port", help="TCP port.")] = 8000,
     database: DatabaseOption = None,
 ) -> None:
-    """Serve the API (OpenAPI at /openapi.json) until interrupted."""
+    """Serve the API (OpenAPI at /openapi.json) and the web pages (/web/) until interrupted."""
     import uvicorn
 
     from rackwright.api.app import Settings, create_app
@@ -26,5 +27,8 @@ def serve(
         raise InputError("port must be 1-65535", field="--port", value=port)
     url = database_url(database)
     app = create_app(Settings(database_url=url))
-    console_err.print(f"rackwright serving {redacted(url)} on http://{host}:{port}", markup=False)
+    console_err.print(
+        f"rackwright serving {redacted(url)} on http://{host}:{port} (pages at /web/)",
+        markup=False,
+    )
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -4,8 +4,8 @@ Inputs (typed, loaded at the edge):
 
 - ``load_factory(path, catalog) -> FactoryData``: sites, line types and stations, generation
   profiles, costs (``factory/data/factory.toml`` by default);
-- ``rack_products(catalog, rack_ids) -> {id: RackProduct}``: power, GPUs, trays and price of each
-  rack design, from the catalog and the rack engine;
+- ``rack_products(catalog, analyses, costs) -> {id: RackProduct}``: power, GPUs and trays of
+  each rack design from the rack stage's analyses, its cost from the BOM stage;
 - the build plan as ``BuildOrder(rack_id, period, racks)`` and each site's ``SiteShare``
   (``builds_from_scenario``, ``shares_from_scenario``), all four in ``FactoryInputs``.
 
@@ -29,7 +29,7 @@ from rackwright.factory.engine import simulate_factory
 from rackwright.factory.inputs import FactoryInputs
 from rackwright.factory.loader import load_factory
 from rackwright.factory.models import FactoryData
-from rackwright.factory.products import RackProduct, rack_products
+from rackwright.factory.products import RackProduct, catalog_products, rack_products
 from rackwright.factory.queueing import (
     BenchRun,
     QueueBenchResult,
@@ -57,6 +57,7 @@ __all__ = [
     "SimulationRequest",
     "SiteShare",
     "builds_from_scenario",
+    "catalog_products",
     "load_factory",
     "plan_ramp",
     "queue_system",

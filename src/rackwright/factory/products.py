@@ -1,18 +1,21 @@
-"""What the factory needs to know about a rack design, read from the typed catalog.
+"""What the factory needs to know about a rack design.
 
-Power and GPU count are the rack engine's figures (``rack.analysis.analyze``: summed from the
-rack's components), tray counts come from its component list, so a change to a rack design
-flows to its cycle times, test durations and test-bay load without an edit to the factory data.
+Power and GPU count are the rack stage's figures (``RackAnalysis``: summed from the rack's
+components) and the rack's cost is the BOM stage's, both handed in; tray counts come from the
+catalog design's component list. So a change to a rack design flows to its cycle times, test
+durations, test-bay load and carrying cost without an edit to the factory data.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from rackwright.catalog.catalog import Catalog
 from rackwright.catalog.models import ComponentKind
 from rackwright.factory.spec import WorkUnit
 from rackwright.rack.analysis import analyze
+from rackwright.rack.results import RackAnalysis
 
 
 @dataclass(frozen=True)
@@ -40,10 +43,9 @@ class RackProduct:
         return max(count, 1)
 
 
-def rack_product(catalog: Catalog, rack_id: str) -> RackProduct:
-    """The factory's view of catalog rack ``rack_id``."""
-    rack = catalog.rack(rack_id)
-    analysis = analyze(rack, catalog)
+def rack_product(catalog: Catalog, analysis: RackAnalysis, cost_usd: float) -> RackProduct:
+    """The factory's view of a rack: its engineered figures, its cost and its trays."""
+    rack = catalog.rack(analysis.rack_id)
     trays = {ComponentKind.COMPUTE_TRAY: 0.0, ComponentKind.SWITCH_TRAY: 0.0}
     for line in rack.components:
         kind = catalog.component(line.component).component_kind
@@ -56,10 +58,20 @@ def rack_product(catalog: Catalog, rack_id: str) -> RackProduct:
         gpus_count=analysis.gpus_count,
         compute_trays_count=round(trays[ComponentKind.COMPUTE_TRAY]),
         switch_trays_count=round(trays[ComponentKind.SWITCH_TRAY]),
-        price_usd=rack.price_usd,
+        price_usd=cost_usd,
     )
 
 
-def rack_products(catalog: Catalog, rack_ids: list[str]) -> dict[str, RackProduct]:
-    """``rack_product`` for each id, by id."""
-    return {rack_id: rack_product(catalog, rack_id) for rack_id in dict.fromkeys(rack_ids)}
+def rack_products(
+    catalog: Catalog, analyses: Mapping[str, RackAnalysis], costs: Mapping[str, float]
+) -> dict[str, RackProduct]:
+    """``rack_product`` for each rack the analyses cover, by id (a cost for each is required)."""
+    return {rid: rack_product(catalog, a, costs[rid]) for rid, a in analyses.items()}
+
+
+def catalog_products(catalog: Catalog, rack_ids: list[str]) -> dict[str, RackProduct]:
+    """Outside a plan (engine tests, benchmarks): each rack's engineered figures, priced at the
+    catalog's labelled list price. A plan prices racks from its BOM stage instead."""
+    ids = list(dict.fromkeys(rack_ids))
+    analyses = {r: analyze(catalog.rack(r), catalog) for r in ids}
+    return rack_products(catalog, analyses, {r: catalog.rack(r).price_usd for r in ids})

@@ -22,6 +22,7 @@ STAGE_PARTY: dict[str, str] = {
     "rack": "shared",
     "bom": "manufacturer",
     "sourcing": "manufacturer",
+    "factory": "manufacturer",
 }
 
 

@@ -224,6 +224,24 @@ class RunFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
 
 
+class WebSession(Base):
+    """A signed-in browser session of the web pages, standing for one API token.
+
+    ``id`` is the SHA-256 of the cookie's random secret (a leaked table opens no session). The
+    session acts exactly as its token: a revoked token or disabled user ends it at once.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_id: Mapped[str] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    client: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
 class AuditEvent(Base):
     """One append-only audit line: who did what to which record, when, from where."""
 

@@ -1,0 +1,1 @@
+"""Package data of the finance engine: the sourced TCO and decision defaults."""
