@@ -48,7 +48,7 @@ copper_value_share = 0.1
 
 BAD = [
     # (what, file text, words of the message, field, line)
-    ("HTS code", RULE.replace('"8534.00.00"', '"85A4.00"'), "HTS code", "rule.my-duty.hts", None),
+    ("HTS code", RULE.replace('"8534.00.00"', '"85A4.00"'), "HTS code", "rule.my-duty.hts", 10),
     (
         "country",
         RULE.replace('["TW"]', '["XX"]'),
@@ -185,3 +185,23 @@ def test_hts_codes_are_read_in_the_forms_people_write(text: str, digits: str) ->
 def test_hts_codes_of_the_wrong_form_are_refused(text: str) -> None:
     with pytest.raises(InputError, match="4, 6, 8 or 10 digits"):
         parse_hts(text)
+
+
+ISSUE_CASES = {"HTS code": "'85A4.00'", "country": "'XX'", "overlap": "2026-06-01", "share": "1.4"}
+
+
+@pytest.mark.parametrize("what", list(ISSUE_CASES))
+def test_each_bad_file_of_the_issue_ends_the_cli_in_one_line_and_exit_2(
+    cli: RunCli, tmp_path: Path, what: str
+) -> None:
+    """The issue's four cases through ``--tariffs``: one stderr line with the file, the entry
+    (rule or part) and the bad value; exit 2; no traceback."""
+    _, text, _, field, _ = next(b for b in BAD if b[0] == what)
+    path = tmp_path / "mine.toml"
+    path.write_text(text, encoding="utf-8")
+    result = cli("tariffs", "show", "--hts", "8534.00.00", "--origin", "TW", "--tariffs", path)
+    assert result.code == 2
+    assert len(result.err_lines) == 1, result.err
+    assert "Traceback" not in result.err
+    for word in (str(path), field, ISSUE_CASES[what]):
+        assert word in result.err

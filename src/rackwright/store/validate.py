@@ -2,8 +2,8 @@
 
 A scenario is checked as ``rackwright scenario validate`` would without its catalog files (their
 ids are checked when a run resolves them); a catalog override is merged over the default catalog;
-a BOM file over the default BOM data; a tariff file is merged over the default tariff rules. Errors name the
-document (not a temporary path) and the line.
+a BOM file over the default BOM data; a tariff file is merged over the default tariff rules.
+Errors name the document (not a temporary path) and the line.
 """
 
 from __future__ import annotations

@@ -6,7 +6,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from rackwright.catalog.models import Confidence
-from rackwright.tariffs.hts import parse_hts
 from rackwright.tariffs.models import (
     METALS,
     Base,
@@ -23,6 +22,7 @@ from rackwright.tariffs.parse import (
     check_keys,
     countries,
     flag,
+    hts_code,
     hts_list,
     number,
     period,
@@ -197,7 +197,7 @@ def part_class(body: Any, ctx: Ctx, kind: str) -> PartClass:
     key = text(body, "id", ctx)
     ctx = ctx.named(f"{kind}.{key}")
     check_keys(body, CLASS_KEYS, ctx)
-    code = parse_hts(body.get("hts"), field=f"{ctx.name}.hts", file=ctx.file)
+    code = hts_code(body.get("hts"), ctx, "hts")
     if len(code) < 8:
         raise ctx.fail(
             "a part's HTS code needs 8 or 10 digits (the rules match lines)", "hts", body.get("hts")

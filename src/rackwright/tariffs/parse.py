@@ -198,10 +198,15 @@ def countries(body: Mapping[str, Any], key: str, ctx: Ctx) -> frozenset[str] | N
 
 def hts_list(body: Mapping[str, Any], key: str, ctx: Ctx) -> tuple[str, ...]:
     """A list of HTS codes (or prefixes) as digits."""
-    return tuple(
-        parse_hts(code, field=f"{ctx.name}.{key}", file=ctx.file)
-        for code in strings(body, key, ctx)
-    )
+    return tuple(hts_code(code, ctx, key) for code in strings(body, key, ctx))
+
+
+def hts_code(code: Any, ctx: Ctx, key: str) -> str:
+    """One HTS code as digits; a bad one fails at ``key``'s line, naming the entry and code."""
+    try:
+        return parse_hts(code)
+    except InputError as bad:
+        raise ctx.fail(bad.message, key, code) from None
 
 
 def by_country(value: Any, ctx: Ctx, key: str) -> dict[str, float]:
@@ -219,10 +224,7 @@ def by_hts(value: Any, ctx: Ctx, key: str) -> dict[str, float]:
     """``{"8544.42.90" = 0.026}``: rates by HTS code."""
     if not isinstance(value, dict):
         raise ctx.fail(f"'{key}' must be a table of HTS code = rate", key, value)
-    return {
-        parse_hts(code, field=f"{ctx.name}.{key}", file=ctx.file): rate(v, ctx.at(key), code)
-        for code, v in value.items()
-    }
+    return {hts_code(code, ctx, key): rate(v, ctx.at(key), code) for code, v in value.items()}
 
 
 PERIOD_KEYS = {"from", "until", "rate", "origin_rates", "all_in", "hts_rates", "note"}

@@ -9,6 +9,7 @@ optimizer priced it at; the figures by rule are the same sum split by the lines 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -356,8 +357,6 @@ def mexico_racks(
 
 
 def _with_usmca(facts: PartFacts, usmca: bool) -> PartFacts:
-    import dataclasses
-
     return dataclasses.replace(facts, usmca=usmca)
 
 
