@@ -7,6 +7,8 @@ the day-weighted rate of each quarter worked out here from the rules' published 
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from rackwright.optim import SolveOptions, SolveStatus
@@ -20,6 +22,7 @@ from rackwright.sourcing.problem import (
     SourcingPolicy,
     SourcingProblem,
 )
+from rackwright.tariffs import sourcing_duties
 
 EXACT = SolveOptions(mip_rel_gap=1e-9, mip_abs_gap=1e-6)
 PERIODS = ("2027Q1", "2027Q2", "2027Q3")
@@ -95,3 +98,32 @@ def test_the_default_problem_carries_each_quarters_day_weighted_duties() -> None
         0.25 + (23 * 0.10 + 69 * 0.125) / 92
     )
     assert pcb["US"].tariff_by_period == (0.0,) * len(problem.periods)
+
+
+def test_the_sourcing_entry_point_prices_a_scenario_by_quarter() -> None:
+    """``sourcing_duties`` is what the problem builder calls: it agrees with the default problem's
+    offers, and under ``china-semis-step-25`` an 8542 GPU from China pays 25 points more from
+    2027-06-23: 8 of 2027Q2's 91 days, all of 2027Q3 (four-year-review 50 % throughout)."""
+    inputs = prepare(InputRequest())
+    problem = problem_from_scenario(
+        inputs.scenario,
+        inputs.catalog,
+        inputs.supply,
+        tariffs=inputs.tariffs,
+        tariff_policy="current",
+        logistics=inputs.logistics,
+    )
+    current = sourcing_duties(inputs.tariffs)
+    category = {p.part_id: p.category for p in problem.parts}
+    for offer in problem.offers:
+        rates = current.rates_by_quarter(category[offer.part_id], offer, problem.periods)
+        assert rates == pytest.approx(offer.tariff_by_period), offer.offer_id
+    gpu = _offer("gpu-cn", "CN", 30_000.0, (0.0,) * 3)
+    gpu = dataclasses.replace(gpu, part_id="gpu-b300")
+    quarters = ("2027Q1", "2027Q2", "2027Q3")
+    step = sourcing_duties(inputs.tariffs, "china-semis-step-25")
+    assert step.hts_of("gpu-b300", "gpu").startswith("8542")
+    assert current.rates_by_quarter("gpu", gpu, quarters) == pytest.approx((0.5, 0.5, 0.5))
+    assert step.rates_by_quarter("gpu", gpu, quarters) == pytest.approx(
+        (0.5, 0.5 + 0.25 * 8 / 91, 0.75)
+    )

@@ -2,9 +2,11 @@
 
 ``load_tariff_rules`` reads the rules at the edge; ``duty_stack`` explains the duty on one
 article on one day line by line; ``quarter_duty`` / ``offer_duties`` give the day-weighted duty
-per import quarter that the sourcing optimizer applies to each order.
+per import quarter; ``sourcing_duties`` is what the sourcing problem builder calls for the rate
+of each offer in each arrival quarter under one policy scenario.
 """
 
+from rackwright.tariffs.for_sourcing import SourcingDuties, sourcing_duties
 from rackwright.tariffs.hts import format_hts, parse_hts
 from rackwright.tariffs.loader import load_tariff_rules, parse_tariff_text
 from rackwright.tariffs.models import (
@@ -36,6 +38,7 @@ __all__ = [
     "QuarterDuty",
     "RatePeriod",
     "Rule",
+    "SourcingDuties",
     "TariffRules",
     "duty_stack",
     "format_hts",
@@ -46,4 +49,5 @@ __all__ = [
     "quarter_duty",
     "rules_under",
     "scenario_names",
+    "sourcing_duties",
 ]
