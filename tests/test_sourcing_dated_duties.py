@@ -11,6 +11,7 @@ import dataclasses
 
 import pytest
 
+from rackwright.chain import PlanInputs
 from rackwright.optim import SolveOptions, SolveStatus
 from rackwright.plan import InputRequest, prepare
 from rackwright.sourcing.engine import solve_sourcing
@@ -26,6 +27,21 @@ from rackwright.tariffs import sourcing_duties
 
 EXACT = SolveOptions(mip_rel_gap=1e-9, mip_abs_gap=1e-6)
 PERIODS = ("2027Q1", "2027Q2", "2027Q3")
+
+
+@pytest.fixture(scope="module")
+def default() -> tuple[PlanInputs, SourcingProblem]:
+    """The default scenario's inputs and its sourcing problem under the rules in force."""
+    inputs = prepare(InputRequest())
+    problem = problem_from_scenario(
+        inputs.scenario,
+        inputs.catalog,
+        inputs.supply,
+        tariffs=inputs.tariffs,
+        tariff_policy="current",
+        logistics=inputs.logistics,
+    )
+    return inputs, problem
 
 
 def _offer(offer_id: str, country: str, price: float, duties: tuple[float, ...]) -> SourcingOffer:
@@ -74,20 +90,14 @@ def test_an_order_pays_the_rate_of_its_arrival_quarter() -> None:
     assert landed == pytest.approx({"2027Q1": 1000.0, "2027Q2": 1000.0, "2027Q3": 1500.0})
 
 
-def test_the_default_problem_carries_each_quarters_day_weighted_duties() -> None:
+def test_the_default_problem_carries_each_quarters_day_weighted_duties(
+    default: tuple[PlanInputs, SourcingProblem],
+) -> None:
     """A bare PCB (8534, MFN Free). From Taiwan in 2026Q1 (90 days): the reciprocal 20 % to
     01-14 (14 days), Taiwan's 15 % all-in to 02-23 (40 days), Section 122's 10 % after (36 days):
     12.4/90; from 2027 the forced-labor Section 301's 10 %. From China in 2026Q3 (92 days):
     List 3 25 % throughout, Section 122 10 % to 07-23 (23 days), forced-labor 12.5 % after (69)."""
-    inputs = prepare(InputRequest())
-    problem = problem_from_scenario(
-        inputs.scenario,
-        inputs.catalog,
-        inputs.supply,
-        tariffs=inputs.tariffs,
-        tariff_policy="current",
-        logistics=inputs.logistics,
-    )
+    _, problem = default
     at = {p: i for i, p in enumerate(problem.periods)}
     pcb = {o.country: o for o in problem.offers if o.part_id == "pcb-gb300"}
     assert pcb["TW"].tariff_by_period[at["2026Q1"]] == pytest.approx(
@@ -100,19 +110,13 @@ def test_the_default_problem_carries_each_quarters_day_weighted_duties() -> None
     assert pcb["US"].tariff_by_period == (0.0,) * len(problem.periods)
 
 
-def test_the_sourcing_entry_point_prices_a_scenario_by_quarter() -> None:
+def test_the_sourcing_entry_point_prices_a_scenario_by_quarter(
+    default: tuple[PlanInputs, SourcingProblem],
+) -> None:
     """``sourcing_duties`` is what the problem builder calls: it agrees with the default problem's
     offers, and under ``china-semis-step-25`` an 8542 GPU from China pays 25 points more from
     2027-06-23: 8 of 2027Q2's 91 days, all of 2027Q3 (four-year-review 50 % throughout)."""
-    inputs = prepare(InputRequest())
-    problem = problem_from_scenario(
-        inputs.scenario,
-        inputs.catalog,
-        inputs.supply,
-        tariffs=inputs.tariffs,
-        tariff_policy="current",
-        logistics=inputs.logistics,
-    )
+    inputs, problem = default
     current = sourcing_duties(inputs.tariffs)
     category = {p.part_id: p.category for p in problem.parts}
     for offer in problem.offers:

@@ -14,25 +14,7 @@ import pytest
 from conftest import RunCli
 from rackwright.errors import InputError
 from rackwright.tariffs import load_tariff_rules, parse_hts
-
-RULE = """
-[[rule]]
-id = "my-duty"
-name = "A test duty"
-family = "surcharge"
-basis = "test"
-sources = ["T-A11"]
-confidence = "U"
-origins = ["TW"]
-hts = ["8534.00.00"]
-[[rule.period]]
-from = 2026-01-01
-until = 2026-07-01
-rate = 0.10
-[[rule.period]]
-from = 2026-07-01
-rate = 0.20
-"""
+from tariff_fakes import RULE
 
 PART = """
 [[part]]

@@ -10,7 +10,6 @@ pays nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -23,25 +22,7 @@ from rackwright.scenario import default_scenario_text
 from rackwright.tariffs import PartFacts, TariffRules, duty_stack, load_tariff_rules, parse_hts
 from rackwright.tariffs.models import Family
 from rackwright.tariffs.plan_duties import PlanDuties, plan_duties
-
-
-@dataclass(frozen=True)
-class Offer:
-    offer_id: str
-    part_id: str
-    country: str
-    tiers: tuple[UsdPriceBreak, ...]
-
-
-@dataclass(frozen=True)
-class Order:
-    part_id: str
-    offer_id: str
-    country: str
-    arrival_period: str
-    qty: float
-    unit_cost_usd: float
-
+from tariff_fakes import RULE, Offer, Order
 
 PERIODS = ("2026Q4", "2027Q1")
 CATEGORIES = {"pcb-gb300": "pcb", "optic-800g-osfp": "optic"}
@@ -110,23 +91,7 @@ def test_the_sourcing_section_shows_duties_by_rule_and_the_premium_offset(
 
 def test_a_scenarios_tariff_file_reaches_the_plan_inputs(tmp_path: Path) -> None:
     """``tariffs_file`` in the scenario is read relative to it, over the packaged rules."""
-    (tmp_path / "mine.toml").write_text(
-        """
-[[rule]]
-id = "my-duty"
-name = "A test duty on Taiwanese bare boards"
-family = "surcharge"
-basis = "test"
-sources = ["T-A11"]
-confidence = "U"
-origins = ["TW"]
-hts = ["8534.00.00"]
-[[rule.period]]
-from = 2027-01-01
-rate = 0.05
-""",
-        encoding="utf-8",
-    )
+    (tmp_path / "mine.toml").write_text(RULE, encoding="utf-8")
     scenario = tmp_path / "scenario.toml"
     named = '[scenario]\ntariffs_file = "mine.toml"\n'
     text = default_scenario_text().replace("[scenario]\n", named, 1)
@@ -135,6 +100,8 @@ rate = 0.05
     assert any(r.id == "my-duty" for r in rules.rules)
     assert any(r.id == "301-forced-labor" for r in rules.rules)  # the packaged rules stay
     pcb = parse_hts("8534.00.00")
-    before = duty_stack(rules.rules, pcb, "TW", date(2026, 12, 1), PartFacts()).total_rate
-    after = duty_stack(rules.rules, pcb, "TW", date(2027, 2, 1), PartFacts()).total_rate
-    assert before == pytest.approx(0.10) and after == pytest.approx(0.15)
+    packaged = load_tariff_rules().rules
+    day = date(2026, 12, 1)
+    mine = duty_stack(rules.rules, pcb, "TW", day, PartFacts()).total_rate
+    alone = duty_stack(packaged, pcb, "TW", day, PartFacts()).total_rate
+    assert mine == pytest.approx(alone + 0.20)  # my-duty's second period

@@ -4,7 +4,6 @@ and a plan's duty total equals the sum of its lines."""
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pytest
@@ -23,6 +22,7 @@ from rackwright.tariffs import (
 from rackwright.tariffs.plan_duties import duty_by_rule, plan_duties, schedules
 from rackwright.tariffs.quarters import quarter_duty
 from rackwright.tariffs.stack import duty_stack
+from tariff_fakes import Offer, Order
 
 TARIFFS: TariffRules = load_tariff_rules()
 DUTIES = [r for r in TARIFFS.rules if not r.is_exclusion]
@@ -100,24 +100,6 @@ def test_raising_one_rules_rate_never_lowers_a_landed_cost(
     q_before = quarter_duty(TARIFFS.rules, hts, origin, known, quarter).total_rate
     q_after = quarter_duty(bumped, hts, origin, known, quarter).total_rate
     assert q_after >= q_before - 1e-12
-
-
-@dataclass(frozen=True)
-class Offer:
-    offer_id: str
-    part_id: str
-    country: str
-    tiers: tuple[UsdPriceBreak, ...]
-
-
-@dataclass(frozen=True)
-class Order:
-    part_id: str
-    offer_id: str
-    country: str
-    arrival_period: str
-    qty: float
-    unit_cost_usd: float
 
 
 PERIODS = ("2026Q1", "2026Q2", "2026Q3", "2026Q4", "2027Q1", "2027Q2", "2027Q3")

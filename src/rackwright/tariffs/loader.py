@@ -19,10 +19,11 @@ from typing import Any
 
 from rackwright.catalog.loader import read_toml
 from rackwright.catalog.models import Source
+from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError
 from rackwright.tariffs import entries
 from rackwright.tariffs.models import PartClass, PolicyScenario, Rule, TariffRules
-from rackwright.tariffs.parse import Ctx, check_keys, country, day, locate, strings
+from rackwright.tariffs.parse import Ctx, check_keys, country, day, strings
 
 DATA_PACKAGE = "rackwright.tariffs.data"
 PACKAGE_FILES = ("sources.toml", "rules.toml", "classification.toml", "scenarios.toml")

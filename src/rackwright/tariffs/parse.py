@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from rackwright.bom.countries import is_country
+from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError
 from rackwright.tariffs.hts import parse_hts
 from rackwright.tariffs.models import (
@@ -23,65 +23,9 @@ from rackwright.tariffs.models import (
 )
 
 MAX_RATE = 5.0  # 500 %: anything above is a percent written as a number
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-_KEY = re.compile(r"^\s*([A-Za-z0-9_\-\"'.]+)\s*=")
 
 
-def _split_key(key: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in key.split(".")]
-
-
-Path = tuple[str | int, ...]
-
-
-def locate(text: str, path: tuple[str | int, ...]) -> int | None:
-    """The 1-based line where ``path`` is set, arrays of tables nested to any depth
-    (``("rule", 2, "period", 0, "rate")``); the closest enclosing header when the key is absent.
-    """
-    want = [str(p) for p in path]
-    counts: dict[str, int] = {}  # current index of each array of tables, by dotted name
-    table: list[str] = []
-    best: tuple[int, int] | None = None  # (depth matched, line)
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            names = _split_key(header.group(2))
-            joined = ".".join(names)
-            if header.group(1) == "[[":
-                counts[joined] = counts.get(joined, -1) + 1
-                for name in [n for n in counts if n.startswith(joined + ".")]:
-                    del counts[name]  # a new parent entry restarts its nested arrays
-            table = _indexed(names, counts)
-            candidate = table
-        else:
-            key = _KEY.match(line)
-            if not key:
-                continue
-            candidate = table + _split_key(key.group(1))
-        depth = _common(candidate, want)
-        if depth == min(len(candidate), len(want)) and (best is None or depth > best[0]):
-            best = (depth, number)
-    return best[1] if best else None
-
-
-def _indexed(names: list[str], counts: dict[str, int]) -> list[str]:
-    """``["rule", "period"]`` -> ``["rule", "2", "period", "0"]`` (array indices inserted)."""
-    out: list[str] = []
-    for i, name in enumerate(names):
-        out.append(name)
-        joined = ".".join(names[: i + 1])
-        if joined in counts:
-            out.append(str(counts[joined]))
-    return out
-
-
-def _common(have: list[str], want: list[str]) -> int:
-    n = 0
-    for a, b in zip(have, want, strict=False):
-        if a != b:
-            break
-        n += 1
-    return n
+Path = tuple[str | int, ...]  # a TOML path: ("rule", 2, "period", 0, "rate")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from rackwright.tariffs.models import FAMILY_ORDER, Family, PartFacts, Rule, TariffRules
-from rackwright.tariffs.quarters import OfferDuties, offer_duties, quarter_duty
+from rackwright.tariffs.quarters import OfferDuties, OfferLike, offer_duties, quarter_duty
 from rackwright.tariffs.scenarios import CURRENT, rules_under, scenario_names
 
 INTEGRATION_CATEGORY = "rack-integration"
@@ -48,15 +48,10 @@ class TierLike(Protocol):
     def unit_cost_usd(self) -> float: ...
 
 
-class PlanOfferLike(Protocol):
-    """An offer of the plan's problem (``sourcing.problem.SourcingOffer``)."""
+class PlanOfferLike(OfferLike, Protocol):
+    """An offer of the plan's problem (``sourcing.problem.SourcingOffer``): id, part, origin
+    (``OfferLike``) and its price breaks."""
 
-    @property
-    def offer_id(self) -> str: ...
-    @property
-    def part_id(self) -> str: ...
-    @property
-    def country(self) -> str: ...
     @property
     def tiers(self) -> Sequence[TierLike]: ...
 
