@@ -6,8 +6,12 @@
    (about 170 sites: 164 supplier offers, 3 integration sites, 3 rack products), local against
    Ray, with the same numbers.
 
+3. ``plan``: the plan's own network (the risk stage's, from the default scenario's BOM and
+   sourcing, or SCENARIO's): 100,000 seeded trials local against Ray, same numbers; and the
+   stage's own work at its default trial count.
+
 ``python -m benchmarks.bench_risk [NODES [TRIALS [MC_NODES]]]``; ``RISK_BENCH_SKIP=ttr`` or
-``=mc`` skips a part.
+``=mc`` skips a part; ``python -m benchmarks.bench_risk plan [TRIALS [SCENARIO]]`` runs part 3.
 """
 
 from __future__ import annotations
@@ -15,11 +19,17 @@ from __future__ import annotations
 import os
 import sys
 import time
+from pathlib import Path
 
+from rackwright.bom.stage import BOM
 from rackwright.explore.executors import make_executor
-from rackwright.risk import analyze, network_scenarios, simulate
+from rackwright.plan import InputRequest, prepare, run_plan
+from rackwright.risk import SupplyNetwork, analyze, network_scenarios, simulate
 from rackwright.risk.generate import generate_network
 from rackwright.risk.lp import build_disruption_lp
+from rackwright.risk.network_from_plan import network_from_plan
+from rackwright.risk.stage import DEFAULT_TRIALS, assess
+from rackwright.sourcing.stage import SOURCING
 
 
 def bench_ttr(nodes: int) -> None:
@@ -61,11 +71,16 @@ def bench_montecarlo(trials: int, nodes: int) -> None:
         f"Monte Carlo network: {len(net.nodes)} nodes, {len(net.edges)} edges, "
         f"{len(net.groups)} country groups; default events; {trials:,} trials, seed 2026"
     )
+    compare_executors(net, trials, 2026)
+
+
+def compare_executors(net: SupplyNetwork, trials: int, seed: int) -> None:
+    """``trials`` seeded trials of ``net`` on local 1 and 2 processes and Ray with 2 CPUs."""
     results = {}
     for name, workers in (("local", 1), ("local", 2), ("ray", 2)):
         started = time.perf_counter()
         with make_executor(name, workers=workers) as executor:
-            result = simulate(net, trials=trials, seed=2026, executor=executor)
+            result = simulate(net, trials=trials, seed=seed, executor=executor)
         seconds = time.perf_counter() - started
         results[(name, workers)] = result
         var = {t.level: t.var for t in result.loss.tails}
@@ -73,7 +88,7 @@ def bench_montecarlo(trials: int, nodes: int) -> None:
         print(
             f"  {name} x{workers}: {seconds:.1f} s; mean loss {result.loss.mean:,.2f}, "
             f"VaR95 {var[0.95]:,.2f}, CVaR95 {cvar[0.95]:,.2f}, VaR99 {var[0.99]:,.2f}, "
-            f"CVaR99 {cvar[0.99]:,.2f}; mean lost units {result.lost_units.mean:.4f}; "
+            f"CVaR99 {cvar[0.99]:,.2f}; mean lost racks {result.lost_units.mean:.4f}; "
             f"{result.multi_event_trials:,} multi-event trials, {result.lp_solves:,} LP solves",
             flush=True,
         )
@@ -81,9 +96,41 @@ def bench_montecarlo(trials: int, nodes: int) -> None:
     print(f"  identical on every executor: {all(r.to_json() == first for r in results.values())}")
 
 
+def bench_plan(trials: int, scenario: Path | None) -> None:
+    """The plan's network: Monte Carlo per executor, then the stage's work at its defaults."""
+    inputs = prepare(InputRequest(scenario=scenario))
+    started = time.perf_counter()
+    run = run_plan(inputs, only=["sourcing"]).run
+    solved = time.perf_counter() - started
+    plan = network_from_plan(inputs, run.result(BOM), run.result(SOURCING).plan)
+    net = plan.network
+    print(
+        f"plan network of {inputs.scenario_file}, window {plan.window}: {len(net.nodes)} nodes, "
+        f"{len(net.edges)} edges, {len(net.groups)} groups; {plan.basis} (BOM + sourcing "
+        f"{solved:.1f} s); default events; {trials:,} trials, seed {inputs.settings.seed}",
+        flush=True,
+    )
+    compare_executors(net, trials, inputs.settings.seed)
+    started = time.perf_counter()
+    analysis = analyze(net)
+    analysed = time.perf_counter() - started
+    started = time.perf_counter()
+    assessment = assess(plan, trials=DEFAULT_TRIALS, seed=inputs.settings.seed, executor="local")
+    print(
+        f"  stage work: TTR+TTS of {len(analysis.scenarios)} scenarios {analysed:.2f} s; "
+        f"everything at {DEFAULT_TRIALS:,} trials {time.perf_counter() - started:.2f} s "
+        f"({len(assessment.analysis.red_flags())} red flags)",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run both parts (see the module docstring)."""
+    """Run the parts (see the module docstring)."""
     args = sys.argv[1:] if argv is None else argv
+    if args and args[0] == "plan":
+        trials = int(args[1]) if len(args) > 1 else 100_000
+        bench_plan(trials, Path(args[2]) if len(args) > 2 else None)
+        return
     nodes = int(args[0]) if args else 5000
     trials = int(args[1]) if len(args) > 1 else 100_000
     mc_nodes = int(args[2]) if len(args) > 2 else 170

@@ -52,7 +52,7 @@ def _inside(module: str, prefix: str) -> bool:
 
 
 def test_the_scan_sees_the_package() -> None:
-    assert "optim.solve" in MODULES and "highspy" in MODULES["optim.solve"]
+    assert "optim.highs" in MODULES and "highspy" in MODULES["optim.highs"]
     assert "explore.ray_executor" in MODULES
 
 

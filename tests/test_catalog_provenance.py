@@ -45,6 +45,7 @@ HOSTS: dict[str, tuple[str, str]] = {
     "foxconn.com": ("Hon Hai", PRIMARY),
     "itproportal.com": ("ITProPortal", PRESS),
     "consulting.us": ("Consulting.us", SECONDARY),
+    "truckinginfo.com": ("Heavy Duty Trucking", PRESS),
     "nvidia.com": ("NVIDIA", PRIMARY),
     "amd.com": ("AMD", PRIMARY),
     "docs.vultr.com": ("Vultr", SECONDARY),

@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from rackwright.optim import INF, ModelBuilder, SolveOptions, SolveStatus, solve
+from rackwright.optim import (
+    INF,
+    BlockAngular,
+    ModelBuilder,
+    SolveOptions,
+    SolveProgress,
+    SolveStatus,
+    SparseModel,
+    WarmLp,
+    solve,
+)
+from rackwright.optim.model import drop_zero_columns
 
 
 def test_builder_sums_duplicates_and_makes_csc() -> None:
@@ -95,3 +109,100 @@ def test_empty_model_keeps_offset() -> None:
     result = solve(b.build())
     assert result.status is SolveStatus.OPTIMAL
     assert result.objective == 5.0
+
+
+def _knapsacks(seed: int = 7, n: int = 300, m: int = 30) -> SparseModel:
+    """A hard-ish random multi-knapsack (maximise value, minimised as its negative)."""
+    rng = np.random.default_rng(seed)
+    b = ModelBuilder()
+    z = b.add_vars(n, cost=-rng.integers(10, 100, n), upper=1.0, integer=True)
+    r = b.add_rows(m, upper=rng.integers(500, 1000, m))
+    rows, cols = np.meshgrid(r, z, indexing="ij")
+    b.add_coeffs(rows, cols, rng.integers(5, 60, (m, n)))
+    return b.build()
+
+
+def test_node_limit_stops_at_the_same_point_every_run() -> None:
+    options = SolveOptions(mip_rel_gap=0.0, max_nodes=40, threads=1)
+    first, second = solve(_knapsacks(), options), solve(_knapsacks(), options)
+    assert first.status is SolveStatus.NODE_LIMIT and first.ok
+    assert (first.objective, first.dual_bound) == (second.objective, second.dual_bound)
+    assert first.dual_bound <= first.objective
+
+
+def test_progress_reports_elapsed_incumbent_bound_and_gap() -> None:
+    seen: list[SolveProgress] = []
+    options = SolveOptions(mip_rel_gap=0.0, max_nodes=300, progress=seen.append, progress_every_s=0)
+    result = solve(_knapsacks(), options)
+    assert seen, "no progress was reported"
+    elapsed = [p.elapsed_s for p in seen]
+    assert elapsed == sorted(elapsed)
+    with_plan = [p for p in seen if not math.isnan(p.incumbent)]
+    assert with_plan and all(p.bound <= p.incumbent + 1e-6 for p in with_plan)
+    assert with_plan[-1].incumbent >= result.objective - 1e-6  # incumbents only improve
+
+
+def test_ctrl_c_stops_a_running_solve_with_keyboard_interrupt() -> None:
+    # HiGHS checks for the interrupt between simplex iterations and nodes; inside its root
+    # heuristics a check can be a second or two away, hence the 3 s allowance
+    script = """
+import os, signal, threading, time
+from rackwright.optim import SolveOptions, solve
+import test_optim_solve as t
+model = t._knapsacks(seed=3, n=2000, m=60)
+sent = []
+def ctrl_c():
+    sent.append(time.perf_counter())
+    os.kill(os.getpid(), signal.SIGINT)
+threading.Timer(1.5, ctrl_c).start()
+try:
+    solve(model, SolveOptions(mip_rel_gap=0.0, threads=1))
+except KeyboardInterrupt:
+    print(f"interrupted {time.perf_counter() - sent[0]:.2f}")
+"""
+    tests = Path(__file__).parent
+    out = subprocess.run(
+        [sys.executable, "-c", script], cwd=tests, capture_output=True, text=True, timeout=120
+    )
+    assert out.stdout.startswith("interrupted"), out.stderr
+    assert float(out.stdout.split()[1]) < 3.0
+
+
+def test_warm_lp_resolves_after_bound_changes() -> None:
+    # min x + 2y  s.t. x + y >= 4, x <= 3 -> x=3, y=1 (5); with x <= 1 -> x=1, y=3 (7)
+    b = ModelBuilder()
+    v = b.add_vars(2, cost=[1.0, 2.0], upper=[3.0, INF])
+    r = b.add_rows(1, lower=4.0)
+    b.add_coeffs(r[0], v, 1.0)
+    warm = WarmLp(b.build(), SolveOptions())
+    assert warm.solve().objective == pytest.approx(5.0)
+    warm.set_bounds(np.array([0]), np.array([0.0]), np.array([1.0]))
+    assert warm.solve().objective == pytest.approx(7.0)
+
+
+def test_block_split_prices_coupling_rows_into_a_lagrangian_bound() -> None:
+    # two blocks, each: choose z_k in {0,1}, cost c_k; coupling: z_0 + z_1 >= 1
+    b = ModelBuilder()
+    z = b.add_vars(2, cost=[3.0, 5.0], upper=1.0, integer=True)
+    r = b.add_rows(1, lower=1.0)
+    b.add_coeffs(r[0], z, 1.0)
+    model = b.build()
+    blocks = BlockAngular.split(model, np.array([0, 1]), np.array([-1]))
+    assert blocks.num_blocks == 2 and blocks.coupling_rows.tolist() == [0]
+    for y, expected in ((0.0, 0.0), (3.0, 3.0), (4.0, 3.0)):  # L(y) = y + min(0,3-y) + min(0,5-y)
+        cost = blocks.priced_cost(np.array([y]))
+        bound = blocks.dual_constant(np.array([y])) + sum(
+            solve(blocks.block_model(k, cost)).objective for k in range(2)
+        )
+        assert bound == pytest.approx(expected)
+        assert bound <= solve(model).objective  # never above the optimum (3)
+
+
+def test_dropping_zero_columns_keeps_the_rest_of_the_model() -> None:
+    b = ModelBuilder()
+    v = b.add_vars(3, cost=[1.0, 1.0, 1.0])
+    r = b.add_rows(2, lower=[1.0, 0.0])
+    b.add_coeffs([r[0], r[0], r[1]], [v[0], v[1], v[2]], [1.0, 1.0, 1.0])
+    small, cols, rows = drop_zero_columns(b.build(), np.array([True, False, False]))
+    assert cols.tolist() == [0] and rows.tolist() == [0]
+    assert solve(small).objective == pytest.approx(1.0)

@@ -244,8 +244,8 @@ def test_an_engine_error_is_one_line_and_leaves_no_report(
 def test_the_registry_lists_every_stage_in_report_order() -> None:
     keys = [p.stage.key for p in plan_module.plan_parts()]
     assert len(keys) == len(set(keys))
-    # DESIGN.md's chain: perf/explore -> rack -> bom -> sourcing; generations before their checks
-    chain = ["workloads", "generations", "rack", "bom", "sourcing"]
+    # DESIGN.md's chain: perf/explore -> rack -> bom -> sourcing -> risk; generations first
+    chain = ["workloads", "generations", "rack", "bom", "sourcing", "risk"]
     assert [k for k in keys if k in chain] == chain
 
 

@@ -40,6 +40,7 @@ def default() -> tuple[PlanInputs, SourcingProblem]:
         tariffs=inputs.tariffs,
         tariff_policy="current",
         logistics=inputs.logistics,
+        rules=inputs.sourcing_rules,
     )
     return inputs, problem
 

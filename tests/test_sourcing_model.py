@@ -10,6 +10,7 @@ from rackwright.errors import InputError
 from rackwright.optim import SolveOptions, SolveStatus
 from rackwright.sourcing.engine import solve_sourcing
 from rackwright.sourcing.problem import (
+    DualSourceScope,
     PriceTier,
     SourcingOffer,
     SourcingPart,
@@ -153,6 +154,8 @@ def test_infeasible_domestic_floor_is_explained_with_the_missing_share() -> None
         "domestic floor 50% in 2028Q3 needs 30% more U.S. content: add U.S. capacity for "
         "power-shelf"
     )
+    for relaxes in ("[[domestic_target]]", "--domestic-floor", "--soft-floor"):
+        assert relaxes in floor.relax
 
 
 def test_lead_time_shortage_names_the_part_and_quarter() -> None:
@@ -164,12 +167,46 @@ def test_lead_time_shortage_names_the_part_and_quarter() -> None:
     assert all("lead time" in v.message for v in result.violations)
 
 
-def test_critical_part_with_one_site_needs_a_second() -> None:
+def test_critical_part_with_one_open_site_is_planned_and_says_why_the_rule_did_not_apply() -> None:
     result = solve_sourcing(problem(offer("tw", "TW", 10.0), critical=True), EXACT)
+    assert result.has_plan and result.objective_usd == pytest.approx(3000.0)
+    (status,) = result.dual_source
+    assert not status.applies and status.quarters == ()
+    assert "never 2 supplier sites open" in status.reason
+
+
+def test_whole_horizon_rule_makes_one_site_infeasible_and_names_the_relaxing_option() -> None:
+    p = problem(
+        offer("tw", "TW", 10.0), critical=True, dual_source_scope=DualSourceScope.WHOLE_HORIZON
+    )
+    result = solve_sourcing(p, EXACT)
     assert result.status is SolveStatus.INFEASIBLE
-    kinds = {v.kind for v in result.violations}
-    assert kinds == {ViolationKind.DUAL_SOURCE_SITES}
+    assert {v.kind for v in result.violations} == {ViolationKind.DUAL_SOURCE_SITES}
     assert "needs 2" in result.violations[0].message
+    assert "--dual-sites 1" in result.violations[0].relax
+
+
+def test_dual_source_rule_applies_once_the_second_site_opens() -> None:
+    # TW (10 USD) is open all three quarters, MX (11 USD) only from 2027Q2: the rule covers
+    # Q2-Q3 (200 units), where MX must take 20 % = 40 units; Q1's 100 come from TW alone. A
+    # holding cost keeps TW from buying Q2-Q3's units early.
+    late = offer("mx", "MX", 11.0, capacity=(0.0, 1000.0, 1000.0))
+    p = problem(offer("tw", "TW", 10.0), late, critical=True)
+    p = dataclasses.replace(p, policy=dataclasses.replace(p.policy, holding_rate_per_period=0.01))
+    result = solve_sourcing(p, EXACT)
+    assert result.objective_usd == pytest.approx(260 * 10 + 40 * 11)
+    (status,) = result.dual_source
+    assert status.applies and status.quarters == ("2027Q2", "2027Q3")
+    assert dict(status.shares) == pytest.approx({"site-tw": 0.8, "site-mx": 0.2})
+
+
+def test_every_plan_states_its_bound_and_gap() -> None:
+    result = solve_sourcing(problem(offer("tw", "TW", 10.0), offer("mx", "MX", 11.0)), EXACT)
+    assert result.stopped_by == "gap reached"
+    assert result.bound_usd <= result.objective_usd + 1e-6
+    assert result.gap_usd == pytest.approx(result.objective_usd - result.bound_usd, abs=1e-6)
+    assert result.mip_gap <= EXACT.mip_rel_gap
+    assert "proven within" in result.optimality_note()
 
 
 def test_dual_sourcing_splits_a_critical_part() -> None:

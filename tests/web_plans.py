@@ -1,7 +1,7 @@
 """Plan functions for the web pages' tests: the real ``execute_plan`` hook with quick stages whose
 data has the shapes of the real BOM and sourcing stages (a BOM tree, a cost-vs-floor curve,
-binding capacities, an infeasibility explanation), plus a ``risk`` stage (not on main yet) that
-the pages must show generically. The sourcing plan is infeasible when the scenario's highest
+binding capacities, an infeasibility explanation), plus a quick stand-in for the ``risk`` stage
+that the pages must show generically. The sourcing plan is infeasible when the scenario's highest
 domestic target is above ``INFEASIBLE_ABOVE``.
 
 They run in the run's child process, which imports this module by name (``web_plans:...``).

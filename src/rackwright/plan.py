@@ -34,7 +34,16 @@ def plan_parts() -> list[PlanPart]:
     from rackwright.factory.stage import FACTORY
     from rackwright.rack.generations import GENERATIONS
     from rackwright.rack.stage import RACK
-    from rackwright.report.sections import bom, factory, generations, rack, sourcing, workloads
+    from rackwright.report.sections import (
+        bom,
+        factory,
+        generations,
+        rack,
+        risk,
+        sourcing,
+        workloads,
+    )
+    from rackwright.risk.stage import RISK
     from rackwright.sourcing.stage import SOURCING
 
     return [
@@ -43,6 +52,7 @@ def plan_parts() -> list[PlanPart]:
         PlanPart(RACK, rack.present),
         PlanPart(BOM, bom.present),
         PlanPart(SOURCING, sourcing.present),
+        PlanPart(RISK, risk.present),
         PlanPart(FACTORY, factory.present),
     ]
 

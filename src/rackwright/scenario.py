@@ -144,6 +144,29 @@ class BuildLot(Strict):
         return int(self.period[-1])
 
 
+class RiskSettings(Strict):
+    """``[scenario.risk]``: how the plan's risk stage reads the plan (every field optional).
+
+    ``window`` is the build quarter whose rates the supply network carries (default: the
+    quarter the program builds the most racks); ``trials`` the Monte Carlo trials (default:
+    the risk stage's); ``loss_weight_usd`` the value lost per rack not delivered, by rack id
+    (default: the integrator's margin on the rack, assumption ARISK06).
+    """
+
+    window: str | None = None
+    trials: int | None = Field(default=None, ge=1, le=1_000_000)
+    loss_weight_usd: dict[str, Annotated[float, Field(gt=0, lt=1e12)]] = Field(default_factory=dict)
+
+    @field_validator("window")
+    @classmethod
+    def _window_format(cls, window: str | None) -> str | None:
+        if window is not None and not _PERIOD.match(window):
+            raise PydanticCustomError(
+                "period", "window must be a year and quarter Q1-Q4, e.g. 2027Q1"
+            )
+        return window
+
+
 class DemandCase(Strict):
     """One demand scenario: yearly growth of training compute and of inference tokens served."""
 
@@ -219,6 +242,7 @@ class Scenario(Strict):
     bom_files: list[str] = Field(default_factory=list)
     rules_file: str | None = None
     tariffs_file: str | None = None
+    sourcing_rules_file: str | None = None
     logistics_file: str | None = None
     calibration_file: str | None = None
     factory_file: str | None = None
@@ -231,6 +255,7 @@ class Scenario(Strict):
     build: Literal["explicit", "from-demand"] = "explicit"
     demand: DemandSpec | None = None
     purchase_option: PurchaseOption | None = None
+    risk: RiskSettings = Field(default_factory=RiskSettings)
 
     def training(self) -> list[TrainingWorkload]:
         """The training workloads."""
@@ -399,9 +424,26 @@ def check_consistency(scenario: Scenario, text: str, file: str) -> None:
             )
     _check_demand(scenario, fail)
     _check_option(scenario, fail)
+    check_risk_settings(scenario, fail)
 
 
 Fail = Callable[[str, tuple[str | int, ...], object], None]
+RISK_PATH: tuple[str, ...] = ("scenario", "risk")
+
+
+def check_risk_settings(scenario: Scenario, fail: Fail) -> None:
+    """``[scenario.risk]`` names a build quarter and scenario generations."""
+    risk = scenario.risk
+    if risk.window is not None and not any(b.period == risk.window for b in scenario.builds):
+        fail("the risk window is a quarter with no [[build]]", (*RISK_PATH, "window"), risk.window)
+    racks = {g.rack for g in scenario.generations}
+    for rack in risk.loss_weight_usd:
+        if rack not in racks:
+            fail(
+                f"loss weight for rack '{rack}', which is not a scenario [[generation]]",
+                (*RISK_PATH, "loss_weight_usd", rack),
+                rack,
+            )
 
 
 def _check_demand(scenario: Scenario, fail: Fail) -> None:

@@ -7,7 +7,7 @@ reproduced.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ from rackwright.factory.models import FactoryData
 from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.models import ModelArch
 from rackwright.scenario import Scenario
+from rackwright.sourcing.rules import SourcingRules
 from rackwright.sourcing.tariffs import Logistics
 from rackwright.tariffs.models import TariffRules
 
@@ -52,6 +53,12 @@ class PlanSettings:
 
     seed: int = 0
     executor: str = "local"
+    # where a long stage says what it is doing now (the CLI's progress bar); not an input to any
+    # figure, so it is neither compared nor hashed
+    status: StatusCallback | None = field(default=None, compare=False)
+
+
+StatusCallback = Callable[[str], None]
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,7 @@ class PlanInputs:
     rules: DomesticRules
     tariffs: TariffRules  # dated duty rules, HTS classification of the parts, scenarios
     logistics: Logistics
+    sourcing_rules: SourcingRules
     efficiency: Efficiency
     models: Mapping[str, ModelArch]  # by the model name or path each workload gives
     factory: FactoryData

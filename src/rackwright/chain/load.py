@@ -2,7 +2,7 @@
 
 Files merge in a fixed order, so the command line has the last word: package defaults, then the
 scenario's own files (relative to the scenario file), then the command's. Lists (catalog and BOM
-files) add up; single files (rules, tariffs, logistics, calibration) replace.
+files) add up; single files (rules, tariffs, logistics, sourcing rules, calibration) replace.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from rackwright.factory.loader import load_factory
 from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.models import ModelArch, resolve_model
 from rackwright.scenario import Scenario, check_against_catalog, read_scenario
+from rackwright.sourcing.rules import load_rules
 from rackwright.sourcing.tariffs import load_logistics
 from rackwright.tariffs.loader import load_tariff_rules
 
@@ -48,6 +49,7 @@ class InputRequest:
     rules: Path | None = None
     tariffs: Path | None = None
     logistics: Path | None = None
+    sourcing_rules: Path | None = None
     calibration: Path | None = None
     factory: Path | None = None
     seed: int | None = None
@@ -63,6 +65,7 @@ class _Files:
     rules: Path | None
     tariffs: Path | None
     logistics: Path | None
+    sourcing_rules: Path | None
     calibration: Path | None
     factory: Path | None
 
@@ -85,6 +88,7 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         rules=read_rules(files.rules),
         tariffs=load_tariff_rules(files.tariffs),
         logistics=load_logistics(files.logistics),
+        sourcing_rules=load_rules(files.sourcing_rules),
         efficiency=load_efficiency(files.calibration),
         models=models,
         factory=load_factory(files.factory, catalog),
@@ -103,6 +107,7 @@ def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Fi
         rules=request.rules or own(scenario.rules_file),
         tariffs=request.tariffs or own(scenario.tariffs_file),
         logistics=request.logistics or own(scenario.logistics_file),
+        sourcing_rules=request.sourcing_rules or own(scenario.sourcing_rules_file),
         calibration=request.calibration or own(scenario.calibration_file),
         factory=request.factory or own(scenario.factory_file),
     )
@@ -151,6 +156,7 @@ def _user_files(files: _Files) -> Iterator[InputFile]:
         ("rules", files.rules),
         ("tariffs", files.tariffs),
         ("logistics", files.logistics),
+        ("sourcing_rules", files.sourcing_rules),
         ("calibration", files.calibration),
         ("factory", files.factory),
     ]

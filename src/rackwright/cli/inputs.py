@@ -52,6 +52,34 @@ ScenarioFileArg = Annotated[
 ]
 
 
+def input_request(
+    file: Path | None,
+    *,
+    catalog: list[Path] | None = None,
+    bom: list[Path] | None = None,
+    rules: Path | None = None,
+    tariffs: Path | None = None,
+    logistics: Path | None = None,
+    calibration: Path | None = None,
+    factory: Path | None = None,
+    seed: int | None = None,
+    executor: str = "local",
+) -> InputRequest:
+    """What the command line names, as the plan's ``InputRequest`` (lists as tuples)."""
+    return InputRequest(
+        scenario=file,
+        catalog=tuple(catalog or ()),
+        bom=tuple(bom or ()),
+        rules=rules,
+        tariffs=tariffs,
+        logistics=logistics,
+        calibration=calibration,
+        factory=factory,
+        seed=seed,
+        executor=executor,
+    )
+
+
 def scenario_request(
     file: Path | None,
     catalog: list[Path] | None,
@@ -59,9 +87,4 @@ def scenario_request(
     calibration: Path | None,
 ) -> InputRequest:
     """The input request of a command that reads a scenario, its catalog, BOM and calibration."""
-    return InputRequest(
-        scenario=file,
-        catalog=tuple(catalog or ()),
-        bom=tuple(bom or ()),
-        calibration=calibration,
-    )
+    return input_request(file, catalog=catalog, bom=bom, calibration=calibration)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Annotated, Any
@@ -25,8 +26,9 @@ from rackwright.cli.inputs import (
     RulesFileOpt,
     SeedOpt,
     TariffsFileOpt,
+    input_request,
 )
-from rackwright.plan import InputRequest, plan_parts, prepare, run_plan
+from rackwright.plan import plan_parts, prepare, run_plan
 from rackwright.report import JSON_NAME, check_output_dir, render_reports, write_report_files
 from rackwright.report.terminal import print_summary
 
@@ -59,10 +61,10 @@ def plan(
 ) -> None:
     """Run the whole plan on a scenario and write out/report.html and out/report.json."""
     inputs = prepare(
-        InputRequest(
-            scenario=file,
-            catalog=tuple(catalog or ()),
-            bom=tuple(bom or ()),
+        input_request(
+            file,
+            catalog=catalog,
+            bom=bom,
             rules=rules,
             tariffs=tariffs,
             logistics=logistics,
@@ -76,9 +78,18 @@ def plan(
     progress = progress_bar("plan", 14, console_err)
     with progress:
         task = progress.add_task("", total=len(only) if only else len(parts))
+        current = [""]
 
         def started(stage: Stage[Any]) -> None:
+            current[0] = stage.key
             progress.update(task, description=stage.key, total=None if only else len(parts))
+
+        def status(line: str) -> None:  # what a long stage is doing now
+            progress.update(task, description=f"{current[0]}: {line}")
+
+        inputs = dataclasses.replace(
+            inputs, settings=dataclasses.replace(inputs.settings, status=status)
+        )
 
         def finished(_stage: Stage[Any], _seconds: float) -> None:
             progress.advance(task)

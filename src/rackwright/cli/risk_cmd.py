@@ -1,9 +1,14 @@
-"""``rackwright risk``: disruption analysis of a supply-network file (TTR/TTS, Monte Carlo,
-mitigation).
+"""``rackwright risk``: supply-disruption risk of a plan or of a supply-network file.
 
-Every subcommand reads a network in the exchange format (``shared/data/risk/README.md``).
-The scenario-level ``rackwright risk [SCENARIO]`` and ``risk export`` join this group with the
-chain adapter.
+- ``rackwright risk [SCENARIO]`` (= ``risk plan [SCENARIO]``): the plan's risk stage, running
+  only the stages it needs (BOM, sourcing, risk);
+- ``risk export [SCENARIO] --out net.toml``: the plan's network in the exchange format
+  (``shared/data/risk/README.md``), to edit and re-run with the commands below;
+- ``risk analyze|montecarlo|mitigate FILE``: TTR/TTS, Monte Carlo and mitigation of a file.
+
+Typer cannot give a group both an optional argument and subcommands (the group would take the
+first subcommand name as its argument), so the group's class sends any first word that names
+no subcommand to ``plan``.
 """
 
 from __future__ import annotations
@@ -11,18 +16,35 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
-from rich.table import Table
+from typer.core import TyperGroup
 
-from rackwright.cli.common import JsonFlag, console, print_json, progress_bar
-from rackwright.errors import InputError
+from rackwright.bom.stage import BOM
+from rackwright.chain import PlanInputs, Stage
+from rackwright.cli.common import CatalogFiles, JsonFlag, console, print_json, progress_bar
+from rackwright.cli.inputs import (
+    BomFilesOpt,
+    LogisticsFileOpt,
+    RulesFileOpt,
+    ScenarioFileArg,
+    SeedOpt,
+    TariffsFileOpt,
+    input_request,
+)
+from rackwright.cli.risk_tables import (
+    print_analysis,
+    print_mitigations,
+    print_montecarlo,
+    print_plan_risk,
+)
+from rackwright.errors import InputError, OutputError
 from rackwright.explore.executors import EXECUTORS, Executor, make_executor
+from rackwright.fileio import check_writable_dir
+from rackwright.plan import InputRequest, PlanOutcome, prepare, run_plan
 from rackwright.risk import (
     MitigationCosts,
-    MitigationPlan,
-    MonteCarloResult,
     RiskAnalysis,
     analyze,
     country_scenarios,
@@ -32,9 +54,29 @@ from rackwright.risk import (
     simulate,
     size_mitigations,
 )
+from rackwright.risk.loader import save_network
 from rackwright.risk.network import SupplyNetwork
+from rackwright.risk.network_from_plan import network_from_plan
+from rackwright.risk.stage import RISK, RiskStageResult
+from rackwright.sourcing.stage import SOURCING
 
-app = typer.Typer(no_args_is_help=True, help="Supply-disruption risk of a supply-network file.")
+
+class PlanByDefault(TyperGroup):
+    """A group whose default subcommand is ``plan``: ``risk [ARGS]`` runs ``risk plan [ARGS]``
+    unless ARGS starts with a subcommand's name or asks for help."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        """Put ``plan`` in front of arguments that name no subcommand."""
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["plan", *args]
+        result: list[str] = super().parse_args(ctx, args)
+        return result
+
+
+app = typer.Typer(
+    cls=PlanByDefault,
+    help="Supply-disruption risk: the plan's (rackwright risk [SCENARIO]) or a network file's.",
+)
 
 NetworkFile = Annotated[
     Path, typer.Argument(help="Supply network in the exchange format (TOML).", show_default=False)
@@ -107,37 +149,6 @@ def run_analysis(
     )
 
 
-def _fmt(value: float) -> str:
-    return f"{value:,.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
-
-
-def print_analysis(analysis: RiskAnalysis, title: str) -> None:
-    """Scenarios ranked by REI, red flags with their shortfall window and what is lost."""
-    table = Table(title=title)
-    for column in ("scenario", "kind", "TTR", "loss", "REI", "TTS", "red flag", "products losing"):
-        table.add_column(column, justify="left" if column in ("scenario", "kind") else "right")
-    for s in analysis.ranking():
-        flag = f"yes ({_fmt(s.tts)}-{_fmt(s.ttr)})" if s.red_flag else "no"
-        losing = ", ".join(f"{p.node} {_fmt(p.lost_units)}" for p in s.products)
-        table.add_row(
-            s.id,
-            s.kind.value,
-            _fmt(s.ttr),
-            _fmt(s.loss),
-            f"{s.rei:.3f}",
-            _fmt(s.tts),
-            flag,
-            losing or "-",
-        )
-    console.print(table)
-    console.print(
-        f"{len(analysis.scenarios)} scenarios, {len(analysis.red_flags())} red flags; "
-        f"undisrupted network survives {_fmt(analysis.baseline_tts)} {analysis.period}s "
-        f"(horizon {_fmt(analysis.horizon)}); {analysis.lp_solves} LP solves",
-        markup=False,
-    )
-
-
 @app.command("analyze")
 def analyze_cmd(
     file: NetworkFile,
@@ -165,40 +176,6 @@ def analyze_cmd(
         print_json(analysis.to_json())
         return
     print_analysis(analysis, f"disruption scenarios of {file.name} (ranked by REI)")
-
-
-def print_montecarlo(result: MonteCarloResult, period: str) -> None:
-    """Mean, VaR and CVaR of lost units and value, and the events that cost the most."""
-    table = Table(title=f"Monte Carlo: {result.trials:,} trials, seed {result.seed}")
-    for column in ("measure", "lost value", "lost units"):
-        table.add_column(column, justify="left" if column == "measure" else "right")
-    value, units = result.loss, result.lost_units
-    table.add_row("mean", _fmt(value.mean), _fmt(units.mean))
-    table.add_row(
-        "P(loss > 0)", f"{value.probability_positive:.4f}", f"{units.probability_positive:.4f}"
-    )
-    for tail_value, tail_units in zip(value.tails, units.tails, strict=True):
-        table.add_row(f"VaR {tail_value.level:g}", _fmt(tail_value.var), _fmt(tail_units.var))
-        table.add_row(f"CVaR {tail_value.level:g}", _fmt(tail_value.cvar), _fmt(tail_units.cvar))
-    table.add_row("max", _fmt(value.maximum), _fmt(units.maximum))
-    console.print(table)
-    events = Table(title="events by mean loss of the trials they hit")
-    for column in ("event", "nodes", "P per trial", f"duration ({period}s)", "hits", "mean loss"):
-        events.add_column(column, justify="left" if column in ("event", "nodes") else "right")
-    for e in sorted(result.events, key=lambda e: (-e.mean_trial_loss, e.id))[:15]:
-        events.add_row(
-            e.id,
-            ", ".join(e.nodes[:4]) + (" ..." if len(e.nodes) > 4 else ""),
-            f"{e.probability:.4g}",
-            e.duration,
-            f"{e.occurrences:,}",
-            _fmt(e.mean_trial_loss),
-        )
-    console.print(events)
-    console.print(
-        f"{result.multi_event_trials:,} trials with several events; {result.lp_solves:,} LP solves",
-        markup=False,
-    )
 
 
 @app.command("montecarlo")
@@ -245,33 +222,6 @@ def montecarlo_cmd(
     print_montecarlo(result, net.period)
 
 
-def print_mitigations(plan: MitigationPlan) -> None:
-    """Mitigations ranked by exposure removed per dollar."""
-    table = Table(title="mitigations, ranked by exposure removed per dollar a year")
-    for column in ("red flag", "mitigation", "what", "exposure removed", "cost / year", "per $"):
-        table.add_column(
-            column, justify="left" if column in ("red flag", "mitigation", "what") else "right"
-        )
-    for m in plan.mitigations:
-        what = "; ".join(
-            f"{n.node}: {_fmt(n.buffer_units)} units"
-            if m.kind.value == "buffer"
-            else f"{n.node}: {_fmt(n.rate)}/{plan.period}"
-            for n in m.nodes
-        )
-        cost = "unknown (no unit_cost)" if m.annual_cost is None else _fmt(m.annual_cost)
-        per = "-" if m.per_dollar is None else f"{m.per_dollar:,.3g}"
-        table.add_row(
-            m.scenario, m.kind.value.replace("_", " "), what, _fmt(m.exposure_removed), cost, per
-        )
-    console.print(table)
-    if plan.unmitigable:
-        console.print(
-            "no buffer or second source at the failed nodes clears: " + ", ".join(plan.unmitigable),
-            markup=False,
-        )
-
-
 @app.command("mitigate")
 def mitigate_cmd(
     file: NetworkFile,
@@ -301,3 +251,127 @@ def mitigate_cmd(
         print_json(plan.to_json())
         return
     print_mitigations(plan)
+
+
+PlanExecutorOption = Annotated[
+    str,
+    typer.Option("--executor", help=f"Where the risk stage's work runs: {' or '.join(EXECUTORS)}."),
+]
+TopOption = Annotated[
+    int, typer.Option("--top", min=1, help="Scenarios shown in the ranking (--json has all).")
+]
+
+
+def _request(
+    file: Path | None,
+    catalog: list[Path] | None,
+    bom: list[Path] | None,
+    rules: Path | None,
+    tariffs: Path | None,
+    logistics: Path | None,
+    seed: int | None,
+    executor: str = "local",
+) -> InputRequest:
+    """The plan's inputs the command names; an unknown executor fails before any stage runs."""
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"unknown executor; use one of {', '.join(EXECUTORS)}", field="executor", value=executor
+        )
+    return input_request(
+        file,
+        catalog=catalog,
+        bom=bom,
+        rules=rules,
+        tariffs=tariffs,
+        logistics=logistics,
+        seed=seed,
+        executor=executor,
+    )
+
+
+def run_stages(inputs: PlanInputs, only: list[str]) -> PlanOutcome:
+    """``only`` those stages of the plan and what they need, under a progress bar."""
+    progress = progress_bar("plan", 14)
+    with progress:
+        task = progress.add_task("", total=None)
+
+        def started(stage: Stage[Any]) -> None:
+            progress.update(task, description=stage.key)
+
+        def finished(_stage: Stage[Any], _seconds: float) -> None:
+            progress.advance(task)
+
+        return run_plan(inputs, only=only, on_start=started, on_done=finished)
+
+
+@app.command("plan")
+def plan_cmd(
+    file: ScenarioFileArg = None,
+    catalog: CatalogFiles = None,
+    bom: BomFilesOpt = None,
+    rules: RulesFileOpt = None,
+    tariffs: TariffsFileOpt = None,
+    logistics: LogisticsFileOpt = None,
+    seed: SeedOpt = None,
+    executor: PlanExecutorOption = "local",
+    top: TopOption = 25,
+    json_out: JsonFlag = False,
+) -> None:
+    """The plan's risk stage on a scenario (the default: rackwright risk [SCENARIO]).
+
+    Runs the BOM, sourcing and risk stages only, then prints the REI ranking, red flags, the
+    country and policy shocks, the Monte Carlo loss distribution and the mitigations.
+    """
+    inputs = prepare(_request(file, catalog, bom, rules, tariffs, logistics, seed, executor))
+    outcome = run_stages(inputs, ["risk"])
+    result: RiskStageResult = outcome.run.result(RISK)
+    if result.assessment is None:
+        raise InputError(f"no risk assessment: {result.skipped}", file=inputs.scenario_file)
+    if json_out:
+        print_json(result.to_json())
+        return
+    section = next(s for s in outcome.view.sections if s.key == RISK.key)
+    print_plan_risk(result.assessment, section.summary, top)
+
+
+@app.command("export")
+def export_cmd(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Network TOML to write.")],
+    file: ScenarioFileArg = None,
+    catalog: CatalogFiles = None,
+    bom: BomFilesOpt = None,
+    rules: RulesFileOpt = None,
+    tariffs: TariffsFileOpt = None,
+    logistics: LogisticsFileOpt = None,
+    seed: SeedOpt = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """Write the plan's supply network in the exchange format, to edit and re-run.
+
+    Runs the BOM and sourcing stages, builds the network the risk stage analyses and writes it
+    atomically; risk analyze, risk montecarlo and bench ttr read it back.
+    """
+    inputs = prepare(_request(file, catalog, bom, rules, tariffs, logistics, seed))
+    check_writable_dir(out.parent)
+    if out.is_dir():
+        raise OutputError("a directory is in the way of the network file", file=out)
+    outcome = run_stages(inputs, ["sourcing"])
+    plan = network_from_plan(inputs, outcome.run.result(BOM), outcome.run.result(SOURCING).plan)
+    header = (
+        f"Supply network of scenario '{inputs.scenario.name}' ({inputs.scenario_file}), "
+        f"written by rackwright risk export.\n"
+        f"Window {plan.window}: {plan.window_basis}; a period is a week.\n"
+        f"Sources: {plan.basis}.\n"
+        f"Inputs content hash {inputs.digest.content_hash}."
+    )
+    save_network(out, plan.network, header=header)
+    net = plan.network
+    if json_out:
+        print_json({"file": str(out), **plan.to_json()})
+        return
+    console.print(
+        f"wrote {out}: {len(net.nodes)} nodes, {len(net.edges)} edges, {len(net.groups)} groups "
+        f"(window {plan.window}; {plan.basis})",
+        markup=False,
+        soft_wrap=True,
+    )

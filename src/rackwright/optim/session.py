@@ -18,16 +18,9 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from rackwright.errors import SolverError
+from rackwright.optim.highs import highs_bounds, model_status, new_highs, read_result, typed_status
 from rackwright.optim.model import FloatArray, SparseModel
-from rackwright.optim.solve import (
-    SolveOptions,
-    SolveResult,
-    SolveStatus,
-    highs_bounds,
-    model_status,
-    new_highs,
-    read_result,
-)
+from rackwright.optim.options import SolveOptions, SolveResult, SolveStatus
 
 DEVEX = 1  # HiGHS simplex_dual_edge_weight_strategy: cheaper than steepest edge on hot starts
 
@@ -81,13 +74,13 @@ class LpSession:
         self.model = model
         self._highs = new_highs(model, options or SolveOptions(), presolve=False)
         for name, value in HOT_START_OPTIONS.items():
-            self._highs.setOptionValue(name, value)  # type: ignore[attr-defined]
+            self._highs.setOptionValue(name, value)
 
     def set_col_bounds(self, cols: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> None:
         """Set ``lower <= x[cols] <= upper`` (scalars broadcast)."""
         idx = _indices(cols)
         n = idx.shape[0]
-        self._highs.changeColsBounds(  # type: ignore[attr-defined]
+        self._highs.changeColsBounds(
             n, idx, highs_bounds(_values(lower, n)), highs_bounds(_values(upper, n))
         )
 
@@ -95,7 +88,7 @@ class LpSession:
         """Set ``lower <= (A x)[rows] <= upper`` (scalars broadcast)."""
         idx = _indices(rows)
         n = idx.shape[0]
-        self._highs.changeRowsBounds(  # type: ignore[attr-defined]
+        self._highs.changeRowsBounds(
             n, idx, highs_bounds(_values(lower, n)), highs_bounds(_values(upper, n))
         )
 
@@ -103,15 +96,15 @@ class LpSession:
         """Set the objective coefficients of ``cols`` (minimisation)."""
         idx = _indices(cols)
         n = idx.shape[0]
-        self._highs.changeColsCost(n, idx, _values(cost, n))  # type: ignore[attr-defined]
+        self._highs.changeColsCost(n, idx, _values(cost, n))
 
     def resolve(self) -> Resolve:
         """Re-solve from the last basis; status and objective only."""
         began = time.perf_counter()
-        self._highs.run()  # type: ignore[attr-defined]
-        status = model_status(self._highs)
+        self._highs.run()
+        status = typed_status(model_status(self._highs))
         objective = (
-            float(self._highs.getInfo().objective_function_value)  # type: ignore[attr-defined]
+            float(self._highs.getInfo().objective_function_value)
             if status is SolveStatus.OPTIMAL
             else math.nan
         )
@@ -120,17 +113,19 @@ class LpSession:
     def solve(self) -> SolveResult:
         """Re-solve from the last basis and read the whole solution back."""
         began = time.perf_counter()
-        self._highs.run()  # type: ignore[attr-defined]
-        return read_result(self._highs, self.model, time.perf_counter() - began)
+        self._highs.run()
+        return read_result(
+            self._highs, self.model, model_status(self._highs), time.perf_counter() - began
+        )
 
     def values(self, cols: ArrayLike) -> FloatArray:
         """Primal values of ``cols`` at the last solve."""
-        solution = self._highs.getSolution()  # type: ignore[attr-defined]
+        solution = self._highs.getSolution()
         values: FloatArray = np.asarray(solution.col_value, dtype=np.float64)[_indices(cols)]
         return values
 
     def reduced_costs(self, cols: ArrayLike) -> FloatArray:
         """Reduced costs of ``cols`` at the last solve: d objective / d (active bound)."""
-        solution = self._highs.getSolution()  # type: ignore[attr-defined]
+        solution = self._highs.getSolution()
         duals: FloatArray = np.asarray(solution.col_dual, dtype=np.float64)[_indices(cols)]
         return duals

@@ -1,14 +1,15 @@
 """Sourcing: least landed-cost supplier plans per part, site and quarter, and why not.
 
-``problem_for_plan`` (or ``problem_from_scenario``) turns the scenario's build plan and the BOM's
-offers into a ``SourcingProblem``; ``solve_sourcing`` returns a ``SourcingResult`` (orders, cost
-breakdown, domestic share per quarter, binding capacities, or the violations of an infeasible
-plan). ``orlib`` holds the OR-Library warehouse-location reader that validates the solver layer.
+``problem_from_scenario`` (``stage.scenario_problem`` from a plan's inputs) turns the scenario's
+build plan and the BOM's offers into a ``SourcingProblem``; ``solve_sourcing`` returns a
+``SourcingResult`` (orders, cost breakdown, domestic share per quarter, binding capacities, or the
+violations of an infeasible plan). ``orlib`` holds the OR-Library warehouse-location reader that
+validates the solver layer.
 """
 
 from rackwright.sourcing.engine import solve_sourcing
 from rackwright.sourcing.explain import explain_infeasibility
-from rackwright.sourcing.from_bom import problem_for_plan, problem_from_scenario
+from rackwright.sourcing.from_bom import problem_from_scenario
 from rackwright.sourcing.problem import (
     PriceTier,
     SourcingOffer,
@@ -42,7 +43,6 @@ __all__ = [
     "ViolationKind",
     "explain_infeasibility",
     "load_logistics",
-    "problem_for_plan",
     "problem_from_scenario",
     "solve_sourcing",
 ]

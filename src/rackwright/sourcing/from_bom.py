@@ -9,6 +9,7 @@ that quarter), freight to the scenario's U.S. sites, and the part's qualificatio
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -22,15 +23,13 @@ from rackwright.scenario import Scenario
 from rackwright.sourcing.problem import (
     SourcingOffer,
     SourcingPart,
-    SourcingPolicy,
     SourcingProblem,
     period_index,
     quarters,
 )
+from rackwright.sourcing.rules import SourcingRules
 from rackwright.sourcing.tariffs import Logistics
-from rackwright.tariffs.models import TariffRules
-from rackwright.tariffs.quarters import offer_duties
-from rackwright.tariffs.scenarios import rules_under
+from rackwright.tariffs import TariffRules, sourcing_duties
 
 QUARTER_S = 13 * 604800.0
 
@@ -78,30 +77,31 @@ def problem_from_scenario(
     logistics: Logistics,
     domestic_floor: float | None = None,
     soft_domestic_floor: bool = False,
-    max_foreign_share: float = 1.0,
+    max_foreign_share: float | None = None,
+    rules: SourcingRules,
     parts_by_rack: Mapping[str, Sequence[PartDemand]] | None = None,
 ) -> SourcingProblem:
     """The sourcing problem of ``scenario``'s build plan under one tariff policy.
 
     ``domestic_floor`` replaces the scenario's targets (one share for every period) when given;
+    ``rules`` (``PlanInputs.sourcing_rules``) set dual sourcing, stock and caps;
     ``parts_by_rack`` hands in the BOM stage's flattened BOMs instead of expanding them again.
     """
     periods = plan_periods(scenario)
-    rules = rules_under(tariffs, tariff_policy)
+    duties = sourcing_duties(tariffs, tariff_policy)
     rows, demand = part_demand(scenario, catalog, supply, periods, parts_by_rack)
     destinations = {s.site: s.racks_per_week for s in scenario.sites}
     parts: list[SourcingPart] = []
     offers: list[SourcingOffer] = []
     for part_id, row in sorted(rows.items()):
         part = supply.part(part_id)
-        part_class = tariffs.class_of(part_id, row.category)
         parts.append(
             SourcingPart(
                 part_id=part_id,
                 name=row.name,
                 category=row.category,
                 subsystem=str(row.subsystem),
-                tariff_class=part_class.hts,
+                tariff_class=duties.hts_of(part_id, row.category),
                 critical=row.critical,
                 demand=tuple(demand[part_id]),
             )
@@ -112,7 +112,7 @@ def problem_from_scenario(
                     offer,
                     part.weight_kg,
                     str(row.subsystem),
-                    offer_duties(rules, part_class, offer, periods).rates,
+                    duties.rates_by_quarter(row.category, offer, periods),
                     periods,
                     logistics,
                     destinations,
@@ -122,15 +122,13 @@ def problem_from_scenario(
         domestic_floor if domestic_floor is not None else scenario.domestic_target(int(p[:4]))
         for p in periods
     )
+    if max_foreign_share is not None:
+        rules = dataclasses.replace(rules, max_foreign_share=max_foreign_share)
     return SourcingProblem(
         periods=periods,
         parts=tuple(parts),
         offers=tuple(offers),
-        policy=SourcingPolicy(
-            domestic_floor=floors,
-            soft_domestic_floor=soft_domestic_floor,
-            max_foreign_share=max_foreign_share,
-        ),
+        policy=rules.policy(floors, soft_floor=soft_domestic_floor),
     ).check()
 
 
@@ -159,30 +157,4 @@ def _offer(
         tariff_by_period=duty_rates,
         freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
         qualification_usd=logistics.qualification_usd(subsystem),
-    )
-
-
-def problem_for_plan(
-    scenario: Scenario,
-    catalog: Catalog,
-    *,
-    tariffs: TariffRules,
-    tariff_policy: str = "current",
-    logistics: Logistics,
-    domestic_floor: float | None = None,
-    soft_domestic_floor: bool = False,
-) -> SourcingProblem:
-    """Load the BOM supply data for ``catalog`` and build the scenario's sourcing problem."""
-    from rackwright.bom import load_supply_data
-
-    supply = load_supply_data(catalog)
-    return problem_from_scenario(
-        scenario,
-        catalog,
-        supply,
-        tariffs=tariffs,
-        tariff_policy=tariff_policy,
-        logistics=logistics,
-        domestic_floor=domestic_floor,
-        soft_domestic_floor=soft_domestic_floor,
     )

@@ -1,19 +1,23 @@
 """Build the sourcing MILP from a ``SourcingProblem`` with numpy index arrays (no element loops).
 
 Decision per (offer o, arrival period a): the order placed in period ``a - lead_o``. Price breaks
-are all-units tiers: a binary ``w`` picks at most one tier and the tier quantity ``q`` must lie
-between the tier's lower quantity (and the MOQ) and the next break (or capacity). Rows:
+are all-units tiers: a binary ``w`` picks at most one tier and the tier quantity ``q`` lies between
+the tier's least quantity (MOQ and whole lots included) and its most: the next break, the offer's
+capacity that quarter and the part's demand still due (one lot of slack), whichever is least. Rows:
 
 - tier bounds ``lo w <= q <= hi w``; one tier per order ``sum_k w <= u_o`` (``u_o`` = the part-site
-  is qualified, paid once); integer lots ``sum_k q = multiple * n`` where the multiple exceeds 1;
-- offer capacity per period; inventory balance per part and period (arrivals from the lead-time
-  offset, end inventory carried at a holding cost);
-- spend per period ``S_a = sum price q``, domestic floor ``sum_US price q >= floor_a S_a`` (soft
-  with a priced shortfall when asked), country caps ``sum_c price q <= cap_c S_a``;
-- critical parts: at least two qualified sites, each with a minimum share of the part's units.
+  is qualified, paid once); integer lots ``sum_k q = multiple * n`` where the multiple exceeds 1.
+  Since ``hi`` never exceeds the capacity, these rows also keep every order within capacity;
+- inventory balance per part and period (arrivals from the lead-time offset, stock held at a cost);
+- dual sourcing of critical parts where the rule applies (see ``arrays.DualSourceRule``);
+- the domestic floor ``sum_US price q >= floor_a sum price q`` per period (soft with a priced
+  shortfall when asked) and country caps ``sum_c price q <= cap_c sum price q``, each scaled by
+  the period's spend (``row_unit``) so that HiGHS can meet them to its tolerance.
 
-With ``elastic=True`` every policy and physical row gets a non-negative slack and the objective
-becomes the weighted slack total: the smallest set of relaxations that makes the plan possible.
+Only the floor and cap rows couple parts: every other row and column belongs to one part
+(``col_part``, ``row_part``), which is what ``decompose`` uses to split the problem by part.
+With ``elastic=True`` every policy and physical row gets a weighted non-negative slack (see
+``elastic``): the smallest set of relaxations that makes the plan possible.
 """
 
 from __future__ import annotations
@@ -21,233 +25,322 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numpy.typing import NDArray
 
-from rackwright.optim import INF, ModelBuilder, SparseModel
+from rackwright.optim import SparseModel
 from rackwright.optim.model import FloatArray, IntArray
-from rackwright.sourcing.problem import SourcingProblem
-
-NDArrayBool = NDArray[np.bool_]
-
-
-@dataclass(frozen=True)
-class ProblemArrays:
-    """The problem as dense numpy arrays (offers x tiers, offers x periods, parts x periods)."""
-
-    part_of: IntArray
-    lead: IntArray
-    moq: FloatArray
-    multiple: IntArray
-    capacity: FloatArray
-    tariff: FloatArray  # offers x periods: the duty rate by arrival period
-    freight: FloatArray
-    qualification: FloatArray
-    domestic: NDArrayBool
-    country_of: IntArray
-    countries: tuple[str, ...]
-    tier_min: FloatArray
-    tier_price: FloatArray
-    tier_valid: NDArrayBool
-    demand: FloatArray
-    initial: FloatArray
-    critical: NDArrayBool
-    floor: FloatArray
-
-    @property
-    def num_offers(self) -> int:
-        """O."""
-        return int(self.part_of.shape[0])
-
-    @property
-    def num_parts(self) -> int:
-        """Number of parts."""
-        return int(self.demand.shape[0])
-
-    @property
-    def num_periods(self) -> int:
-        """P."""
-        return int(self.demand.shape[1])
-
-
-def arrays_of(problem: SourcingProblem) -> ProblemArrays:
-    """Lay the problem out as numpy arrays (one pass over the offers, no model work)."""
-    parts = {p.part_id: i for i, p in enumerate(problem.parts)}
-    offers = problem.offers
-    countries = tuple(sorted({o.country for o in offers}))
-    country_index = {c: i for i, c in enumerate(countries)}
-    k_max = max((len(o.tiers) for o in offers), default=1)
-    tier_min = np.full((len(offers), k_max), np.inf)  # padding: no further break
-    tier_price = np.zeros((len(offers), k_max))
-    tier_valid = np.zeros((len(offers), k_max), dtype=bool)
-    for i, offer in enumerate(offers):
-        k = len(offer.tiers)
-        tier_min[i, :k] = [t.min_qty for t in offer.tiers]
-        tier_price[i, :k] = [t.unit_cost_usd for t in offer.tiers]
-        tier_valid[i, :k] = True
-    periods = len(problem.periods)
-    return ProblemArrays(
-        part_of=np.array([parts[o.part_id] for o in offers], dtype=np.int64),
-        lead=np.array([o.lead_periods for o in offers], dtype=np.int64),
-        moq=np.array([o.moq for o in offers], dtype=np.float64),
-        multiple=np.array([o.order_multiple for o in offers], dtype=np.int64),
-        capacity=np.array([o.capacity for o in offers], dtype=np.float64).reshape(-1, periods),
-        tariff=np.array([o.tariff_rates(periods) for o in offers], dtype=np.float64).reshape(
-            -1, periods
-        ),
-        freight=np.array([o.freight_usd_per_unit for o in offers], dtype=np.float64),
-        qualification=np.array([o.qualification_usd for o in offers], dtype=np.float64),
-        domestic=np.array([o.domestic for o in offers], dtype=bool),
-        country_of=np.array([country_index[o.country] for o in offers], dtype=np.int64),
-        countries=countries,
-        tier_min=tier_min,
-        tier_price=tier_price,
-        tier_valid=tier_valid,
-        demand=np.array([p.demand for p in problem.parts], dtype=np.float64).reshape(-1, periods),
-        initial=np.array([p.initial_inventory for p in problem.parts], dtype=np.float64),
-        critical=np.array([p.critical for p in problem.parts], dtype=bool),
-        floor=np.array(problem.policy.domestic_floor, dtype=np.float64),
-    )
+from rackwright.sourcing.arrays import ProblemArrays, arrays_of
+from rackwright.sourcing.blocks import COUPLING, PartBlocks, row_unit
+from rackwright.sourcing.cuts import add_cover_cuts
+from rackwright.sourcing.elastic import Slacks, add_slacks
+from rackwright.sourcing.problem import SourcingPolicy, SourcingProblem
 
 
 @dataclass(frozen=True)
-class Slacks:
-    """Column indices of the elastic slacks (empty arrays when the model is not elastic)."""
+class OrderTiers:
+    """Orders (offer, arrival period) and their admissible price tiers ``t``."""
 
-    demand: IntArray  # parts x periods, units short
-    capacity: IntArray  # per order (v), units above capacity
-    domestic: IntArray  # per period, USD of domestic spend missing
-    country: IntArray  # (country, period) pairs in ``country_rows``, USD above the cap
-    dual_sites: IntArray  # per critical part, sites missing
-    dual_share: IntArray  # per offer of a critical part, units below the minimum share
+    order_offer: IntArray  # v -> offer
+    order_period: IntArray  # v -> arrival period index
+    tier_order: IntArray  # t -> v
+    tier_k: IntArray  # t -> tier index within the offer
+    lo: FloatArray  # t -> least quantity
+    hi: FloatArray  # t -> most quantity
+    price: FloatArray  # t -> unit price before tariff and freight
+    landed: FloatArray  # t -> unit landed cost (price, tariff, freight)
+
+    @property
+    def tier_offer(self) -> IntArray:
+        """t -> offer."""
+        return self.order_offer[self.tier_order]
+
+    @property
+    def tier_period(self) -> IntArray:
+        """t -> arrival period."""
+        return self.order_period[self.tier_order]
+
+
+@dataclass(frozen=True)
+class PolicyRows:
+    """Where the coupling and dual-source rows sit, and how they are scaled."""
+
+    floor_periods: IntArray  # periods with a floor > 0
+    floor_rows: IntArray  # one row per floor period
+    spend_scale: FloatArray  # per period: USD that one unit of a floor or cap row stands for
+    country_rows: IntArray  # (k, 2): country index, period of each capped country row
+    country_row_index: IntArray  # row index of each capped country row
+    country_cap: FloatArray  # cap of each capped country row
+    site_rows: IntArray  # one per part the dual-source rule binds
+    share_rows: IntArray  # one per offer the rule covers
+    share_demand: FloatArray  # per share row: the part's units in the rule's quarters
 
 
 @dataclass(frozen=True)
 class SourcingModel:
-    """The MILP plus every index map needed to read a solution back."""
+    """The MILP plus every index map needed to read a solution back or split it by part."""
 
     model: SparseModel
     arrays: ProblemArrays
-    order_offer: IntArray  # v -> offer
-    order_period: IntArray  # v -> arrival period index
-    tier_order: IntArray  # t -> v
-    tier_k: IntArray  # t -> tier index
-    price: FloatArray  # t -> unit price of the tier (USD, before tariff and freight)
-    tier_lo: FloatArray  # t -> least quantity of the tier (MOQ included)
-    tier_hi: FloatArray  # t -> most quantity of the tier
+    tiers: OrderTiers
     q: IntArray  # t -> column of the tier quantity
     w: IntArray  # t -> column of the tier binary
     u: IntArray  # offer -> qualification column
+    lots: IntArray  # per order with a multiple > 1: whole lots column
+    lot_orders: IntArray  # the orders ``lots`` belong to
     inventory: IntArray  # parts x periods
     holding_usd: FloatArray  # per part, per unit and period held
-    spend: IntArray  # per period
-    shortfall: IntArray  # per period (soft floor) or empty
-    country_rows: IntArray  # (k, 2): country index, period of each capped country row
-    country_cap: FloatArray  # cap of each country row
-    critical_parts: IntArray
-    critical_offers: IntArray
-    capacity_rows: IntArray  # v -> row
+    shortfall: IntArray  # per floor period (soft floor) or empty
+    rows: PolicyRows
+    capacity_rows: IntArray  # v -> row (elastic model only; capacity sits in ``hi`` otherwise)
     slacks: Slacks
+    col_part: IntArray  # column -> part, COUPLING for shared columns
+    row_part: IntArray  # row -> part, COUPLING for floor and cap rows
     elastic: bool
 
+    # names the plan read-back and the explanation use
+    @property
+    def order_offer(self) -> IntArray:
+        """v -> offer."""
+        return self.tiers.order_offer
 
-def build_model(problem: SourcingProblem, *, elastic: bool = False) -> SourcingModel:
-    """Assemble the sourcing MILP (or its elastic relaxation) in CSC form."""
-    arr = arrays_of(problem)
-    policy = problem.policy
-    n_offer, n_part, n_per = arr.num_offers, arr.num_parts, arr.num_periods
-    total_demand = np.maximum(arr.demand.sum(axis=1) - arr.initial, 0.0)
+    @property
+    def order_period(self) -> IntArray:
+        """v -> arrival period."""
+        return self.tiers.order_period
 
-    # orders: (offer, arrival period) whose order period is not before the lead-in
+    @property
+    def tier_order(self) -> IntArray:
+        """t -> v."""
+        return self.tiers.tier_order
+
+    @property
+    def price(self) -> FloatArray:
+        """t -> unit price."""
+        return self.tiers.price
+
+
+def order_tiers(arr: ProblemArrays, policy: SourcingPolicy, *, elastic: bool) -> OrderTiers:
+    """Every order an offer can deliver in the horizon, with the tiers its quantity can reach."""
+    n_offer, n_per = arr.num_offers, arr.num_periods
     arrival = np.arange(n_per)[None, :]
     allowed = arrival - arr.lead[:, None] >= -policy.order_lead_in_periods
     if not elastic:
         allowed &= arr.capacity > 0
     order_offer, order_period = np.nonzero(allowed)
-    n_order = order_offer.size
-
-    # tiers of each order
     t_v, t_k = np.nonzero(arr.tier_valid[order_offer])
-    t_o = order_offer[t_v]
-    t_a = order_period[t_v]
-    # an order never needs more than the part's demand from its arrival on (plus one lot)
-    still_due = np.cumsum(arr.demand[:, ::-1], axis=1)[:, ::-1]
-    remaining = np.maximum(still_due - arr.initial[:, None], 0.0)
-    big = remaining[arr.part_of[t_o], t_a] + (arr.moq + arr.multiple)[t_o]
+    t_o, t_a = order_offer[t_v], order_period[t_v]
+    lot = arr.multiple[t_o].astype(np.float64)
+    # an order never needs more than the part's demand still due from its arrival (plus a lot)
+    big = arr.remaining_demand[arr.part_of[t_o], t_a] + arr.moq[t_o] + lot
     next_min = np.concatenate([arr.tier_min[:, 1:], np.full((n_offer, 1), np.inf)], axis=1)
-    lo = np.maximum(arr.tier_min[t_o, t_k], arr.moq[t_o])
     hi = np.minimum(next_min[t_o, t_k], big)
     if not elastic:
         hi = np.minimum(hi, arr.capacity[t_o, t_a])
+    # quantities come in whole lots: round the bounds inwards
+    lo = np.ceil(np.maximum(arr.tier_min[t_o, t_k], arr.moq[t_o]) / lot - 1e-9) * lot
+    hi = np.where(lot > 1, np.floor(hi / lot + 1e-9) * lot, hi)
     keep = lo <= hi
-    t_v, t_k, t_o, t_a, lo, hi = t_v[keep], t_k[keep], t_o[keep], t_a[keep], lo[keep], hi[keep]
+    t_v, t_k, t_o, lo, hi = t_v[keep], t_k[keep], t_o[keep], lo[keep], hi[keep]
+    t_a = order_period[t_v]  # an order pays the duties in force in its arrival quarter
     price = arr.tier_price[t_o, t_k]
-    landed = price * (1.0 + arr.tariff[t_o, t_a]) + arr.freight[t_o]
-
-    cost_scale = 1.0
-    if elastic:
-        cost_scale = 1e-7 / max(float((landed.max(initial=1.0)) * total_demand.sum()), 1.0)
-    b = ModelBuilder()
-    u = b.add_vars(n_offer, cost=arr.qualification * cost_scale, upper=1.0, integer=True)
-    w = b.add_vars(t_v.size, upper=1.0, integer=True)
-    q = b.add_vars(t_v.size, cost=landed * cost_scale)
-    min_price = np.full(n_part, np.inf)
-    offer_min = arr.tier_price.min(axis=1, initial=np.inf, where=arr.tier_valid)
-    np.minimum.at(min_price, arr.part_of, offer_min)
-    holding = np.where(np.isfinite(min_price), min_price, 0.0) * policy.holding_rate_per_period
-    inventory = b.add_vars(n_part * n_per, cost=np.repeat(holding, n_per) * cost_scale).reshape(
-        n_part, n_per
+    return OrderTiers(
+        order_offer=order_offer.astype(np.int64),
+        order_period=order_period.astype(np.int64),
+        tier_order=t_v.astype(np.int64),
+        tier_k=t_k.astype(np.int64),
+        lo=lo,
+        hi=hi,
+        price=price,
+        landed=price * (1.0 + arr.tariff[t_o, t_a]) + arr.freight[t_o],
     )
-    spend = b.add_vars(n_per)
 
-    # tier bounds and one tier per order, linked to qualification
-    rows = b.add_rows(t_v.size, lower=0.0)
-    b.add_coeffs(rows, q, 1.0)
-    b.add_coeffs(rows, w, -lo)
-    rows = b.add_rows(t_v.size, upper=0.0)
-    b.add_coeffs(rows, q, 1.0)
-    b.add_coeffs(rows, w, -hi)
-    rows = b.add_rows(n_order, upper=0.0)
-    b.add_coeffs(rows[t_v], w, 1.0)
-    b.add_coeffs(rows, u[order_offer], -1.0)
 
-    # integer lots where the order multiple exceeds one
-    lot_orders = np.flatnonzero(arr.multiple[order_offer] > 1)
-    if lot_orders.size:
-        lots = b.add_vars(lot_orders.size, integer=True)
-        rows = b.add_rows(lot_orders.size, lower=0.0, upper=0.0)
-        row_of_order = np.full(n_order, -1)
-        row_of_order[lot_orders] = rows
-        in_lot = row_of_order[t_v] >= 0
-        b.add_coeffs(row_of_order[t_v][in_lot], q[in_lot], 1.0)
-        b.add_coeffs(rows, lots, -arr.multiple[order_offer[lot_orders]])
+def spend_scale(arr: ProblemArrays) -> FloatArray:
+    """Per period, the USD one unit of a floor or cap row stands for.
 
-    # capacity per order (offer, period)
-    cap_rows = b.add_rows(n_order, upper=arr.capacity[order_offer, order_period])
-    b.add_coeffs(cap_rows[t_v], q, 1.0)
+    From the period's demand at the cheapest price; quarters without demand take the mean.
+    """
+    value = (arr.demand * arr.landed_min_price[:, None]).sum(axis=0)
+    typical = float(value[value > 0].mean()) if (value > 0).any() else 1.0
+    return row_unit(np.where(value > 0, value, typical))
 
-    # inventory balance: inv[a-1] + arrivals - inv[a] = demand (initial stock enters at a = 0)
-    rhs = arr.demand.copy()
-    rhs[:, 0] -= arr.initial
-    bal = b.add_rows(n_part * n_per, lower=rhs.ravel(), upper=rhs.ravel()).reshape(n_part, n_per)
-    b.add_coeffs(bal, inventory, -1.0)
-    b.add_coeffs(bal[:, 1:], inventory[:, :-1], 1.0)
-    b.add_coeffs(bal[arr.part_of[t_o], t_a], q, 1.0)
 
-    # spend per period, domestic floor and country caps
-    rows = b.add_rows(n_per, lower=0.0, upper=0.0)
-    b.add_coeffs(rows[t_a], q, price)
-    b.add_coeffs(rows, spend, -1.0)
-    floor_periods = np.flatnonzero(arr.floor > 0)
-    dom_rows = b.add_rows(floor_periods.size, lower=0.0)
-    dom_row_of = np.full(n_per, -1)
-    dom_row_of[floor_periods] = dom_rows
-    dom_terms = arr.domestic[t_o] & (dom_row_of[t_a] >= 0)
-    b.add_coeffs(dom_row_of[t_a][dom_terms], q[dom_terms], price[dom_terms])
-    b.add_coeffs(dom_rows, spend[floor_periods], -arr.floor[floor_periods])
+def build_model(
+    problem: SourcingProblem, *, elastic: bool = False, cover_cuts: bool = True
+) -> SourcingModel:
+    """Assemble the sourcing MILP (or its elastic relaxation) in CSC form.
+
+    ``cover_cuts`` adds the valid inequalities of ``cuts`` (not to the elastic model, whose
+    capacities are soft); without them the model is the plain textbook formulation.
+    """
+    arr = arrays_of(problem)
+    policy = problem.policy
+    tiers = order_tiers(arr, policy, elastic=elastic)
+    blocks = PartBlocks()
+    cost_scale = _elastic_cost_scale(arr, tiers) if elastic else 1.0
+    cols = _columns(blocks, arr, tiers, policy, cost_scale)
+    _tier_rows(blocks, arr, tiers, cols)
+    lots, lot_orders = _lot_rows(blocks, arr, tiers, cols)
+    bal = _balance_rows(blocks, arr, tiers, cols)
+    cap_rows = _capacity_rows(blocks, arr, tiers, cols) if elastic else np.zeros(0, np.int64)
+    rows = _policy_rows(blocks, arr, tiers, cols, policy)
+    if cover_cuts and not elastic:
+        add_cover_cuts(blocks, arr, tiers, q=cols.q, w=cols.w, inventory=cols.inventory)
     shortfall = np.zeros(0, dtype=np.int64)
     if policy.soft_domestic_floor and not elastic:
-        shortfall = b.add_vars(floor_periods.size, cost=policy.shortfall_penalty_per_usd)
-        b.add_coeffs(dom_rows, shortfall, 1.0)
+        n = rows.floor_rows.size
+        shortfall = blocks.vars(n, COUPLING, cost=policy.shortfall_penalty_per_usd)
+        blocks.coeffs(rows.floor_rows, shortfall, 1.0 / rows.spend_scale[rows.floor_periods])
+    empty = np.zeros(0, dtype=np.int64)
+    slacks = Slacks(empty, empty, empty, empty, empty, empty)
+    if elastic:
+        slacks = add_slacks(blocks, arr, tiers, bal=bal, cap_rows=cap_rows, rows=rows)
+    col_part, row_part = blocks.parts()
+    return SourcingModel(
+        model=blocks.builder.build(),
+        arrays=arr,
+        tiers=tiers,
+        q=cols.q,
+        w=cols.w,
+        u=cols.u,
+        lots=lots,
+        lot_orders=lot_orders,
+        inventory=cols.inventory,
+        holding_usd=cols.holding,
+        shortfall=shortfall,
+        rows=rows,
+        capacity_rows=cap_rows,
+        slacks=slacks,
+        col_part=col_part,
+        row_part=row_part,
+        elastic=elastic,
+    )
+
+
+@dataclass(frozen=True)
+class _Columns:
+    u: IntArray
+    w: IntArray
+    q: IntArray
+    inventory: IntArray
+    holding: FloatArray
+
+
+def _elastic_cost_scale(arr: ProblemArrays, tiers: OrderTiers) -> float:
+    """Costs shrunk until any slack outweighs the whole plan's cost."""
+    total = float(np.maximum(arr.demand.sum(axis=1) - arr.initial, 0.0).sum())
+    return 1e-7 / max(float(tiers.landed.max(initial=1.0)) * total, 1.0)
+
+
+def _columns(
+    blocks: PartBlocks,
+    arr: ProblemArrays,
+    tiers: OrderTiers,
+    policy: SourcingPolicy,
+    cost_scale: float,
+) -> _Columns:
+    n_part, n_per = arr.num_parts, arr.num_periods
+    tier_part = arr.part_of[tiers.tier_offer]
+    u = blocks.vars(
+        arr.num_offers, arr.part_of, cost=arr.qualification * cost_scale, upper=1.0, integer=True
+    )
+    w = blocks.vars(tiers.lo.size, tier_part, upper=1.0, integer=True)
+    q = blocks.vars(tiers.lo.size, tier_part, cost=tiers.landed * cost_scale)
+    holding = arr.landed_min_price * policy.holding_rate_per_period
+    inventory = blocks.vars(
+        n_part * n_per,
+        np.repeat(np.arange(n_part), n_per),
+        cost=np.repeat(holding, n_per) * cost_scale,
+    ).reshape(n_part, n_per)
+    return _Columns(u=u, w=w, q=q, inventory=inventory, holding=holding)
+
+
+def _tier_rows(blocks: PartBlocks, arr: ProblemArrays, tiers: OrderTiers, cols: _Columns) -> None:
+    """``lo w <= q <= hi w`` per tier and ``sum_k w <= u`` per order."""
+    n = tiers.lo.size
+    tier_part = arr.part_of[tiers.tier_offer]
+    rows = blocks.rows(n, tier_part, lower=0.0)
+    blocks.coeffs(rows, cols.q, 1.0)
+    blocks.coeffs(rows, cols.w, -tiers.lo)
+    rows = blocks.rows(n, tier_part, upper=0.0)
+    blocks.coeffs(rows, cols.q, 1.0)
+    blocks.coeffs(rows, cols.w, -tiers.hi)
+    n_order = tiers.order_offer.size
+    rows = blocks.rows(n_order, arr.part_of[tiers.order_offer], upper=0.0)
+    blocks.coeffs(rows[tiers.tier_order], cols.w, 1.0)
+    blocks.coeffs(rows, cols.u[tiers.order_offer], -1.0)
+
+
+def _lot_rows(
+    blocks: PartBlocks, arr: ProblemArrays, tiers: OrderTiers, cols: _Columns
+) -> tuple[IntArray, IntArray]:
+    """``sum_k q = multiple * n`` with integer ``n`` for orders whose multiple exceeds one."""
+    lot_orders = np.flatnonzero(arr.multiple[tiers.order_offer] > 1).astype(np.int64)
+    if not lot_orders.size:
+        return np.zeros(0, dtype=np.int64), lot_orders
+    part = arr.part_of[tiers.order_offer[lot_orders]]
+    most = np.zeros(tiers.order_offer.size)
+    np.maximum.at(most, tiers.tier_order, tiers.hi)
+    multiple = arr.multiple[tiers.order_offer[lot_orders]]
+    # a finite, tight domain: HiGHS's root work on a general integer grows with its range
+    lots = blocks.vars(
+        lot_orders.size, part, upper=np.floor(most[lot_orders] / multiple + 1e-9), integer=True
+    )
+    rows = blocks.rows(lot_orders.size, part, lower=0.0, upper=0.0)
+    row_of_order = np.full(tiers.order_offer.size, -1)
+    row_of_order[lot_orders] = rows
+    in_lot = row_of_order[tiers.tier_order] >= 0
+    blocks.coeffs(row_of_order[tiers.tier_order][in_lot], cols.q[in_lot], 1.0)
+    blocks.coeffs(rows, lots, -arr.multiple[tiers.order_offer[lot_orders]])
+    return lots, lot_orders
+
+
+def _balance_rows(
+    blocks: PartBlocks, arr: ProblemArrays, tiers: OrderTiers, cols: _Columns
+) -> IntArray:
+    """``inv[a-1] + arrivals[a] - inv[a] = demand[a]`` (initial stock enters at a = 0)."""
+    n_part, n_per = arr.num_parts, arr.num_periods
+    rhs = arr.demand.copy()
+    rhs[:, 0] -= arr.initial
+    bal = blocks.rows(
+        n_part * n_per,
+        np.repeat(np.arange(n_part), n_per),
+        lower=rhs.ravel(),
+        upper=rhs.ravel(),
+    ).reshape(n_part, n_per)
+    blocks.coeffs(bal, cols.inventory, -1.0)
+    blocks.coeffs(bal[:, 1:], cols.inventory[:, :-1], 1.0)
+    blocks.coeffs(bal[arr.part_of[tiers.tier_offer], tiers.tier_period], cols.q, 1.0)
+    return bal
+
+
+def _capacity_rows(
+    blocks: PartBlocks, arr: ProblemArrays, tiers: OrderTiers, cols: _Columns
+) -> IntArray:
+    """Explicit capacity rows, for the elastic model whose tiers are not capped by capacity."""
+    v_offer, v_period = tiers.order_offer, tiers.order_period
+    rows = blocks.rows(v_offer.size, arr.part_of[v_offer], upper=arr.capacity[v_offer, v_period])
+    blocks.coeffs(rows[tiers.tier_order], cols.q, 1.0)
+    return rows
+
+
+def _policy_rows(
+    blocks: PartBlocks,
+    arr: ProblemArrays,
+    tiers: OrderTiers,
+    cols: _Columns,
+    policy: SourcingPolicy,
+) -> PolicyRows:
+    """Domestic floor and country caps (coupling) and the dual-source rows (per part)."""
+    n_per = arr.num_periods
+    scale = spend_scale(arr)
+    t_o, t_a = tiers.tier_offer, tiers.tier_period
+    floor_periods = np.flatnonzero(arr.floor > 0).astype(np.int64)
+    floor_rows = blocks.rows(floor_periods.size, COUPLING, lower=0.0)
+    row_of = np.full(n_per, -1)
+    row_of[floor_periods] = floor_rows
+    has = row_of[t_a] >= 0
+    share = arr.domestic[t_o].astype(np.float64) - arr.floor[t_a]
+    blocks.coeffs(row_of[t_a][has], cols.q[has], (tiers.price * share / scale[t_a])[has])
 
     caps = np.array(
         [
@@ -256,123 +349,55 @@ def build_model(problem: SourcingProblem, *, elastic: bool = False) -> SourcingM
         ]
     )
     capped = np.flatnonzero(caps < 1.0)
-    country_rows = np.array([(c, a) for c in capped for a in range(n_per)], dtype=np.int64).reshape(
-        -1, 2
-    )
-    c_rows = b.add_rows(country_rows.shape[0], upper=0.0)
+    country_rows = np.array([(c, a) for c in capped for a in range(n_per)], dtype=np.int64)
+    country_rows = country_rows.reshape(-1, 2)
+    c_rows = blocks.rows(country_rows.shape[0], COUPLING, upper=0.0)
     c_row_of = np.full((len(arr.countries), n_per), -1)
     if country_rows.size:
         c_row_of[country_rows[:, 0], country_rows[:, 1]] = c_rows
-    c_terms = c_row_of[arr.country_of[t_o], t_a]
-    has = c_terms >= 0
-    b.add_coeffs(c_terms[has], q[has], price[has])
-    b.add_coeffs(c_rows, spend[country_rows[:, 1]], -caps[country_rows[:, 0]])
+    # the cap counts every country's spend: (1 - cap) for the country itself, -cap for the rest
+    for c in capped:
+        mine = arr.country_of[t_o] == c
+        weight = np.where(mine, 1.0 - caps[c], -caps[c]) * tiers.price / scale[t_a]
+        blocks.coeffs(c_row_of[c, t_a], cols.q, weight)
 
-    # dual sourcing of critical parts
-    critical_parts = np.flatnonzero(arr.critical)
-    critical_offers = np.flatnonzero(arr.critical[arr.part_of])
-    site_rows = b.add_rows(critical_parts.size, lower=float(policy.dual_source_min_sites))
-    part_row = np.full(n_part, -1)
-    part_row[critical_parts] = site_rows
-    b.add_coeffs(part_row[arr.part_of[critical_offers]], u[critical_offers], 1.0)
-    share_rows = b.add_rows(critical_offers.size, lower=0.0)
-    offer_row = np.full(n_offer, -1)
-    offer_row[critical_offers] = share_rows
-    in_share = offer_row[t_o] >= 0
-    b.add_coeffs(offer_row[t_o][in_share], q[in_share], 1.0)
-    b.add_coeffs(
-        share_rows,
-        u[critical_offers],
-        -policy.dual_source_min_share * total_demand[arr.part_of[critical_offers]],
-    )
-
-    empty = np.zeros(0, dtype=np.int64)
-    slacks = Slacks(empty, empty, empty, empty, empty, empty)
-    if elastic:
-        slacks = _add_slacks(
-            b,
-            arr,
-            total_demand,
-            price_scale=np.where(np.isfinite(min_price), min_price, 1.0),
-            bal=bal,
-            cap_rows=cap_rows,
-            order_offer=order_offer,
-            dom_rows=dom_rows,
-            floor_periods=floor_periods,
-            c_rows=c_rows,
-            country_rows=country_rows,
-            site_rows=site_rows,
-            share_rows=share_rows,
-            critical_offers=critical_offers,
-        )
-    return SourcingModel(
-        model=b.build(),
-        arrays=arr,
-        order_offer=order_offer,
-        order_period=order_period,
-        tier_order=t_v,
-        tier_k=t_k,
-        price=price,
-        tier_lo=lo,
-        tier_hi=hi,
-        q=q,
-        w=w,
-        u=u,
-        inventory=inventory,
-        holding_usd=holding,
-        spend=spend,
-        shortfall=shortfall,
+    site_rows, share_rows, share_demand = _dual_source_rows(blocks, arr, tiers, cols)
+    return PolicyRows(
+        floor_periods=floor_periods,
+        floor_rows=floor_rows,
+        spend_scale=scale,
         country_rows=country_rows,
+        country_row_index=c_rows,
         country_cap=caps[country_rows[:, 0]] if country_rows.size else np.zeros(0),
-        critical_parts=critical_parts,
-        critical_offers=critical_offers,
-        capacity_rows=cap_rows,
-        slacks=slacks,
-        elastic=elastic,
+        site_rows=site_rows,
+        share_rows=share_rows,
+        share_demand=share_demand,
     )
 
 
-def _add_slacks(
-    b: ModelBuilder,
-    arr: ProblemArrays,
-    total_demand: FloatArray,
-    *,
-    price_scale: FloatArray,
-    bal: IntArray,
-    cap_rows: IntArray,
-    order_offer: IntArray,
-    dom_rows: IntArray,
-    floor_periods: IntArray,
-    c_rows: IntArray,
-    country_rows: IntArray,
-    site_rows: IntArray,
-    share_rows: IntArray,
-    critical_offers: IntArray,
-) -> Slacks:
-    """Elastic columns, each weighted so one unit of slack is a fraction of its row's scale.
+def _dual_source_rows(
+    blocks: PartBlocks, arr: ProblemArrays, tiers: OrderTiers, cols: _Columns
+) -> tuple[IntArray, IntArray, FloatArray]:
+    """Per bound part: enough qualified sites; per covered offer: its share in the rule's quarters.
 
-    Unmet demand costs ten times a capacity increase, so a shortage is explained by the capacity
-    that would fix it where any exists; policy rows are cheaper still, so the rule is named.
+    ``sum_{a in D} q[o, a] >= share * demand(D) * u[o]``, written in units of ``row_unit(demand)``.
     """
-    n_per = arr.num_periods
-    per_period = np.maximum(total_demand / n_per, 1.0)
-    demand = b.add_vars(
-        bal.size, cost=np.repeat(10.0 / per_period, n_per), upper=arr.demand.ravel()
-    ).reshape(bal.shape)
-    b.add_coeffs(bal, demand, 1.0)
-    capacity = b.add_vars(cap_rows.size, cost=2.0 / per_period[arr.part_of[order_offer]])
-    b.add_coeffs(cap_rows, capacity, -1.0)
-    spend_scale = np.maximum((arr.demand * price_scale[:, None]).sum(axis=0), 1.0)
-    domestic = b.add_vars(floor_periods.size, cost=1.0 / spend_scale[floor_periods])
-    b.add_coeffs(dom_rows, domestic, 1.0)
-    country = b.add_vars(c_rows.size, cost=1.0 / spend_scale[country_rows[:, 1]])
-    b.add_coeffs(c_rows, country, -1.0)
-    dual_sites = b.add_vars(site_rows.size, cost=1.0)
-    b.add_coeffs(site_rows, dual_sites, 1.0)
-    share_scale = np.maximum(total_demand[arr.part_of[critical_offers]], 1.0)
-    dual_share = b.add_vars(share_rows.size, cost=1.0 / share_scale)
-    b.add_coeffs(share_rows, dual_share, 1.0)
-    return Slacks(demand, capacity, domestic, country, dual_sites, dual_share)
+    rule = arr.dual
+    parts = rule.parts
+    site_rows = blocks.rows(parts.size, parts, lower=float(rule.min_sites))
+    part_row = np.full(arr.num_parts, -1)
+    part_row[parts] = site_rows
+    covered = np.flatnonzero(rule.offers)
+    blocks.coeffs(part_row[arr.part_of[covered]], cols.u[covered], 1.0)
 
-
-__all__ = ["INF", "ProblemArrays", "Slacks", "SourcingModel", "arrays_of", "build_model"]
+    demand = rule.demand(arr.demand)[arr.part_of[covered]]
+    share_rows = blocks.rows(covered.size, arr.part_of[covered], lower=0.0)
+    offer_row = np.full(arr.num_offers, -1)
+    offer_row[covered] = share_rows
+    t_o, t_a = tiers.tier_offer, tiers.tier_period
+    counts = (offer_row[t_o] >= 0) & rule.periods[arr.part_of[t_o], t_a]
+    scale = np.ones(arr.num_offers)
+    scale[covered] = row_unit(demand)
+    blocks.coeffs(offer_row[t_o][counts], cols.q[counts], 1.0 / scale[t_o][counts])
+    blocks.coeffs(share_rows, cols.u[covered], -rule.min_share * demand / scale[covered])
+    return site_rows, share_rows, demand

@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from rackwright.bom.supply import UsdPriceBreak
 from rackwright.errors import InputError
@@ -94,6 +95,18 @@ class SourcingOffer:
         return self.country == DOMESTIC_COUNTRY
 
 
+class DualSourceScope(StrEnum):
+    """Where the dual-source rule of a critical part applies.
+
+    ``OPEN_QUARTERS``: only in the quarters in which at least ``dual_source_min_sites`` of the
+    part's supplier sites are open (have capacity); a rule that needs a second source cannot bind
+    before one exists. ``WHOLE_HORIZON``: in every quarter, whether or not a second site is open.
+    """
+
+    OPEN_QUARTERS = "open-quarters"
+    WHOLE_HORIZON = "whole-horizon"
+
+
 @dataclass(frozen=True)
 class SourcingPolicy:
     """Rules the plan must respect.
@@ -103,7 +116,9 @@ class SourcingPolicy:
     USD of missing domestic spend and reported. ``country_caps`` bounds any one country's share
     of spend per period (``max_foreign_share`` applies to every non-U.S. country without its own
     cap). Critical parts need ``dual_source_min_sites`` qualified sites, each taking at least
-    ``dual_source_min_share`` of the part's units over the horizon.
+    ``dual_source_min_share`` of the part's units in the quarters where the rule applies
+    (``dual_source_scope``; by default those in which that many of the part's sites are open).
+    ``dual_source_min_sites`` of 0 or 1 switches the rule off.
     """
 
     domestic_floor: tuple[float, ...]
@@ -113,6 +128,7 @@ class SourcingPolicy:
     country_caps: Mapping[str, float] = field(default_factory=dict)
     dual_source_min_sites: int = 2
     dual_source_min_share: float = 0.2
+    dual_source_scope: DualSourceScope = DualSourceScope.OPEN_QUARTERS
     holding_rate_per_period: float = 0.02
     order_lead_in_periods: int = 4
 
@@ -142,6 +158,19 @@ class SourcingProblem:
             _fraction("domestic_floor", share)
         _fraction("max_foreign_share", self.policy.max_foreign_share)
         _fraction("dual_source_min_share", self.policy.dual_source_min_share)
+        if self.policy.dual_source_min_sites < 0:
+            raise InputError(
+                "dual_source_min_sites must be 0 or more",
+                field="dual_source_min_sites",
+                value=self.policy.dual_source_min_sites,
+            )
+        if self.policy.dual_source_min_sites * self.policy.dual_source_min_share > 1.0:
+            raise InputError(
+                f"{self.policy.dual_source_min_sites} sites cannot each take "
+                f"{self.policy.dual_source_min_share:.0%} of a part",
+                field="dual_source_min_share",
+                value=self.policy.dual_source_min_share,
+            )
         for country, cap in self.policy.country_caps.items():
             _fraction(f"country_caps.{country}", cap)
         parts: set[str] = set()

@@ -19,8 +19,9 @@ from rackwright.bom.expand import PartDemand
 from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.chain.inputs import PlanInputs
 from rackwright.chain.stage import Stage, Upstream
-from rackwright.optim import SolveOptions
+from rackwright.optim import SolveOptions, SolveProgress
 from rackwright.scenario import Scenario
+from rackwright.sourcing.curve import FLOORS, FloorCurve, floor_curves, generation_tasks
 from rackwright.sourcing.engine import solve_sourcing
 from rackwright.sourcing.from_bom import problem_from_scenario
 from rackwright.sourcing.problem import SourcingProblem
@@ -28,28 +29,10 @@ from rackwright.sourcing.result import SourcingResult, ViolationKind
 from rackwright.tariffs.plan_duties import PlanDuties, RackParts, plan_duties
 
 POLICY = "current"
-FLOORS = (0.0, 0.2, 0.4, 0.6, 0.8)
-PLAN_OPTIONS = SolveOptions(mip_rel_gap=1e-3, time_limit_s=20.0)
-CURVE_OPTIONS = SolveOptions(mip_rel_gap=1e-3, time_limit_s=4.0)
-
-
-@dataclass(frozen=True)
-class CurvePoint:
-    """One generation's builds sourced under one hard domestic floor."""
-
-    floor: float
-    status: str
-    cost_per_rack_usd: float | None
-    gap: float | None
-
-
-@dataclass(frozen=True)
-class FloorCurve:
-    """Landed cost per rack of one generation's builds against the domestic floor."""
-
-    rack: str
-    racks: int
-    points: tuple[CurvePoint, ...]
+# deterministic: one thread and a proven gap; the wall-clock limit is only a safety net, and a
+# plan it stopped says so (stopped_by) in the report
+PLAN_OPTIONS = SolveOptions(mip_rel_gap=1e-3, threads=1, time_limit_s=300.0)
+CURVE_OPTIONS = SolveOptions(mip_rel_gap=1e-3, threads=1, time_limit_s=120.0)
 
 
 @dataclass(frozen=True)
@@ -71,80 +54,71 @@ class SourcingStageResult:
         """JSON form."""
         return {
             "policy": self.policy,
-            "explanation": [
-                {
-                    "kind": v.kind.value,
-                    "period": v.period,
-                    "item": v.item,
-                    "amount": v.amount,
-                    "unit": v.unit,
-                    "message": v.message,
-                }
-                for v in self.first.violations
-            ],
+            "explanation": [dataclasses.asdict(v) for v in self.first.violations],
             "dual_share_relaxed": self.relaxed_dual,
-            "plan": {k: v for k, v in self.plan.to_dict().items() if k != "orders"},
-            "cost_curve": [dataclasses.asdict(c) for c in self.curve],
+            "plan": {k: v for k, v in self.plan.to_json().items() if k != "orders"},
+            "cost_curve": [_curve_json(c) for c in self.curve],
             "landed_per_rack_usd": dict(self.landed_per_rack_usd),
             "duties": self.duties.to_json(),
         }
+
+
+def _curve_json(curve: FloorCurve) -> dict[str, Any]:
+    """One generation's curve: cost per rack at each floor (null where no plan)."""
+    return {
+        "rack": curve.label,
+        "racks": curve.units,
+        "points": [
+            {
+                **p.to_json(),
+                "cost_per_rack_usd": p.cost_usd / curve.units if p.has_plan else None,
+            }
+            for p in curve.points
+        ],
+    }
 
 
 def _parts_by_rack(boms: BomStageResult) -> dict[str, tuple[PartDemand, ...]]:
     return {g.rack: g.parts for g in boms.generations}
 
 
-def _problem(
+def scenario_problem(
     inputs: PlanInputs,
-    scenario: Scenario,
-    parts: Mapping[str, Sequence[PartDemand]],
-    floor: float | None,
-    relax_dual: bool,
+    scenario: Scenario | None = None,
+    parts: Mapping[str, Sequence[PartDemand]] | None = None,
+    floor: float | None = None,
+    relax_dual: bool = False,
 ) -> SourcingProblem:
-    problem = problem_from_scenario(
-        scenario,
+    """The sourcing problem of ``scenario``'s builds (default: the inputs' scenario) under the
+    inputs' tariffs, logistics and sourcing rules; ``parts`` are the BOM stage's flattened BOMs
+    (racks missing from it are expanded here); ``floor`` replaces the domestic targets."""
+    rules = inputs.sourcing_rules
+    if relax_dual:
+        rules = rules.with_dual_source(min_share=0.0)
+    return problem_from_scenario(
+        scenario or inputs.scenario,
         inputs.catalog,
         inputs.supply,
         tariffs=inputs.tariffs,
         tariff_policy=POLICY,
         logistics=inputs.logistics,
         domestic_floor=floor,
+        rules=rules,
         parts_by_rack=parts,
     )
-    return _without_dual_share(problem) if relax_dual else problem
 
 
-def _without_dual_share(problem: SourcingProblem) -> SourcingProblem:
-    return dataclasses.replace(
-        problem, policy=dataclasses.replace(problem.policy, dual_source_min_share=0.0)
-    )
-
-
-def floor_curves(
+def generation_curves(
     inputs: PlanInputs, parts: Mapping[str, Sequence[PartDemand]], relax_dual: bool
 ) -> tuple[FloorCurve, ...]:
-    """Landed cost per rack of each generation's builds at each hard domestic floor."""
-    curves: list[FloorCurve] = []
-    for gen in inputs.scenario.generations:
-        builds = [b for b in inputs.scenario.builds if b.rack == gen.rack]
-        if not builds:
-            continue
-        racks = sum(b.racks for b in builds)
-        sub = inputs.scenario.model_copy(update={"builds": builds})
-        points: list[CurvePoint] = []
-        for floor in FLOORS:
-            problem = _problem(inputs, sub, parts, floor, relax_dual)
-            res = solve_sourcing(problem, CURVE_OPTIONS, explain=False)
-            points.append(
-                CurvePoint(
-                    floor=floor,
-                    status=res.status.value,
-                    cost_per_rack_usd=res.objective_usd / racks if res.has_plan else None,
-                    gap=res.mip_gap if res.has_plan else None,
-                )
-            )
-        curves.append(FloorCurve(gen.rack, racks, tuple(points)))
-    return tuple(curves)
+    """Landed cost of each generation's builds at each hard domestic floor."""
+    tasks = generation_tasks(
+        inputs.scenario,
+        lambda sub: scenario_problem(inputs, sub, parts, 0.0, relax_dual),
+        floors=FLOORS,
+        options=CURVE_OPTIONS,
+    )
+    return floor_curves(tasks)
 
 
 def landed_per_rack(
@@ -195,22 +169,38 @@ def duties_of(
     )
 
 
+def _watched(inputs: PlanInputs, step: str) -> SolveOptions:
+    """The plan's solver options, reporting the search's state to the run's status line."""
+    status = inputs.settings.status
+    if status is None:
+        return PLAN_OPTIONS
+
+    def report(p: SolveProgress) -> None:
+        found = f"plan {p.incumbent / 1e9:,.2f} BUSD, gap {p.gap:.1e}" if p.has_plan else "no plan"
+        status(f"{step}: {p.phase or 'search'}, {found}, {p.elapsed_s:.0f} s")
+
+    return dataclasses.replace(PLAN_OPTIONS, progress=report)
+
+
 def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
     """Plan the scenario's sourcing and price each domestic-content floor per generation."""
     parts = _parts_by_rack(upstream.of(BOM))
-    problem = _problem(inputs, inputs.scenario, parts, None, relax_dual=False)
-    first = solve_sourcing(problem, PLAN_OPTIONS)
+    problem = scenario_problem(inputs, inputs.scenario, parts, None, relax_dual=False)
+    first = solve_sourcing(problem, _watched(inputs, "plan"))
     result, relaxed = first, False
     if not first.has_plan and any(
         v.kind is ViolationKind.DUAL_SOURCE_SHARE for v in first.violations
     ):
-        result, relaxed = solve_sourcing(_without_dual_share(problem), PLAN_OPTIONS), True
+        relaxed_problem = scenario_problem(inputs, inputs.scenario, parts, None, relax_dual=True)
+        result, relaxed = solve_sourcing(relaxed_problem, _watched(inputs, "re-plan")), True
+    if inputs.settings.status is not None:
+        inputs.settings.status(f"cost-vs-floor curves: {len(FLOORS)} floors per generation")
     return SourcingStageResult(
         policy=POLICY,
         first=first,
         plan=result,
         relaxed_dual=relaxed,
-        curve=floor_curves(inputs, parts, relaxed),
+        curve=generation_curves(inputs, parts, relaxed),
         landed_per_rack_usd=landed_per_rack(result, parts),
         plan_options=PLAN_OPTIONS,
         curve_options=CURVE_OPTIONS,

@@ -3,9 +3,9 @@
 A run's owner sees every stage in full (it could read every input). The other organization sees
 a *shared* run's stages of its own party, and of the ``shared`` party (rack designs), in full; of
 the owner's party only the aggregate below: the lab gets a plan's domestic-content share, landed
-cost per rack and (once the risk stage lands) the risk ranking, never supplier prices, capacities
-or tariffs per offer; the manufacturer gets the lab's demand in racks per quarter (the run's
-``demand``), never the workload definitions. A stage with no entry here is withheld whole (fail
+cost per rack and the risk ranking, never supplier prices, capacities or tariffs per offer; the
+manufacturer gets the lab's demand in racks per quarter (the run's ``demand``), never the
+workload definitions. A stage with no entry here is withheld whole (fail
 closed): a new stage crosses the wall only once someone writes its aggregate.
 """
 
@@ -22,6 +22,7 @@ STAGE_PARTY: dict[str, str] = {
     "rack": "shared",
     "bom": "manufacturer",
     "sourcing": "manufacturer",
+    "risk": "manufacturer",
     "factory": "manufacturer",
 }
 
@@ -85,6 +86,36 @@ def _sourcing(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _risk(result: dict[str, Any]) -> dict[str, Any]:
+    """The REI ranking with each scenario's TTR, TTS and red flag, and the exposure heat map
+    as REI shares; no losses in USD, capacities, stock or prices."""
+    data = result.get("data", {})
+    scenarios = {s.get("id"): s for s in (data.get("analysis") or {}).get("scenarios", [])}
+    ranking = [
+        {key: scenarios[sid].get(key) for key in ("id", "kind", "ttr", "rei", "tts", "red_flag")}
+        for sid in data.get("ranking", [])
+        if sid in scenarios
+    ]
+    top = max((float(s.get("loss") or 0.0) for s in scenarios.values()), default=0.0)
+    heat = [
+        {
+            "country": c.get("country"),
+            "subsystem": c.get("subsystem"),
+            "rei": float(c.get("loss") or 0.0) / top if top > 0 else 0.0,
+        }
+        for c in data.get("heat", [])
+    ]
+    network = data.get("network") or {}
+    return {
+        "window": network.get("window"),
+        "from_plan": network.get("from_plan"),
+        "period": network.get("period"),
+        "ranking": ranking,
+        "red_flags": sum(1 for r in ranking if r.get("red_flag")),
+        "heat": heat,
+    }
+
+
 def _withheld_lab(_result: dict[str, Any]) -> dict[str, Any]:
     """Workload definitions stay with the lab; its demand is the run's ``demand``."""
     return {}
@@ -94,6 +125,7 @@ AGGREGATES: dict[str, Aggregate] = {
     "workloads": _withheld_lab,
     "bom": _bom,
     "sourcing": _sourcing,
+    "risk": _risk,
 }
 
 

@@ -37,9 +37,9 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
     years = list(result.years)
     trajectory = {k: list(v) for k, v in result.trajectory.items()}
     summary = [
-        f"{r['rack']} ({r['year']}): {r['baseline']['total_cost_usd'] / 1e6:,.2f} MUSD; domestic "
-        f"{r['baseline_domestic']['share']:.0%} baseline, {r['domestic']['share']:.0%} reachable "
-        f"vs target {r['target']:.0%}"
+        f"{r['rack']} ({r['year']}): {r['baseline']['total_cost_usd'] / 1e6:,.2f} MUSD; "
+        f"domestic content by component value {r['baseline_domestic']['share']:.0%} baseline, "
+        f"{r['domestic']['share']:.0%} reachable vs target {r['target']:.0%}"
         for r in rows
     ]
     return Section(

@@ -15,8 +15,9 @@ from rackwright.chain import ChainRun, PlanInputs
 from rackwright.report.charts import bar, line
 from rackwright.report.section import Figure, Section, Table
 from rackwright.report.sections.sourcing_duties import duty_figures, duty_summary, duty_tables
+from rackwright.sourcing.curve import FLOORS
 from rackwright.sourcing.result import SourcingResult
-from rackwright.sourcing.stage import FLOORS, SOURCING, SourcingStageResult
+from rackwright.sourcing.stage import SOURCING, SourcingStageResult
 
 
 def _notes(result: SourcingStageResult) -> list[str]:
@@ -26,13 +27,15 @@ def _notes(result: SourcingStageResult) -> list[str]:
         "and qualification costs are labelled assumptions (sourcing/data/logistics.toml).",
         "Domestic share = U.S. share of purchase spend (before tariff and freight) of the parts "
         "arriving in each quarter; orders may be placed up to four quarters before the first.",
-        f"Solved with HiGHS to a {result.plan_options.mip_rel_gap:.0e} relative gap (plan) and "
-        f"{result.curve_options.mip_rel_gap:.0e} (curve), within time limits; the gap reached is "
-        "shown.",
+        f"Plan: {result.plan.optimality_note()}. Curve points target a "
+        f"{result.curve_options.mip_rel_gap:.0e} proven gap, each shown with the gap reached "
+        "and what stopped it. One solver thread and deterministic work limits: the same inputs "
+        "give the same plan.",
     ]
     if result.relaxed_dual:
         notes.append(
-            "The dual-source share (each of two sites >= 20 % of a critical part) cannot be met "
+            "The dual-source share (each qualified site's least share of a critical part) cannot "
+            "be met "
             "(see the explanation table); the plan below qualifies two sites per critical part "
             "but lets the second take any share."
         )
@@ -51,6 +54,7 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
         data=data,
         tables=[
             *_tables(result.first, result.plan),
+            _two_measures(result.plan, run.result(BOM)),
             *_spend_tables(result.plan, _part_info(run)),
             *duty_tables(result.duties),
         ],
@@ -132,6 +136,48 @@ def _tables(first: SourcingResult, result: SourcingResult) -> list[Table]:
         )
     )
     return tables
+
+
+def _two_measures(plan: SourcingResult, boms: BomStageResult) -> Table:
+    """The scenario's domestic target against both measures of domestic content, per generation.
+
+    The BOM stage measures the U.S. share of component value under its domestic rules (what a
+    buy-American test counts); sourcing holds the U.S. share of purchase spend per quarter to the
+    same target, because a spend share is linear in the orders and can be a MILP constraint.
+    """
+    rows: list[list[str | float | int | None]] = []
+    for gen in boms.generations:
+        quarters = [p for p in plan.periods if p.period.startswith(str(gen.year))]
+        spend = sum(p.spend_usd for p in quarters)
+        spend_share = sum(p.domestic_usd for p in quarters) / spend if spend > 0 else None
+        rows.append(
+            [
+                gen.rack,
+                gen.year,
+                _pct(gen.target),
+                _pct(gen.reachable_domestic.share),
+                None if spend_share is None else _pct(spend_share),
+            ]
+        )
+    return Table(
+        title="Domestic content, two measures side by side",
+        columns=[
+            "rack",
+            "year",
+            "scenario target",
+            f"component value ({boms.rules.name}, BOM section)",
+            "purchase spend (this plan)",
+        ],
+        rows=rows,
+        note=(
+            "Component value: the U.S. share of the rack's counted component cost under the BOM's "
+            "domestic rules, with every U.S. offer taken; it is the compliance measure. Purchase "
+            "spend: the U.S. share of what this plan pays suppliers for parts arriving in that "
+            "year (before tariff and freight), the floor the optimizer enforces. A plan can meet "
+            "the target on spend and still miss it on component value; both are shown so neither "
+            "is mistaken for the other."
+        ),
+    )
 
 
 def _part_info(run: ChainRun) -> dict[str, PartDemand]:

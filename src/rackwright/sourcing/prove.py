@@ -1,0 +1,356 @@
+"""Find a sourcing plan and prove how far from the cheapest it can be.
+
+Steps, each stopping the search as soon as the proven gap is within the target:
+
+1. **relaxation** - the LP relaxation of the MILP (with ``cuts``): a first lower bound, the floor's
+   prices (duals) and fractional orders;
+2. **first plan** - the LP's tiers rounded and the rest re-optimised (``incumbent``): a feasible
+   plan, usually within a few 1e-4 of the bound;
+3. **bound by part** - the floor and caps priced at the LP's duals, each part solved alone
+   (``lagrange``): a stronger lower bound, and each part's own cheapest plan;
+4. **part swaps** - those plans adopted one part at a time where the others can make room
+   (``improve``);
+5. **branch and bound** - HiGHS on the whole MILP, started from the best plan, to a node limit.
+
+Every step is deterministic (node, iteration and trial limits; one thread unless told otherwise),
+so the same inputs give the same plan and the same bound on every run. A wall-clock limit, when
+given, is a safety net: a plan stopped by it says so (``StopReason.TIME_LIMIT``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+
+from rackwright.optim import (
+    BlockAngular,
+    SolveOptions,
+    SolveProgress,
+    SolveResult,
+    SolveStatus,
+    solve,
+)
+from rackwright.optim.model import FloatArray, SparseModel
+from rackwright.sourcing.improve import swap_parts
+from rackwright.sourcing.incumbent import pattern_plan
+from rackwright.sourcing.lagrange import PartBound, part_bound
+from rackwright.sourcing.milp import SourcingModel
+
+BRANCH_NODES = 500  # default node limit of the final branch and bound
+# HiGHS's root cut loop grows fast with the model; beyond this many integer columns its time is
+# out of proportion to what it closes, and the search stops on the earlier steps' gap instead
+BRANCH_MAX_INTEGERS = 6000
+SWAP_TRIALS = 400  # most part swaps tried in a round
+SWAP_ROUNDS = 5  # rounds of swaps, the floor re-priced between them
+
+
+class StopReason(StrEnum):
+    """Why the search stopped."""
+
+    GAP = "gap reached"  # the proven gap is within the target
+    WORK_LIMIT = "work limit"  # node, trial or iteration limits: the same on every run
+    TIME_LIMIT = "time limit"  # the wall clock: may differ between runs and machines
+    INFEASIBLE = "infeasible"
+    NO_PLAN = "no plan found"
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The best plan found, the proven lower bound, and how the search ended."""
+
+    x: FloatArray  # empty without a plan
+    objective: float
+    bound: float
+    stop: StopReason
+    steps: tuple[str, ...]
+    seconds: float
+    status: SolveStatus
+
+    @property
+    def has_plan(self) -> bool:
+        """True when ``x`` is a feasible plan."""
+        return bool(self.x.size) and math.isfinite(self.objective)
+
+    @property
+    def gap(self) -> float:
+        """Relative gap between the plan's cost and the bound (inf without a plan)."""
+        if not self.has_plan:
+            return math.inf
+        return max(self.objective - self.bound, 0.0) / max(abs(self.objective), 1e-9)
+
+    @property
+    def gap_usd(self) -> float:
+        """At most this much cheaper can any plan be (USD; inf without a plan)."""
+        return max(self.objective - self.bound, 0.0) if self.has_plan else math.inf
+
+
+@dataclass
+class _Search:
+    """The state of one proof: best plan, best bound, steps taken, and the clock."""
+
+    built: SourcingModel
+    options: SolveOptions
+    began: float
+    x: FloatArray
+    objective: float = math.inf
+    bound: float = -math.inf
+    steps: list[str] = dataclasses.field(default_factory=list)
+
+    def offer(self, result: SolveResult | None, step: str) -> bool:
+        """Keep ``result``'s plan when it is feasible and cheaper; True when it was kept."""
+        if result is None or not result.has_solution:
+            return False
+        cost = float(self.built.model.col_cost @ result.x)
+        if cost >= self.objective:
+            return False
+        self.x, self.objective = result.x, cost
+        self.steps.append(f"{step}: plan {cost:,.0f}")
+        return True
+
+    def raise_bound(self, value: float, step: str) -> None:
+        if value > self.bound:
+            self.bound = value
+            self.steps.append(f"{step}: bound {value:,.0f}")
+
+    @property
+    def gap(self) -> float:
+        if not math.isfinite(self.objective):
+            return math.inf
+        return max(self.objective - self.bound, 0.0) / max(abs(self.objective), 1e-9)
+
+    def done(self) -> bool:
+        return self.gap <= self.options.mip_rel_gap or (
+            math.isfinite(self.objective)
+            and self.objective - self.bound <= self.options.mip_abs_gap
+        )
+
+    def out_of_time(self) -> bool:
+        limit = self.options.time_limit_s
+        return limit is not None and time.perf_counter() - self.began >= limit
+
+    def left_s(self) -> float | None:
+        limit = self.options.time_limit_s
+        return None if limit is None else max(limit - (time.perf_counter() - self.began), 0.5)
+
+    def report(self, phase: str) -> None:
+        if self.options.progress is None:
+            return
+        incumbent = self.objective if math.isfinite(self.objective) else math.nan
+        self.options.progress(
+            SolveProgress(
+                elapsed_s=time.perf_counter() - self.began,
+                incumbent=incumbent,
+                bound=self.bound,
+                gap=self.gap,
+                phase=phase,
+            )
+        )
+
+    def proof(self, stop: StopReason, status: SolveStatus) -> Proof:
+        has = math.isfinite(self.objective)
+        return Proof(
+            x=self.x if has else np.zeros(0),
+            objective=self.objective if has else math.nan,
+            bound=self.bound,
+            stop=stop,
+            steps=tuple(self.steps),
+            seconds=time.perf_counter() - self.began,
+            status=status,
+        )
+
+
+def prove_plan(
+    built: SourcingModel,
+    options: SolveOptions,
+    *,
+    start: FloatArray | None = None,
+) -> Proof:
+    """The cheapest plan the steps find for ``built`` and its proven gap (see module doc).
+
+    ``start`` is a plan believed feasible (a neighbouring curve point's): it is checked and used
+    as a first incumbent when it is.
+    """
+    search = _Search(built, options, time.perf_counter(), np.zeros(0))
+    lp_opts = dataclasses.replace(options, progress=None)
+    relaxed = solve(_relax(built.model), lp_opts)
+    if relaxed.status is SolveStatus.INFEASIBLE:
+        return search.proof(StopReason.INFEASIBLE, SolveStatus.INFEASIBLE)
+    if not relaxed.has_solution:
+        return _branch_and_bound(search, None)
+    search.raise_bound(relaxed.objective, "LP relaxation")
+    search.report("relaxation")
+    if start is not None:
+        search.offer(_checked(built, start), "warm start")
+    search.offer(pattern_plan(built, relaxed.x, lp_opts, polish=False), "LP rounding")
+    search.report("first plan")
+    if not built.model.is_mip or search.done():
+        return _finish(search)
+    blocks = BlockAngular.split(_lots_relaxed(built), built.col_part, built.row_part)
+    bound = part_bound(
+        blocks,
+        relaxed.row_dual[blocks.coupling_rows],
+        lp_opts,
+        on_part=lambda k, n: _every(search, k, n, "bound by part"),
+    )
+    if math.isinf(bound.bound) and bound.bound > 0:
+        return search.proof(StopReason.INFEASIBLE, SolveStatus.INFEASIBLE)
+    search.raise_bound(bound.bound, f"bound by part ({bound.solves} part MILPs)")
+    search.report("bound by part")
+    if not search.done() and not search.out_of_time() and math.isfinite(search.objective):
+        _improve(search, blocks, bound, lp_opts)
+    return _finish(search)
+
+
+def _improve(
+    search: _Search, blocks: BlockAngular, bound: PartBound, lp_opts: SolveOptions
+) -> None:
+    """Rounds of part swaps; after each, the floor re-priced at the new plan and parts re-solved.
+
+    The prices at the LP optimum make many parts indifferent; at the improved plan's prices the
+    parts' own plans differ, which gives the next round new swaps (and the bound another try).
+    """
+    for round_ in range(SWAP_ROUNDS):
+        # stop swapping once the plan would be well inside the target: rounding costs a little
+        good_enough = search.bound * (1 + search.options.mip_rel_gap / 4)
+        swapped = swap_parts(
+            search.built,
+            blocks,
+            bound,
+            search.x,
+            lp_opts,
+            max_trials=SWAP_TRIALS,
+            good_enough=good_enough,
+            on_trial=lambda k, n, _: _every(search, k, n, "part swaps"),
+        )
+        if swapped.kept:
+            search.offer(
+                pattern_plan(search.built, swapped.x, lp_opts), f"{swapped.kept} part swaps"
+            )
+        search.report("part swaps")
+        if search.done() or search.out_of_time() or swapped.duals is None:
+            return
+        if round_ + 1 < SWAP_ROUNDS:
+            bound = part_bound(blocks, swapped.duals[blocks.coupling_rows], lp_opts)
+            search.raise_bound(bound.bound, "bound by part at the plan's prices")
+            if search.done():
+                return
+
+
+def _every(search: _Search, k: int, n: int, phase: str) -> None:
+    if k == n or k % max(n // 20, 1) == 0:
+        search.report(f"{phase} {k}/{n}")
+
+
+def _relax(model: SparseModel) -> SparseModel:
+    return dataclasses.replace(model, integer=np.zeros_like(model.integer))
+
+
+def _lots_relaxed(built: SourcingModel) -> SparseModel:
+    integer = built.model.integer.copy()
+    integer[built.lots] = False
+    return dataclasses.replace(built.model, integer=integer)
+
+
+def _checked(built: SourcingModel, x: FloatArray) -> SolveResult | None:
+    """``x`` as a result when it meets every row and bound of ``built`` (else None)."""
+    model = built.model
+    if x.shape != (model.num_col,):
+        return None
+    tol = 1e-6
+    activity = model.row_activity(x)
+    ok = (
+        np.all(x >= model.col_lower - tol)
+        and np.all(x <= model.col_upper + tol)
+        and np.all(activity >= model.row_lower - tol * np.maximum(1.0, np.abs(model.row_lower)))
+        and np.all(activity <= model.row_upper + tol * np.maximum(1.0, np.abs(model.row_upper)))
+        and np.all(np.abs(x[model.integer] - np.round(x[model.integer])) <= 1e-6)
+    )
+    if not ok:
+        return None
+    return SolveResult(
+        status=SolveStatus.OPTIMAL,
+        objective=float(model.col_cost @ x),
+        x=x,
+        row_activity=activity,
+        row_dual=np.zeros(0),
+        mip_gap=math.inf,
+        dual_bound=-math.inf,
+        seconds=0.0,
+        message="start",
+        has_solution=True,
+    )
+
+
+def _branch_and_bound(search: _Search, start: FloatArray | None) -> Proof:
+    """HiGHS on the whole MILP from ``start``, to the options' node limit and gap."""
+    options = search.options
+    opts = dataclasses.replace(
+        options,
+        max_nodes=options.max_nodes if options.max_nodes is not None else BRANCH_NODES,
+        time_limit_s=search.left_s(),
+        progress=_offset(options.progress, search),
+    )
+    search.report("branch and bound")
+    result = solve(search.built.model, opts, start=start)
+    if result.status is SolveStatus.INFEASIBLE and not math.isfinite(search.objective):
+        return search.proof(StopReason.INFEASIBLE, SolveStatus.INFEASIBLE)
+    search.offer(result, "branch and bound")
+    if math.isfinite(result.dual_bound):
+        search.raise_bound(min(result.dual_bound, search.objective), "branch and bound")
+    if search.done():
+        return search.proof(StopReason.GAP, SolveStatus.OPTIMAL)
+    stop = (
+        StopReason.TIME_LIMIT if result.status is SolveStatus.TIME_LIMIT else StopReason.WORK_LIMIT
+    )
+    if not math.isfinite(search.objective):
+        return search.proof(StopReason.NO_PLAN, result.status)
+    return search.proof(
+        stop, SolveStatus.TIME_LIMIT if stop is StopReason.TIME_LIMIT else SolveStatus.NODE_LIMIT
+    )
+
+
+def _finish(search: _Search) -> Proof:
+    """Stop when the gap is reached; else branch and bound when the model is small enough."""
+    if search.done():
+        return search.proof(StopReason.GAP, SolveStatus.OPTIMAL)
+    if search.out_of_time():
+        return search.proof(StopReason.TIME_LIMIT, SolveStatus.TIME_LIMIT)
+    if int(search.built.model.integer.sum()) > BRANCH_MAX_INTEGERS and math.isfinite(
+        search.objective
+    ):
+        # HiGHS's root work on a model this size is unbounded in time: stop on the work limit
+        return search.proof(StopReason.WORK_LIMIT, SolveStatus.NODE_LIMIT)
+    return _branch_and_bound(search, search.x if math.isfinite(search.objective) else None)
+
+
+def _offset(
+    progress: Callable[[SolveProgress], None] | None, search: _Search
+) -> Callable[[SolveProgress], None] | None:
+    """Progress of the branch and bound, timed from the start of the whole search."""
+    if progress is None:
+        return None
+    before = time.perf_counter() - search.began
+
+    def report(p: SolveProgress) -> None:
+        bound = max(p.bound, search.bound)
+        incumbent = (
+            min(p.incumbent, search.objective) if math.isfinite(p.incumbent) else search.objective
+        )
+        gap = (
+            (incumbent - bound) / abs(incumbent)
+            if math.isfinite(incumbent) and incumbent
+            else math.inf
+        )
+        progress(
+            dataclasses.replace(
+                p, elapsed_s=before + p.elapsed_s, bound=bound, incumbent=incumbent, gap=gap
+            )
+        )
+
+    return report
