@@ -31,7 +31,10 @@ class Seeded:
 
 
 def tariff_text(canary: str) -> str:
-    return f'[policy.{canary}]\ndescription = "{canary}"\ndefault_rate = 0.1\n'
+    return (
+        f'[[scenario]]\nname = "{canary}"\ndescription = "{canary}"\n'
+        'sources = ["T-A11"]\nconfidence = "U"\n'
+    )
 
 
 def scenario_text(canary: str) -> str:

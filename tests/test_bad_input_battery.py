@@ -51,7 +51,7 @@ FILE_OPTIONS = [
     ("--catalog", "unknown catalog kind"),
     ("--bom", "unknown BOM section"),
     ("--rules", "needs a [rules] table"),
-    ("--tariffs", "[policy.<name>]"),
+    ("--tariffs", "needs [[rule]]"),
     ("--logistics", "[freight] and [qualification]"),
     ("--calibration", "[params."),
 ]

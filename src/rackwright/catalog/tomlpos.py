@@ -19,36 +19,47 @@ def _split_key(key: str) -> list[str]:
 def locate(text: str, path: tuple[str | int, ...]) -> int | None:
     """The 1-based line where ``path`` (e.g. ``("workload", 0, "tokens")``) is set, or None.
 
-    Falls back to the closest enclosing table header when the key itself is not found.
+    Arrays of tables nest to any depth (``("rule", 2, "period", 0, "rate")``: each ``[[rule]]``
+    restarts the count of its ``[[rule.period]]``). Falls back to the closest enclosing table
+    header when the key itself is not found.
     """
     want = [str(p) for p in path]
+    counts: dict[str, int] = {}  # current index of each array of tables, by dotted name
     table: list[str] = []
-    counters: dict[str, int] = {}
     best: int | None = None
     best_len = -1
     for number, line in enumerate(text.splitlines(), start=1):
         header = _HEADER.match(line)
         if header:
             names = _split_key(header.group(2))
+            joined = ".".join(names)
             if header.group(1) == "[[":
-                joined = ".".join(names)
-                index = counters.get(joined, -1) + 1
-                counters[joined] = index
-                table = [*names, str(index)]
-            else:
-                table = names
-            depth = _prefix_len(table, want)
-            # a header matches when one path is a prefix of the other ("[[x]]" for ("x",))
-            if depth == min(len(table), len(want)) and depth > best_len:
-                best, best_len = number, depth
-            continue
-        key = _KEY.match(line)
-        if key:
-            full = table + _split_key(key.group(1))
-            depth = _prefix_len(full, want)
-            if depth == min(len(full), len(want)) and depth > best_len:
-                best, best_len = number, depth
+                counts[joined] = counts.get(joined, -1) + 1
+                for name in [n for n in counts if n.startswith(joined + ".")]:
+                    del counts[name]  # a new parent entry restarts its nested arrays
+            table = _indexed(names, counts)
+            candidate = table
+        else:
+            key = _KEY.match(line)
+            if not key:
+                continue
+            candidate = table + _split_key(key.group(1))
+        depth = _prefix_len(candidate, want)
+        # a header matches when one path is a prefix of the other ("[[x]]" for ("x",))
+        if depth == min(len(candidate), len(want)) and depth > best_len:
+            best, best_len = number, depth
     return best
+
+
+def _indexed(names: list[str], counts: dict[str, int]) -> list[str]:
+    """``["rule", "period"]`` -> ``["rule", "2", "period", "0"]`` (array indices inserted)."""
+    out: list[str] = []
+    for i, name in enumerate(names):
+        out.append(name)
+        joined = ".".join(names[: i + 1])
+        if joined in counts:
+            out.append(str(counts[joined]))
+    return out
 
 
 def _prefix_len(have: list[str], want: list[str]) -> int:

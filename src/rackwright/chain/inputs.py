@@ -19,7 +19,8 @@ from rackwright.perf.efficiency import Efficiency
 from rackwright.perf.models import ModelArch
 from rackwright.scenario import Scenario
 from rackwright.sourcing.rules import SourcingRules
-from rackwright.sourcing.tariffs import Logistics, TariffTable
+from rackwright.sourcing.tariffs import Logistics
+from rackwright.tariffs.models import TariffRules
 
 if TYPE_CHECKING:  # both packages import the chain's stages: a runtime import would cycle
     from rackwright.evaluation.inputs import EvaluationInputs
@@ -73,7 +74,7 @@ class PlanInputs:
     catalog: Catalog
     supply: SupplyData
     rules: DomesticRules
-    tariffs: TariffTable
+    tariffs: TariffRules  # dated duty rules, HTS classification of the parts, scenarios
     logistics: Logistics
     sourcing_rules: SourcingRules
     efficiency: Efficiency

@@ -28,13 +28,15 @@ from rackwright.perf.efficiency import load_efficiency
 from rackwright.perf.models import ModelArch, resolve_model
 from rackwright.scenario import Scenario, check_against_catalog, read_scenario
 from rackwright.sourcing.rules import load_rules
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+from rackwright.sourcing.tariffs import load_logistics
+from rackwright.tariffs.loader import load_tariff_rules
 
 # Package data every plan reads (hashed so a changed default changes the content hash).
 PACKAGE_DATA = (
     "rackwright.catalog.data",
     "rackwright.bom.data",
     "rackwright.sourcing.data",
+    "rackwright.tariffs.data",
     "rackwright.perf.data",
     "rackwright.factory.data",
     "rackwright.finance.data",
@@ -95,7 +97,7 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         catalog=catalog,
         supply=supply,
         rules=read_rules(files.rules),
-        tariffs=load_tariffs(files.tariffs),
+        tariffs=load_tariff_rules(files.tariffs),
         logistics=load_logistics(files.logistics),
         sourcing_rules=load_rules(files.sourcing_rules),
         efficiency=load_efficiency(files.calibration),

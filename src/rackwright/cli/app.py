@@ -30,6 +30,7 @@ from rackwright.cli import (
     scenario_cmd,
     serve_cmd,
     source_cmd,
+    tariffs_cmd,
     tco_cmd,
     workspace_cmd,
 )
@@ -74,6 +75,7 @@ app.command("plan")(plan_cmd.plan)
 app.command("explore")(explore_cmd.explore)
 app.add_typer(bench_cmd.app, name="bench")
 app.command("source")(source_cmd.source)
+app.add_typer(tariffs_cmd.app, name="tariffs")
 app.add_typer(perf_cmd.app, name="perf")
 app.command("demand")(demand_cmd.demand)
 app.command("tco")(tco_cmd.tco)

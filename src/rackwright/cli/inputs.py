@@ -24,7 +24,10 @@ RulesFileOpt = Annotated[
     typer.Option("--rules", help="Domestic-content rules TOML replacing the FAR preset."),
 ]
 TariffsFileOpt = Annotated[
-    Path | None, typer.Option("--tariffs", help="Tariff TOML replacing the default table.")
+    Path | None,
+    typer.Option(
+        "--tariffs", help="Tariff TOML (rules, classifications, scenarios) over the packaged ones."
+    ),
 ]
 SourcingRulesFileOpt = Annotated[
     Path | None,

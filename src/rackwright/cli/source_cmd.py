@@ -36,7 +36,7 @@ def source(
     ] = None,
     tariffs: TariffsFileOpt = None,
     policy: Annotated[
-        str, typer.Option("--policy", help="Tariff policy scenario in the table.")
+        str, typer.Option("--policy", help="Tariff scenario: current, or one in scenarios.toml.")
     ] = "current",
     rules: SourcingRulesFileOpt = None,
     soft_floor: Annotated[

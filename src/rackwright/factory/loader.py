@@ -48,36 +48,10 @@ class _Where:
     def __init__(self, name: str, text: str) -> None:
         self.name = name
         self.text = text
-        self.station_offsets: list[int] = []  # stations in the line types before each one
 
     def line(self, path: tuple[str | int, ...]) -> int | None:
-        """The line ``path`` is written on (nested arrays of tables resolved by hand)."""
-        if len(path) >= 4 and path[0] == "line_type" and path[2] == "station":
-            i, j = int(path[1]), int(path[3])
-            offset = self.station_offsets[i] if i < len(self.station_offsets) else 0
-            return locate(self.text, ("line_type", "station", offset + j, *path[4:]))
-        if len(path) >= 4 and path[0] == "profile" and path[2] == "station":
-            return self._profile_line(int(path[1]), str(path[3]), path[4:])
+        """The line ``path`` is written on (``locate`` resolves nested arrays of tables)."""
         return locate(self.text, path)
-
-    def _profile_line(self, index: int, station: str, rest: tuple[str | int, ...]) -> int | None:
-        """Inside the ``index``-th [[profile]], the [profile.station.ID] table (and its key)."""
-        start = locate(self.text, ("profile", index)) or 1
-        lines = self.text.splitlines()
-        header = f"[profile.station.{station}]"
-        for n in range(start, len(lines)):
-            text = lines[n].strip()
-            if text == "[[profile]]":
-                break
-            if text.replace('"', "") == header:
-                for m in range(n + 1, len(lines)):
-                    key = lines[m].split("=")[0].strip()
-                    if lines[m].lstrip().startswith("["):
-                        break
-                    if rest and key == str(rest[0]):
-                        return m + 1
-                return n + 1
-        return start
 
     def fail(self, message: str, path: tuple[str | int, ...], value: Any) -> InputError:
         field = ".".join(str(p) for p in path)
@@ -325,8 +299,6 @@ def load_factory(path: Path | None = None, catalog: Catalog | None = None) -> Fa
     raw, text, name = _read(path)
     where = _Where(name, text)
     spec = _parse(raw, where)
-    counts = [len(lt.station) for lt in spec.line_type]
-    where.station_offsets = [sum(counts[:i]) for i in range(len(counts))]
     for i, line_type in enumerate(spec.line_type):
         _check_line_type(line_type, i, where)
     stations = {s.id for lt in spec.line_type for s in lt.station}

@@ -185,11 +185,15 @@ def _year_ticks(plotly: dict[str, Any]) -> None:
 
 
 def _percent(fig: go.Figure, x: bool, y: bool) -> None:
-    """Shares (fractions) as percent on the axis and in hover labels."""
+    """Shares (fractions) as percent on the axis and in hover labels.
+
+    A share axis starts at zero: it reads honestly, and shares equal but for float noise (0.2 and
+    0.20000000000000004) no longer give Plotly a range too narrow to tick (Infinity in the SVG).
+    """
     if x:
-        fig.update_xaxes(tickformat=".0%", hoverformat=".1%")
+        fig.update_xaxes(tickformat=".0%", hoverformat=".1%", rangemode="tozero")
     if y:
-        fig.update_yaxes(tickformat=".0%", hoverformat=".1%")
+        fig.update_yaxes(tickformat=".0%", hoverformat=".1%", rangemode="tozero")
 
 
 def bar(

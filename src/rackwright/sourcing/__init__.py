@@ -26,7 +26,7 @@ from rackwright.sourcing.result import (
     Violation,
     ViolationKind,
 )
-from rackwright.sourcing.tariffs import load_logistics, load_tariffs
+from rackwright.sourcing.tariffs import load_logistics
 
 __all__ = [
     "BindingCapacity",
@@ -43,7 +43,6 @@ __all__ = [
     "ViolationKind",
     "explain_infeasibility",
     "load_logistics",
-    "load_tariffs",
     "problem_from_scenario",
     "solve_sourcing",
 ]

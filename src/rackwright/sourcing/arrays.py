@@ -47,7 +47,7 @@ class ProblemArrays:
     moq: FloatArray
     multiple: IntArray
     capacity: FloatArray
-    tariff: FloatArray
+    tariff: FloatArray  # offers x periods: the duty rate of an order arriving in each period
     freight: FloatArray
     qualification: FloatArray
     domestic: BoolArray
@@ -119,7 +119,9 @@ def arrays_of(problem: SourcingProblem) -> ProblemArrays:
         moq=np.array([o.moq for o in offers], dtype=np.float64),
         multiple=np.array([o.order_multiple for o in offers], dtype=np.int64),
         capacity=capacity,
-        tariff=np.array([o.tariff_rate for o in offers], dtype=np.float64),
+        tariff=np.array([o.tariff_rates(periods) for o in offers], dtype=np.float64).reshape(
+            -1, periods
+        ),
         freight=np.array([o.freight_usd_per_unit for o in offers], dtype=np.float64),
         qualification=np.array([o.qualification_usd for o in offers], dtype=np.float64),
         domestic=np.array([o.domestic for o in offers], dtype=bool),

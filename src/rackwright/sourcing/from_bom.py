@@ -2,8 +2,9 @@
 
 Demand per part and quarter is racks built x the part's quantity per rack (attrition included);
 offers carry USD price breaks, MOQ, order multiple, mean lead time rounded up to whole quarters,
-capacity per quarter of each year, the tariff of the chosen policy for the site's country and the
-part's heading, freight to the scenario's U.S. sites, and the part's qualification cost.
+capacity per quarter of each year, the duty rate of each arrival quarter under the chosen tariff
+scenario (``rackwright.tariffs``: the part's HTS line from the site's country, the rules in force
+that quarter), freight to the scenario's U.S. sites, and the part's qualification cost.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from rackwright.sourcing.problem import (
     quarters,
 )
 from rackwright.sourcing.rules import SourcingRules
-from rackwright.sourcing.tariffs import Logistics, TariffPolicy, TariffTable
+from rackwright.sourcing.tariffs import Logistics
+from rackwright.tariffs import TariffRules, sourcing_duties
 
 QUARTER_S = 13 * 604800.0
 
@@ -70,7 +72,7 @@ def problem_from_scenario(
     catalog: Catalog,
     supply: SupplyData,
     *,
-    tariffs: TariffTable,
+    tariffs: TariffRules,
     tariff_policy: str,
     logistics: Logistics,
     domestic_floor: float | None = None,
@@ -86,21 +88,20 @@ def problem_from_scenario(
     ``parts_by_rack`` hands in the BOM stage's flattened BOMs instead of expanding them again.
     """
     periods = plan_periods(scenario)
-    policy = tariffs.policy(tariff_policy)
+    duties = sourcing_duties(tariffs, tariff_policy)
     rows, demand = part_demand(scenario, catalog, supply, periods, parts_by_rack)
     destinations = {s.site: s.racks_per_week for s in scenario.sites}
     parts: list[SourcingPart] = []
     offers: list[SourcingOffer] = []
     for part_id, row in sorted(rows.items()):
         part = supply.part(part_id)
-        heading = tariffs.heading(row.category)
         parts.append(
             SourcingPart(
                 part_id=part_id,
                 name=row.name,
                 category=row.category,
                 subsystem=str(row.subsystem),
-                tariff_class=heading,
+                tariff_class=duties.hts_of(part_id, row.category),
                 critical=row.critical,
                 demand=tuple(demand[part_id]),
             )
@@ -111,9 +112,8 @@ def problem_from_scenario(
                     offer,
                     part.weight_kg,
                     str(row.subsystem),
-                    heading,
+                    duties.rates_by_quarter(row.category, offer, periods),
                     periods,
-                    policy,
                     logistics,
                     destinations,
                 )
@@ -136,9 +136,8 @@ def _offer(
     offer: Offer,
     weight_kg: float,
     subsystem: str,
-    heading: str,
+    duty_rates: tuple[float, ...],
     periods: tuple[str, ...],
-    policy: TariffPolicy,
     logistics: Logistics,
     destinations: dict[str, float],
 ) -> SourcingOffer:
@@ -154,7 +153,8 @@ def _offer(
         order_multiple=offer.order_multiple,
         lead_periods=lead,
         capacity=tuple(offer.capacity_per_quarter(int(p[:4])) for p in periods),
-        tariff_rate=policy.rate(offer.country, heading),
+        tariff_rate=sum(duty_rates) / len(duty_rates),
+        tariff_by_period=duty_rates,
         freight_usd_per_unit=logistics.freight_usd_per_unit(offer.country, weight_kg, destinations),
         qualification_usd=logistics.qualification_usd(subsystem),
     )

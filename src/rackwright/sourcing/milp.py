@@ -140,6 +140,7 @@ def order_tiers(arr: ProblemArrays, policy: SourcingPolicy, *, elastic: bool) ->
     hi = np.where(lot > 1, np.floor(hi / lot + 1e-9) * lot, hi)
     keep = lo <= hi
     t_v, t_k, t_o, lo, hi = t_v[keep], t_k[keep], t_o[keep], lo[keep], hi[keep]
+    t_a = order_period[t_v]  # an order pays the duties in force in its arrival quarter
     price = arr.tier_price[t_o, t_k]
     return OrderTiers(
         order_offer=order_offer.astype(np.int64),
@@ -149,7 +150,7 @@ def order_tiers(arr: ProblemArrays, policy: SourcingPolicy, *, elastic: bool) ->
         lo=lo,
         hi=hi,
         price=price,
-        landed=price * (1.0 + arr.tariff[t_o]) + arr.freight[t_o],
+        landed=price * (1.0 + arr.tariff[t_o, t_a]) + arr.freight[t_o],
     )
 
 

@@ -65,7 +65,9 @@ class SourcingOffer:
     """One part from one supplier site, with landed-cost terms resolved to USD per unit.
 
     ``capacity`` is the units the offer can deliver in each period of the problem.
-    ``lead_periods`` quarters pass between order and arrival.
+    ``lead_periods`` quarters pass between order and arrival. ``tariff_by_period`` is the duty
+    rate of an order arriving in each period (the rules in force that quarter); empty means
+    ``tariff_rate`` in every period.
     """
 
     offer_id: str
@@ -81,6 +83,11 @@ class SourcingOffer:
     tariff_rate: float
     freight_usd_per_unit: float
     qualification_usd: float
+    tariff_by_period: tuple[float, ...] = ()
+
+    def tariff_rates(self, periods: int) -> tuple[float, ...]:
+        """The duty rate of an order arriving in each of ``periods`` periods."""
+        return self.tariff_by_period or (self.tariff_rate,) * periods
 
     @property
     def domestic(self) -> bool:
@@ -206,6 +213,12 @@ class SourcingProblem:
                 )
             if offer.tariff_rate < 0 or offer.freight_usd_per_unit < 0:
                 raise InputError(f"{where} has a negative tariff or freight", field="tariff_rate")
+            if offer.tariff_by_period and (
+                len(offer.tariff_by_period) != n or min(offer.tariff_by_period) < 0
+            ):
+                raise InputError(
+                    f"{where} needs {n} non-negative tariff rates", field="tariff_by_period"
+                )
             if offer.qualification_usd < 0:
                 raise InputError(f"{where} has a negative qualification cost", field="qual")
         return self

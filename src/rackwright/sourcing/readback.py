@@ -92,13 +92,13 @@ def _costs(
     qualified: np.ndarray,
 ) -> CostBreakdown:
     arr = built.arrays
-    t_o = built.tiers.tier_offer
+    t_o, t_a = built.tiers.tier_offer, built.tiers.tier_period
     spend = built.price * q
     inventory = np.maximum(x[built.inventory], 0.0)
     shortfall_usd = float(x[built.shortfall].sum()) if built.shortfall.size else 0.0
     return CostBreakdown(
         price_usd=float(spend.sum()),
-        tariff_usd=float((spend * arr.tariff[t_o]).sum()),
+        tariff_usd=float((spend * arr.tariff[t_o, t_a]).sum()),
         freight_usd=float((q * arr.freight[t_o]).sum()),
         qualification_usd=float(arr.qualification[qualified].sum()),
         holding_usd=float((inventory * built.holding_usd[:, None]).sum()),
@@ -149,7 +149,7 @@ def _orders(problem: SourcingProblem, built: SourcingModel, q: FloatArray) -> tu
                 arrival_period=problem.periods[a],
                 qty=float(q[t]),
                 unit_cost_usd=price,
-                landed_usd=float(q[t] * (price * (1 + arr.tariff[o]) + arr.freight[o])),
+                landed_usd=float(q[t] * (price * (1 + arr.tariff[o, a]) + arr.freight[o])),
             )
         )
     return tuple(lines)

@@ -27,6 +27,7 @@ from rackwright.sourcing.engine import solve_sourcing
 from rackwright.sourcing.from_bom import problem_from_scenario
 from rackwright.sourcing.problem import SourcingProblem
 from rackwright.sourcing.result import SourcingResult, ViolationKind
+from rackwright.tariffs.plan_duties import PlanDuties, RackParts, plan_duties
 
 POLICY = "current"
 # deterministic: one thread and a proven gap; the wall-clock limit is only a safety net, and a
@@ -48,6 +49,7 @@ class SourcingStageResult:
     landed_per_rack_usd: Mapping[str, float]
     plan_options: SolveOptions
     curve_options: SolveOptions
+    duties: PlanDuties  # the plan's duties by rule, scenario, premium offset, Mexico racks
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
@@ -58,6 +60,7 @@ class SourcingStageResult:
             "plan": {k: v for k, v in self.plan.to_json().items() if k != "orders"},
             "cost_curve": [_curve_json(c) for c in self.curve],
             "landed_per_rack_usd": dict(self.landed_per_rack_usd),
+            "duties": self.duties.to_json(),
         }
 
 
@@ -142,6 +145,31 @@ def landed_per_rack(
     }
 
 
+def duties_of(
+    inputs: PlanInputs,
+    problem: SourcingProblem,
+    plan: SourcingResult,
+    parts: Mapping[str, Sequence[PartDemand]],
+) -> PlanDuties:
+    """The plan's duties (``rackwright.tariffs.plan_duties``) under the stage's tariff scenario."""
+    racks = [
+        RackParts(
+            rack=rack,
+            qty_per_rack={row.part_id: row.qty_per_rack for row in rows},
+            periods=tuple(b.period for b in inputs.scenario.builds if b.rack == rack),
+        )
+        for rack, rows in parts.items()
+    ]
+    return plan_duties(
+        inputs.tariffs,
+        plan.orders,
+        problem.offers,
+        {p.part_id: p.category for p in problem.parts},
+        problem.periods,
+        racks,
+    )
+
+
 def _watched(inputs: PlanInputs, step: str) -> SolveOptions:
     """The plan's solver options, reporting the search's state to the run's status line."""
     status = inputs.settings.status
@@ -178,6 +206,7 @@ def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
         landed_per_rack_usd=landed_per_rack(result, parts),
         plan_options=PLAN_OPTIONS,
         curve_options=CURVE_OPTIONS,
+        duties=duties_of(inputs, problem, result, parts),
     )
 
 

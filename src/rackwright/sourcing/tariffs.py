@@ -1,8 +1,8 @@
-"""Tariff tables and logistics terms (freight, qualification) read from TOML.
+"""Logistics terms (freight, qualification) read from TOML.
 
-``load_tariffs(None)`` reads the package table (``sourcing/data/tariffs.toml``); a user's file
+``load_logistics(None)`` reads the package table (``sourcing/data/logistics.toml``); a user's file
 with the same shape replaces it. Every bad entry is a one-line ``InputError`` naming the file,
-line and key: an unknown country code, a negative or absurd rate, an unknown policy.
+line and key. Import duties live in ``rackwright.tariffs`` (dated rules by HTS line).
 """
 
 from __future__ import annotations
@@ -21,52 +21,6 @@ from rackwright.catalog.tomlpos import locate
 from rackwright.errors import InputError
 
 DATA_PACKAGE = "rackwright.sourcing.data"
-MAX_RATE = 5.0  # 500 %: anything above is a typo (a percent written as a number)
-
-
-@dataclass(frozen=True)
-class TariffPolicy:
-    """One named policy scenario: rates by country and HS-like heading."""
-
-    name: str
-    description: str
-    sources: tuple[str, ...]
-    default_rate: float
-    rates: Mapping[str, Mapping[str, float]]  # country -> heading (or "default") -> rate
-
-    def rate(self, country: str, heading: str) -> float:
-        """Ad-valorem rate for goods of ``heading`` from ``country``."""
-        by_country = self.rates.get(country)
-        if by_country is None:
-            return 0.0 if country == "US" else self.default_rate
-        if heading in by_country:
-            return by_country[heading]
-        return by_country.get("default", self.default_rate)
-
-
-@dataclass(frozen=True)
-class TariffTable:
-    """Every policy scenario and the BOM-category -> heading map."""
-
-    file: str
-    classes: Mapping[str, str]
-    policies: Mapping[str, TariffPolicy]
-
-    def heading(self, category: str) -> str:
-        """The HS-like heading of a BOM part category."""
-        return self.classes.get(category, self.classes.get("default", "default"))
-
-    def policy(self, name: str) -> TariffPolicy:
-        """The policy ``name``; an unknown name lists the known ones."""
-        found = self.policies.get(name)
-        if found is None:
-            raise InputError(
-                f"unknown tariff policy '{name}'; known: {', '.join(sorted(self.policies))}",
-                file=self.file,
-                field="policy",
-                value=name,
-            )
-        return found
 
 
 @dataclass(frozen=True)
@@ -120,19 +74,6 @@ def _number(value: Any, what: str, file: str, line: int | None, field: str) -> f
     return number
 
 
-def _rate(value: Any, file: str, line: int | None, field: str) -> float:
-    rate = _number(value, "a tariff rate", file, line, field)
-    if rate > MAX_RATE:
-        raise InputError(
-            f"tariff rate above {MAX_RATE:g} (write 25% as 0.25)",
-            file=file,
-            line=line,
-            field=field,
-            value=value,
-        )
-    return rate
-
-
 def _country(code: str, file: str, line: int | None, field: str) -> str:
     if not is_country(code):
         raise InputError(
@@ -143,73 +84,6 @@ def _country(code: str, file: str, line: int | None, field: str) -> str:
             value=code,
         )
     return code
-
-
-def parse_tariffs(data: dict[str, Any], text: str, file: str) -> TariffTable:
-    """Validate a parsed tariff TOML."""
-    classes_raw = data.get("classes", {})
-    if not isinstance(classes_raw, dict):
-        raise InputError("[classes] must be a table", file=file, line=locate(text, ("classes",)))
-    classes = {str(k): str(v) for k, v in classes_raw.items()}
-    policies_raw = data.get("policy")
-    if not isinstance(policies_raw, dict) or not policies_raw:
-        raise InputError("a tariff file needs at least one [policy.<name>] table", file=file)
-    policies: dict[str, TariffPolicy] = {}
-    for name, body in policies_raw.items():
-        where = ("policy", name)
-        if not isinstance(body, dict):
-            raise InputError("policy must be a table", file=file, line=locate(text, where))
-        unknown = set(body) - {"description", "sources", "confidence", "default_rate", "countries"}
-        if unknown:
-            key = sorted(unknown)[0]
-            raise InputError(
-                "unknown key; use description, sources, confidence, default_rate, countries",
-                file=file,
-                line=locate(text, (*where, key)),
-                field=f"policy.{name}.{key}",
-                value=key,
-            )
-        default = _rate(
-            body.get("default_rate", 0.0),
-            file,
-            locate(text, (*where, "default_rate")),
-            f"policy.{name}.default_rate",
-        )
-        rates: dict[str, dict[str, float]] = {}
-        countries = body.get("countries", {})
-        for code, table in countries.items():
-            path = (*where, "countries", code)
-            _country(code, file, locate(text, path), f"policy.{name}.countries.{code}")
-            if not isinstance(table, dict):
-                raise InputError(
-                    "country entry must be a table of heading = rate",
-                    file=file,
-                    line=locate(text, path),
-                    field=f"policy.{name}.countries.{code}",
-                )
-            rates[code] = {
-                str(heading): _rate(
-                    value,
-                    file,
-                    locate(text, (*path, heading)),
-                    f"policy.{name}.countries.{code}.{heading}",
-                )
-                for heading, value in table.items()
-            }
-        policies[name] = TariffPolicy(
-            name=name,
-            description=str(body.get("description", "")),
-            sources=tuple(str(s) for s in body.get("sources", [])),
-            default_rate=default,
-            rates=rates,
-        )
-    return TariffTable(file=file, classes=classes, policies=policies)
-
-
-def load_tariffs(path: Path | None = None) -> TariffTable:
-    """The package tariff table, or a user's file in its place."""
-    data, text, name = _read(path, "tariffs.toml")
-    return parse_tariffs(data, text, name)
 
 
 def load_logistics(path: Path | None = None) -> Logistics:

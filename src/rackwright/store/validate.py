@@ -2,14 +2,13 @@
 
 A scenario is checked as ``rackwright scenario validate`` would without its catalog files (their
 ids are checked when a run resolves them); a catalog override is merged over the default catalog;
-a BOM file over the default BOM data; a tariff file is parsed as a tariff table. Errors name the
-document (not a temporary path) and the line.
+a BOM file over the default BOM data; a tariff file is merged over the default tariff rules.
+Errors name the document (not a temporary path) and the line.
 """
 
 from __future__ import annotations
 
 import tempfile
-import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,13 +58,9 @@ def _bom(text: str, name: str) -> None:
 
 
 def _tariffs(text: str, name: str) -> None:
-    from rackwright.sourcing.tariffs import parse_tariffs
+    from rackwright.tariffs.loader import parse_tariff_text
 
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"malformed TOML: {exc}", file=name) from None
-    parse_tariffs(data, text, name)
+    parse_tariff_text(text, name)
 
 
 CHECKS: dict[str, Callable[[str, str], None]] = {

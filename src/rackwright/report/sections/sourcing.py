@@ -14,6 +14,7 @@ from rackwright.bom.stage import BOM, BomStageResult
 from rackwright.chain import ChainRun, PlanInputs
 from rackwright.report.charts import bar, line
 from rackwright.report.section import Figure, Section, Table
+from rackwright.report.sections.sourcing_duties import duty_figures, duty_summary, duty_tables
 from rackwright.sourcing.curve import FLOORS
 from rackwright.sourcing.result import SourcingResult
 from rackwright.sourcing.stage import SOURCING, SourcingStageResult
@@ -21,9 +22,9 @@ from rackwright.sourcing.stage import SOURCING, SourcingStageResult
 
 def _notes(result: SourcingStageResult) -> list[str]:
     notes = [
-        f"Tariff policy '{result.policy}' (sourcing/data/tariffs.toml: Nov-2025 rates, confidence "
-        "E); freight and qualification costs are labelled assumptions "
-        "(sourcing/data/logistics.toml).",
+        f"Tariff scenario '{result.policy}': dated duty rules by HTS line and origin "
+        "(tariffs/data/rules.toml, each with its legal basis, source and confidence); freight "
+        "and qualification costs are labelled assumptions (sourcing/data/logistics.toml).",
         "Domestic share = U.S. share of purchase spend (before tariff and freight) of the parts "
         "arriving in each quarter; orders may be placed up to four quarters before the first.",
         f"Plan: {result.plan.optimality_note()}. Curve points target a "
@@ -49,14 +50,15 @@ def present(inputs: PlanInputs, run: ChainRun) -> Section:
     return Section(
         key=SOURCING.key,
         title=SOURCING.title,
-        summary=_summary(result.first, result.plan, curve),
+        summary=[*_summary(result.first, result.plan, curve), duty_summary(result.duties)],
         data=data,
         tables=[
             *_tables(result.first, result.plan),
             _two_measures(result.plan, run.result(BOM)),
             *_spend_tables(result.plan, _part_info(run)),
+            *duty_tables(result.duties),
         ],
-        figures=_figures(result.plan, curve),
+        figures=[*_figures(result.plan, curve), *duty_figures(result.duties)],
         notes=_notes(result),
     )
 

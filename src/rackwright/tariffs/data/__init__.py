@@ -1,0 +1,1 @@
+"""Package data: the tariff rules, part classifications, policy scenarios and their sources."""
