@@ -107,7 +107,7 @@ def _result(
         disrupted=s.nodes,
         ttr=s.ttr,
         loss=loss,
-        rei=loss / _clean(top, top) if top > 0 else 0.0,  # both rounded: the top reads 1.0
+        rei=loss / top if top > 0 else 0.0,  # top is rounded as each loss is: it reads 1.0
         tts=tts,
         red_flag=red,
         products=tuple(p for p in products if p.lost_units > 0),
