@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-import ray
 
 from conftest import RunCli
 from rackwright.explore.executors import LocalExecutor
@@ -34,15 +32,6 @@ CASE = SHARED_DATA / "risk" / "teaching_case.toml"
 
 def fixed(periods: float) -> Duration:
     return Duration(DurationKind.FIXED, value=periods)
-
-
-@pytest.fixture
-def ray_cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
 
 
 def test_loss_curve_matches_the_lp_at_every_duration() -> None:

@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterator
-
-import pytest
-import ray
 
 from rackwright.explore.executors import LocalExecutor
 from rackwright.explore.ray_executor import RayExecutor
@@ -56,15 +52,6 @@ def test_worker_processes_give_the_same_curves_as_one_process() -> None:
     with LocalExecutor(2, processes=True) as pool:
         there = floor_curves(tasks(), pool)
     assert [c.to_json() for c in there] == [c.to_json() for c in here]
-
-
-@pytest.fixture
-def ray_cluster() -> Iterator[None]:
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        yield
-    finally:
-        ray.shutdown()
 
 
 def test_ray_gives_the_same_curves_as_a_local_run(ray_cluster: None) -> None:
