@@ -187,7 +187,7 @@ def test_topic_pages_light_up_only_for_stages_the_run_has(pages: TestClient, wor
     assert "The factory stage is not in this run" in factory
     assert "weekly throughput against plan" in factory
     evaluation = pages.get(f"/web/runs/{run_id}/evaluation").text
-    assert "The evaluation or finance stage is not in this run" in evaluation
+    assert "The decision or tco stage is not in this run" in evaluation
     assert (
         pages.get("/web/risk", follow_redirects=False)
         .headers["location"]

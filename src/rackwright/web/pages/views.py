@@ -60,7 +60,7 @@ TOPICS = {
     "evaluation": Topic(
         "evaluation",
         "Evaluation",
-        ("evaluation", "finance"),
+        ("decision", "tco"),  # the plan stages behind the memo: the decision and its TCO
         "delivered units measured against predicted, acceptance status and the purchase-decision "
         "memo",
     ),
