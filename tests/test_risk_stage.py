@@ -14,16 +14,20 @@ from typing import Any
 import pytest
 
 from conftest import BASE_SCENARIO, RunCli, default_inputs
+from rackwright.bom.stage import BOM
 from rackwright.chain import ChainRun, PlanInputs
 from rackwright.chain.stage import Upstream
 from rackwright.optim import SolveStatus
 from rackwright.plan import InputRequest, PlanOutcome, prepare, run_plan
 from rackwright.report.sections import risk as risk_section
 from rackwright.risk import load_network, save_network
+from rackwright.risk.compare import PlanComparison
+from rackwright.risk.domestic import DOMESTIC_UPLIFTS, domestic_plan
 from rackwright.risk.network_from_plan import NodeRole
 from rackwright.risk.stage import DEFAULT_TRIALS, RISK, RiskAssessment, RiskStageResult, assess
 from rackwright.scenario import default_scenario_text
-from rackwright.sourcing.stage import SOURCING, SourcingStageResult
+from rackwright.sourcing.result import SourcingResult
+from rackwright.sourcing.stage import SOURCING, SourcingStageResult, parts_by_rack
 from rackwright.store.aggregates import stage_access, stage_view
 
 
@@ -232,7 +236,74 @@ def test_a_sourcing_stage_without_a_plan_falls_back_to_the_bom_offers_and_says_s
         inputs, ChainRun(small_plan.run.order, {**results, "risk": result}, {})
     )
     assert "no plan" in section.summary[0]
+    assert result.assessment.comparison is None  # nothing to compare the fallback with
+    assert any("found no plan" in note for note in section.notes)
     titles = [t.title for t in section.tables]
     for table in ("Risk exposure index", "Red flags", "Monte Carlo", "Mitigations"):
         assert any(t.startswith(table) for t in titles), table
     assert any(f.title.startswith("Exposure by country") for f in section.figures)
+
+
+def _comparison(outcome: PlanOutcome) -> PlanComparison:
+    comparison = _assessment(outcome).comparison
+    assert comparison is not None, _assessment(outcome).comparison_skipped
+    return comparison
+
+
+def test_the_domestic_leaning_plan_buys_us_share_and_costs_at_least_the_plan(
+    small_plan: PlanOutcome,
+) -> None:
+    comparison = _comparison(small_plan)
+    plan = small_plan.run.result(SOURCING).plan
+    scenario = small_plan.view.inputs.scenario
+    assert comparison.uplift in DOMESTIC_UPLIFTS
+    assert all(u > comparison.uplift for u in comparison.tried_without_plan)
+    for period, floor in comparison.floors.items():
+        # every quarter's floor is the scenario's target raised, and the plan meets it
+        assert floor == pytest.approx(scenario.domestic_target(int(period[:4])) + comparison.uplift)
+        leaning, current = comparison.domestic.domestic_share[period], plan_share(plan, period)
+        assert leaning >= floor - 1e-9
+        assert leaning >= current - 1e-9, period
+    # a plan that meets the higher floors meets the plan's: it is no cheaper than the plan's bound
+    assert comparison.current.cost_usd == plan.objective_usd  # the stage's plan, not a re-solve
+    assert comparison.domestic.cost_usd >= plan.objective_usd - plan.gap_usd
+    assert comparison.extra_cost_usd == comparison.domestic.cost_usd - plan.objective_usd
+    racks = sum(b.racks for b in scenario.builds)
+    assert comparison.extra_per_rack_usd == pytest.approx(comparison.extra_cost_usd / racks)
+
+
+def plan_share(plan: SourcingResult, period: str) -> float:
+    """The plan's U.S. share of spend in ``period``."""
+    return next(p.domestic_share for p in plan.periods if p.period == period)
+
+
+def test_the_comparison_table_lines_up_both_plans(small_plan: PlanOutcome) -> None:
+    comparison = _comparison(small_plan)
+    risk = _assessment(small_plan)
+    section = next(s for s in small_plan.view.sections if s.key == "risk")
+    table = next(t for t in section.tables if "domestic-leaning" in t.title)
+    rows = {str(r[0]): r[1:] for r in table.rows}
+    current, leaning, change = rows["landed cost, sourcing objective (MUSD)"]
+    assert isinstance(current, float) and isinstance(leaning, float)
+    assert current == round(small_plan.run.result(SOURCING).plan.objective_usd / 1e6, 2)
+    assert change == pytest.approx(leaning - current, abs=0.011)  # two-decimal rounding
+    flags = next(v for k, v in rows.items() if k.startswith("red flags"))
+    assert flags[0] == len(risk.analysis.red_flags()) and flags[2] == flags[1] - flags[0]
+    mean = rows["Monte Carlo mean loss (MUSD a year)"]
+    assert mean[0] == round(risk.montecarlo.loss.mean / 1e6, 2)
+    taiwan = rows["loss: policy:taiwan-26w (MUSD)"]
+    assert taiwan[0] == round(risk.analysis.scenario("policy:taiwan-26w").loss / 1e6, 2)
+    assert [k for k in rows if k.startswith("loss: ")] == [
+        f"loss: {e.id} (MUSD)" for e in comparison.exposures
+    ]
+    assert any(line.startswith("domestic-leaning plan") for line in section.summary)
+    data = section.data["domestic_comparison"]
+    assert data["extra_cost_usd"] == data["domestic"]["cost_usd"] - data["current"]["cost_usd"]
+    json.dumps(data)
+
+
+def test_no_raised_floor_with_a_plan_gives_no_domestic_plan(small_plan: PlanOutcome) -> None:
+    inputs = small_plan.view.inputs
+    parts = parts_by_rack(small_plan.run.result(BOM))
+    # every part from the U.S. in every quarter: the catalog has no such plan
+    assert domestic_plan(inputs, parts, relax_dual=False, uplifts=(1.0,)) is None

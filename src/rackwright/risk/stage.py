@@ -5,15 +5,14 @@ buys from and qualified, integration lines, stock in hand and in transit), then 
 scenario the network carries (each site-part, the named policy shocks, each country, region and
 multi-part site) for loss over its TTR, REI and TTS; the loss of each country's sites of one
 subsystem failing together (the exposure heat map); seeded Monte Carlo trials; and the buffer or
-second source that clears each red flag.
-
-Comparing the plan with the domestic-leaning plan the sourcing optimizer gives at a higher floor
-is left: the sourcing stage's cost curve keeps each floor's cost, not its orders, and solving one
-more plan costs as much as the plan itself (``DOMESTIC_COMPARISON``).
+second source that clears each red flag. Then it solves the domestic-leaning plan (every
+period's floor raised, ``risk.domestic``), builds and assesses its network the same way with the
+same seed, and compares the two (``risk.compare``): how much exposure the extra cost removes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Mapping
@@ -26,6 +25,8 @@ from rackwright.chain.stage import Stage, Upstream
 from rackwright.demand.stage import with_build_plan
 from rackwright.explore.executors import Executor, make_executor
 from rackwright.risk.analysis import analyze
+from rackwright.risk.compare import PlanComparison, compare_plans
+from rackwright.risk.domestic import DOMESTIC_UPLIFTS, domestic_plan
 from rackwright.risk.mitigation import MitigationPlan, size_mitigations
 from rackwright.risk.montecarlo import MonteCarloResult, simulate
 from rackwright.risk.network_from_plan import (
@@ -36,7 +37,7 @@ from rackwright.risk.network_from_plan import (
 )
 from rackwright.risk.results import RiskAnalysis
 from rackwright.risk.scenarios import Scenario, ScenarioKind, network_scenarios
-from rackwright.sourcing.stage import SOURCING
+from rackwright.sourcing.stage import SOURCING, SourcingStageResult, parts_by_rack
 
 DEFAULT_TRIALS = 50_000
 """Monte Carlo trials of a plan (``[scenario.risk] trials`` overrides): about 1.7 s for the whole
@@ -45,11 +46,6 @@ stage on the default plan's network on the shared 2-core machine, beside ~50 s o
 
 CELL_PREFIX = "cell:"
 RELATIVE_GAP = 1e-9
-DOMESTIC_COMPARISON = (
-    "Left: comparing this plan with the domestic-leaning plan at a higher floor needs that plan's "
-    "orders; the sourcing stage's cost curve keeps only each floor's cost, and solving one more "
-    "plan takes as long as the plan itself (its time limit, tens of seconds)."
-)
 
 
 @dataclass(frozen=True)
@@ -116,7 +112,8 @@ class RiskAssessment:
     montecarlo: MonteCarloResult
     mitigations: MitigationPlan
     executor: str
-    domestic_comparison: str = DOMESTIC_COMPARISON
+    comparison: PlanComparison | None = None
+    comparison_skipped: str = ""  # why there is no comparison ("" when there is)
 
     def to_json(self) -> dict[str, Any]:
         """JSON form."""
@@ -129,7 +126,11 @@ class RiskAssessment:
             "montecarlo": self.montecarlo.to_json(),
             "mitigations": self.mitigations.to_json(),
             "executor": self.executor,
-            "domestic_comparison": self.domestic_comparison,
+            "domestic_comparison": (
+                self.comparison.to_json()
+                if self.comparison is not None
+                else {"skipped": self.comparison_skipped}
+            ),
         }
 
 
@@ -246,13 +247,45 @@ def run(inputs: PlanInputs, upstream: Upstream) -> RiskStageResult:
         plan = network_from_plan(inputs, upstream.of(BOM), upstream.of(SOURCING).plan)
     except NoNetworkError as exc:
         return RiskStageResult(None, exc.one_line())
-    assessment = assess(
+    assessment = _assess(inputs, plan)
+    return RiskStageResult(with_domestic_comparison(inputs, upstream, assessment))
+
+
+def _assess(inputs: PlanInputs, plan: PlanNetwork) -> RiskAssessment:
+    """``assess`` with the scenario's trials and the run's seed and executor."""
+    return assess(
         plan,
         trials=inputs.scenario.risk.trials or DEFAULT_TRIALS,
         seed=inputs.settings.seed,
         executor=inputs.settings.executor,
     )
-    return RiskStageResult(assessment)
+
+
+def with_domestic_comparison(
+    inputs: PlanInputs, upstream: Upstream, assessment: RiskAssessment
+) -> RiskAssessment:
+    """The assessment with the domestic-leaning plan's network assessed the same way beside it
+    (or why not: the plan has no sourcing solve, or no raised floor has a plan)."""
+    sourcing: SourcingStageResult = upstream.of(SOURCING)
+    if not sourcing.plan.has_plan:
+        why = "no comparison with a domestic-leaning plan: the sourcing stage found no plan"
+        return dataclasses.replace(assessment, comparison_skipped=why)
+    if inputs.settings.status is not None:
+        inputs.settings.status("risk: the domestic-leaning plan at a raised floor")
+    bom = upstream.of(BOM)
+    leaning = domestic_plan(inputs, parts_by_rack(bom), relax_dual=sourcing.relaxed_dual)
+    if leaning is None:
+        raises = ", ".join(f"+{u:.0%}" for u in DOMESTIC_UPLIFTS)
+        why = f"no domestic-leaning plan: no plan with every floor raised by {raises} (ARISK10)"
+        return dataclasses.replace(assessment, comparison_skipped=why)
+    other = _assess(inputs, network_from_plan(inputs, bom, leaning.result))
+    comparison = compare_plans(
+        leaning,
+        (sourcing.plan, assessment.analysis, assessment.montecarlo, assessment.plan_network.shocks),
+        (other.analysis, other.montecarlo, other.plan_network.shocks),
+        racks=sum(b.racks for b in inputs.scenario.builds),
+    )
+    return dataclasses.replace(assessment, comparison=comparison)
 
 
 RISK = Stage(

@@ -79,7 +79,8 @@ def _curve_json(curve: FloorCurve) -> dict[str, Any]:
     }
 
 
-def _parts_by_rack(boms: BomStageResult) -> dict[str, tuple[PartDemand, ...]]:
+def parts_by_rack(boms: BomStageResult) -> dict[str, tuple[PartDemand, ...]]:
+    """The BOM stage's flattened BOM of each rack generation, as ``scenario_problem`` takes it."""
     return {g.rack: g.parts for g in boms.generations}
 
 
@@ -186,7 +187,7 @@ def _watched(inputs: PlanInputs, step: str) -> SolveOptions:
 def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
     """Plan the scenario's sourcing and price each domestic-content floor per generation."""
     inputs = with_build_plan(inputs, upstream)  # the [[build]] lots, or the demand's racks
-    parts = _parts_by_rack(upstream.of(BOM))
+    parts = parts_by_rack(upstream.of(BOM))
     problem = scenario_problem(inputs, inputs.scenario, parts, None, relax_dual=False)
     first = solve_sourcing(problem, _watched(inputs, "plan"))
     result, relaxed = first, False
