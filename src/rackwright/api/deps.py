@@ -32,7 +32,9 @@ def get_actor(
     db = get_db(request)
     client = request.client.host if request.client else "unknown"
     with db.read() as session:
-        return verifier.actor(session, credentials.credentials, client)
+        candidate = verifier.lookup(session, credentials.credentials, client)
+    # the secret is checked after the session ends: a first (argon2) check holds no connection
+    return verifier.check(candidate)
 
 
 DB = Annotated[Database, Depends(get_db)]
