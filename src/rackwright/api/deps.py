@@ -15,10 +15,18 @@ from rackwright.store.database import Database
 bearer = HTTPBearer(auto_error=False, description="rackwright API token (rw_...)")
 
 
-def get_db(request: Request) -> Database:
-    """The app's database."""
+def _app_db(request: Request) -> Database:
     db: Database = request.app.state.db
     return db
+
+
+async def get_db(request: Request) -> Database:
+    """The app's database.
+
+    ``async`` because it does no I/O: FastAPI runs a plain ``def`` dependency in its thread pool,
+    one more thread hop per request for a dictionary lookup.
+    """
+    return _app_db(request)
 
 
 def get_actor(
@@ -29,10 +37,12 @@ def get_actor(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise AuthenticationError("an API token is required: Authorization: Bearer TOKEN")
     verifier: TokenVerifier = request.app.state.verifier
-    db = get_db(request)
+    db = _app_db(request)
     client = request.client.host if request.client else "unknown"
     with db.read() as session:
-        return verifier.actor(session, credentials.credentials, client)
+        candidate = verifier.lookup(session, credentials.credentials, client)
+    # the secret is checked after the session ends: a first (argon2) check holds no connection
+    return verifier.check(candidate)
 
 
 DB = Annotated[Database, Depends(get_db)]

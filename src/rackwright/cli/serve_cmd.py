@@ -3,6 +3,7 @@ database."""
 
 from __future__ import annotations
 
+import gc
 from typing import Annotated
 
 import typer
@@ -31,4 +32,18 @@ def serve(
         f"rackwright serving {redacted(url)} on http://{host}:{port} (pages at /web/)",
         markup=False,
     )
+    _freeze_startup_heap()
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def _freeze_startup_heap() -> None:
+    """Move everything loaded so far out of the garbage collector's view.
+
+    The service imports ~150,000 long-lived objects (the engines, pydantic, SQLAlchemy, the
+    catalog); every full collection walked them all, pausing every request for 65-110 ms every
+    few seconds under load (measured with gc.callbacks in the load benchmark). Frozen objects are
+    never collected, which is what they are: they live as long as the process
+    (docs.python.org/3/library/gc.html#gc.freeze).
+    """
+    gc.collect()
+    gc.freeze()

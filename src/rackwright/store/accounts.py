@@ -1,9 +1,12 @@
 """Organizations, users and API tokens.
 
 A token is ``rw_<id>_<secret>``: the id finds the row, the secret is checked against its argon2
-hash. Verifying argon2 takes tens of milliseconds by design, so a verified token is remembered in
-memory (keyed by a SHA-256 of the token, never the token itself) for a few minutes; the token row
-and user are still read on every request, so a revoked token or disabled user stops at once.
+hash. Verifying argon2 takes tens to hundreds of milliseconds and 64 MiB by design, so a verified
+token is remembered in memory (keyed by a SHA-256 of the token, never the token itself) for a few
+minutes; the token row and user are still read on every request, so a revoked token or disabled
+user stops at once. Concurrent first requests with one token wait for a single verification
+instead of each running argon2, and at most ``MAX_CONCURRENT_VERIFICATIONS`` run at once, so a
+burst of new tokens cannot take every core and GiBs of memory from the requests already signed in.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -30,6 +34,9 @@ _HASHER = PasswordHasher()  # argon2id with argon2-cffi's RFC 9106 low-memory pr
 # Assumption: 5 minutes bounds how long a verified token skips argon2 in one process.
 CACHE_SECONDS = 300.0
 CACHE_SIZE = 4096
+# Assumption: two argon2 verifications at a time keep one core of a small (2-core) server for the
+# requests whose tokens are already verified; more only queue for the same cores.
+MAX_CONCURRENT_VERIFICATIONS = 2
 
 
 def create_org(session: Session, name: str, kind: str) -> Org:
@@ -93,15 +100,35 @@ def _split(token: str) -> tuple[str, str]:
     return parts[1], parts[2]
 
 
+@dataclass(frozen=True)
+class TokenCandidate:
+    """A token whose row and user are live, before its secret is checked."""
+
+    token: str
+    secret: str
+    secret_hash: str
+    actor: Actor
+
+
 class TokenVerifier:
     """Checks bearer tokens against the store, with the in-memory cache described above."""
 
     def __init__(self) -> None:
         self._cache: OrderedDict[str, tuple[str, float]] = OrderedDict()
         self._lock = threading.Lock()
+        self._in_flight: dict[str, threading.Lock] = {}
+        self._argon2_slots = threading.BoundedSemaphore(MAX_CONCURRENT_VERIFICATIONS)
 
     def actor(self, session: Session, token: str, client: str) -> Actor:
         """The Actor a token stands for, or AuthenticationError (one message for every cause)."""
+        return self.check(self.lookup(session, token, client))
+
+    def lookup(self, session: Session, token: str, client: str) -> TokenCandidate:
+        """Read the token's row, user and organization; AuthenticationError if any is not live.
+
+        The secret is not checked yet (``check``), so the caller can end its database session
+        before the slow part.
+        """
         token_id, secret = _split(token)
         row = session.execute(
             select(ApiToken, User, Org)
@@ -114,26 +141,50 @@ class TokenVerifier:
         api_token, user, org = row
         if api_token.revoked_at is not None or user.disabled_at is not None:
             raise AuthenticationError("the API token is not valid")
-        if not self._verified(token, api_token.secret_hash, secret):
+        actor = Actor(user.id, user.name, org.id, org.name, org.kind, user.role, client)
+        return TokenCandidate(token, secret, api_token.secret_hash, actor)
+
+    def check(self, candidate: TokenCandidate) -> Actor:
+        """The candidate's actor if its secret matches the stored hash, else AuthenticationError."""
+        if not self._verified(candidate.token, candidate.secret_hash, candidate.secret):
             raise AuthenticationError("the API token is not valid")
-        return Actor(user.id, user.name, org.id, org.name, org.kind, user.role, client)
+        return candidate.actor
 
     def _verified(self, token: str, secret_hash: str, secret: str) -> bool:
         key = hashlib.sha256(token.encode()).hexdigest()
-        now = time.monotonic()
+        if self._cached(key, secret_hash):
+            return True
+        with self._lock:
+            flight = self._in_flight.setdefault(key, threading.Lock())
+        with flight:  # one verification per token at a time; the others then find it cached
+            if self._cached(key, secret_hash):
+                return True
+            with self._argon2_slots:
+                ok = _argon2_matches(secret_hash, secret)
+            with self._lock:
+                if ok:
+                    self._remember(key, secret_hash)
+                self._in_flight.pop(key, None)
+        return ok
+
+    def _cached(self, key: str, secret_hash: str) -> bool:
         with self._lock:
             cached = self._cache.get(key)
-            if cached is not None and cached[0] == secret_hash and cached[1] > now:
-                return True
-        try:
-            _HASHER.verify(secret_hash, secret)
-        except (VerificationError, InvalidHashError):
-            return False
-        with self._lock:
-            self._cache[key] = (secret_hash, now + CACHE_SECONDS)
-            while len(self._cache) > CACHE_SIZE:
-                self._cache.popitem(last=False)
-        return True
+            return cached is not None and cached[0] == secret_hash and cached[1] > time.monotonic()
+
+    def _remember(self, key: str, secret_hash: str) -> None:
+        """Cache a verified token (the caller holds ``_lock``)."""
+        self._cache[key] = (secret_hash, time.monotonic() + CACHE_SECONDS)
+        self._cache.move_to_end(key)
+        while len(self._cache) > CACHE_SIZE:
+            self._cache.popitem(last=False)
+
+
+def _argon2_matches(secret_hash: str, secret: str) -> bool:
+    try:
+        return bool(_HASHER.verify(secret_hash, secret))
+    except (VerificationError, InvalidHashError):
+        return False
 
 
 def cli_actor(org: Org) -> Actor:
