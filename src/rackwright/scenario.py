@@ -246,6 +246,7 @@ class Scenario(Strict):
     logistics_file: str | None = None
     calibration_file: str | None = None
     factory_file: str | None = None
+    finance_file: str | None = None
     seed: int = Field(default=0, ge=0, description="seed of every random draw in the plan")
     workloads: list[Workload] = Field(min_length=1)
     generations: list[Generation] = Field(min_length=1)

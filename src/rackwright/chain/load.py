@@ -2,7 +2,8 @@
 
 Files merge in a fixed order, so the command line has the last word: package defaults, then the
 scenario's own files (relative to the scenario file), then the command's. Lists (catalog and BOM
-files) add up; single files (rules, tariffs, logistics, sourcing rules, calibration) replace.
+files) add up; single files (rules, tariffs, logistics, sourcing rules, calibration, factory,
+finance) replace.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class InputRequest:
     sourcing_rules: Path | None = None
     calibration: Path | None = None
     factory: Path | None = None
+    finance: Path | None = None  # finance assumptions over the packaged defaults
     evaluation: Path | None = None  # an early-access program whose throughput the decision counts
     seed: int | None = None
     executor: str = "local"
@@ -73,6 +75,7 @@ class _Files:
     sourcing_rules: Path | None
     calibration: Path | None
     factory: Path | None
+    finance: Path | None
     evaluation: tuple[Path, ...]  # the program file, then its result files
 
 
@@ -103,7 +106,7 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         efficiency=load_efficiency(files.calibration),
         models=models,
         factory=load_factory(files.factory, catalog),
-        finance=load_finance_defaults(catalog),
+        finance=load_finance_defaults(catalog, files.finance),
         evaluation=evaluation,
         settings=PlanSettings(seed=seed, executor=request.executor),
         digest=_digest(scenario, files, seed),
@@ -146,6 +149,7 @@ def _resolve_files(scenario: Scenario, base: Path, request: InputRequest) -> _Fi
         sourcing_rules=request.sourcing_rules or own(scenario.sourcing_rules_file),
         calibration=request.calibration or own(scenario.calibration_file),
         factory=request.factory or own(scenario.factory_file),
+        finance=request.finance or own(scenario.finance_file),
         evaluation=(),
     )
 
@@ -196,6 +200,7 @@ def _user_files(files: _Files) -> Iterator[InputFile]:
         ("sourcing_rules", files.sourcing_rules),
         ("calibration", files.calibration),
         ("factory", files.factory),
+        ("finance", files.finance),
         *(("evaluation", p) for p in files.evaluation),
     ]
     for role, path in named:

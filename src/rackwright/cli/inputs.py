@@ -2,8 +2,7 @@
 
 Each file a single command takes can also be named in the scenario file (``bom_files``,
 ``rules_file``, ``tariffs_file``, ``logistics_file``, ``calibration_file``, ``factory_file``,
-``seed``) and on
-``plan``; the command line has the last word.
+``finance_file``, ``seed``) and on ``plan``; the command line has the last word.
 """
 
 from __future__ import annotations
@@ -47,6 +46,12 @@ FactoryFileOpt = Annotated[
     Path | None,
     typer.Option("--factory", help="Factory TOML (sites, lines, stations) replacing the default."),
 ]
+FinanceFileOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--finance", help="Finance assumptions TOML; its rows replace the packaged defaults'."
+    ),
+]
 EvaluationFileOpt = Annotated[
     Path | None,
     typer.Option("--evaluation", help="Evaluation program whose throughput the decision counts."),
@@ -73,6 +78,7 @@ def input_request(
     sourcing_rules: Path | None = None,
     calibration: Path | None = None,
     factory: Path | None = None,
+    finance: Path | None = None,
     evaluation: Path | None = None,
     seed: int | None = None,
     executor: str = "local",
@@ -88,6 +94,7 @@ def input_request(
         sourcing_rules=sourcing_rules,
         calibration=calibration,
         factory=factory,
+        finance=finance,
         evaluation=evaluation,
         seed=seed,
         executor=executor,

@@ -23,6 +23,7 @@ from rackwright.cli.inputs import (
     CalibrationFileOpt,
     EvaluationFileOpt,
     FactoryFileOpt,
+    FinanceFileOpt,
     LogisticsFileOpt,
     RulesFileOpt,
     SeedOpt,
@@ -58,6 +59,7 @@ def plan(
     logistics: LogisticsFileOpt = None,
     calibration: CalibrationFileOpt = None,
     factory: FactoryFileOpt = None,
+    finance: FinanceFileOpt = None,
     evaluation: EvaluationFileOpt = None,
     seed: SeedOpt = None,
     only: OnlyOpt = None,
@@ -75,6 +77,7 @@ def plan(
             logistics=logistics,
             calibration=calibration,
             factory=factory,
+            finance=finance,
             evaluation=evaluation,
             seed=seed,
         )

@@ -19,6 +19,7 @@ from rackwright.cli.inputs import (
     BomFilesOpt,
     CalibrationFileOpt,
     EvaluationFileOpt,
+    FinanceFileOpt,
     ScenarioFileArg,
     input_request,
 )
@@ -32,13 +33,19 @@ def tco(
     catalog: CatalogFiles = None,
     bom: BomFilesOpt = None,
     calibration: CalibrationFileOpt = None,
+    finance: FinanceFileOpt = None,
     evaluation: EvaluationFileOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """TCO per rack-year and GPU-hour, cost per token and per run, tornado, decision memo."""
     inputs = prepare(
         input_request(
-            file, catalog=catalog, bom=bom, calibration=calibration, evaluation=evaluation
+            file,
+            catalog=catalog,
+            bom=bom,
+            calibration=calibration,
+            finance=finance,
+            evaluation=evaluation,
         )
     )
     with console_err.status("tco: rack, bom, workloads, demand and tco stages, the decision ..."):
