@@ -240,6 +240,37 @@ def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
     assert sorted(shown) == sorted(str(p["id"]) for p in taiwan)
 
 
+def test_the_evaluation_page_shows_the_real_decision_to_the_lab_and_nothing_to_the_manufacturer(
+    pages: TestClient, world: World
+) -> None:
+    csrf = sign_in(pages, world.tokens[("lab", "planner")])
+    created = create(pages, csrf, "default", default_scenario_text())
+    document_id = str(created.url).rsplit("/", 1)[-1].split("?")[0]  # type: ignore[attr-defined]
+    pages.post(
+        f"/web/scenarios/{document_id}/runs",
+        data={"csrf_token": csrf, "revision": "1", "classification": "shared"},
+    )
+    finish_queued_runs(world.url, web_plans.real_finance_plan)
+    run_id = pages.get("/web/evaluation", follow_redirects=False).headers["location"].split("/")[-2]
+    report = json.loads(pages.get(f"/web/runs/{run_id}/files/report.json").content)
+    decision = report["sections"]["decision"]
+    tco_rack = report["sections"]["tco"]["data"]["racks"][0]
+    page = html.unescape(pages.get(f"/web/runs/{run_id}/evaluation").text)
+    assert 'id="section-decision"' in page and 'id="section-tco"' in page
+    assert "not in this run" not in page
+    assert decision["summary"] and decision["data"]["decision"]["verdict"]
+    for line in decision["summary"]:  # the memo as the report writes it
+        assert line in page
+    rack_year = format_usd(tco_rack["tco_usd_per_rack_year"])
+    assert rack_year in page
+    # across the wall: the lab's TCO and decision are withheld whole from the manufacturer
+    sign_in(pages, world.tokens[("manufacturer", "planner")])
+    walled = html.unescape(pages.get(f"/web/runs/{run_id}/evaluation").text)
+    assert "stay with the organization that ran the plan" in walled
+    assert rack_year not in walled
+    assert not any(line in walled for line in decision["summary"])
+
+
 def format_usd(value: float) -> str:
     from rackwright.report.terminal import format_cell
 

@@ -14,6 +14,7 @@ from typing import Any
 import plan_fakes
 from plan_fakes import SITE_CAPACITY, SUPPLIER_PRICE
 from rackwright.chain import ChainRun, PlanInputs, Stage, Upstream
+from rackwright.chain.runner import order_stages
 from rackwright.plan import PlanPart, plan_parts
 from rackwright.report.charts import bar, line
 from rackwright.report.section import Figure, Section, Table
@@ -221,3 +222,10 @@ def real_bom_plan(inputs: PlanRunInputs, progress: Progress | None = None) -> Pl
     """The real hook with the real BOM stage only (about a second on the default scenario)."""
     parts = [p for p in plan_parts() if p.stage.key == "bom"]
     return execute_plan(inputs, progress, parts=parts)
+
+
+def real_finance_plan(inputs: PlanRunInputs, progress: Progress | None = None) -> PlanOutcome:
+    """The real hook with the real tco and decision stages and what they need (a few seconds)."""
+    everything = plan_parts()
+    needed = {s.key for s in order_stages([p.stage for p in everything], ("tco", "decision"))}
+    return execute_plan(inputs, progress, parts=[p for p in everything if p.stage.key in needed])

@@ -4,7 +4,7 @@ GET /runs/{id}/bom?country=XX   each rack design's BOM tree, cost and domestic s
 GET /runs/{id}/sourcing         the plan, the cost-vs-domestic-floor curve, binding capacities,
                                 the explanation when the plan as specified is infeasible
 GET /runs/{id}/risk | factory | evaluation   the stage's report section, when the run has it
-GET /bom | /sourcing | /risk | /factory      the newest finished run's page
+GET /bom | /sourcing | /risk | /factory | /evaluation   the newest finished run's page
 
 Every stage comes through the wall (``sections.section_views``): a stage the person may see only
 as an aggregate shows only that, a withheld stage says so, and a stage the run lacks says "not in
@@ -188,7 +188,7 @@ def _newest_route(view: str) -> None:
         return _newest(request, signed, view)
 
 
-for _view in ("bom", "sourcing", "risk", "factory"):
+for _view in ("bom", "sourcing", *TOPICS):
     _newest_route(_view)
 
 
