@@ -265,3 +265,15 @@ def test_a_window_without_builds_is_refused(write_scenario: Callable[[str], Path
     with pytest.raises(ScenarioError, match="no \\[\\[build\\]\\]") as caught:
         prepare(InputRequest(scenario=write_scenario(text)))
     assert caught.value.field == "scenario.risk.window"
+
+
+@pytest.mark.parametrize("raises", ["[1.5]", "[0.0]", "[]", '["ten"]'])
+def test_a_bad_domestic_raise_is_refused_naming_the_field(
+    write_scenario: Callable[[str], Path], raises: str
+) -> None:
+    text = edit(SCENARIO, "[scenario.horizon]", f"[scenario.risk]\ndomestic_uplifts = {raises}\n\n"
+                "[scenario.horizon]")  # fmt: skip
+    with pytest.raises(ScenarioError) as caught:
+        prepare(InputRequest(scenario=write_scenario(text)))
+    assert (caught.value.field or "").startswith("scenario.risk.domestic_uplifts")
+    assert caught.value.line is not None

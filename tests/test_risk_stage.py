@@ -272,6 +272,25 @@ def test_the_domestic_leaning_plan_buys_us_share_and_costs_at_least_the_plan(
     assert comparison.extra_per_rack_usd == pytest.approx(comparison.extra_cost_usd / racks)
 
 
+def test_the_scenarios_own_raises_are_the_ones_tried(small_plan: PlanOutcome) -> None:
+    inputs = small_plan.view.inputs
+    default = _comparison(small_plan)
+    # a smaller ladder than the default, given out of order: tried largest first
+    own = sorted({default.uplift / 2, default.uplift / 4})
+    risk = inputs.scenario.risk.model_copy(update={"domestic_uplifts": own})
+    scenario = inputs.scenario.model_copy(update={"risk": risk})
+    mine = dataclasses.replace(inputs, scenario=scenario)
+    results = small_plan.run.results
+    result = RISK.run(mine, Upstream("risk", {k: results[k] for k in RISK.needs}))
+    assert result.assessment is not None and result.assessment.comparison is not None
+    comparison = result.assessment.comparison
+    assert comparison.uplift == max(own) and comparison.tried_without_plan == ()
+    for period, floor in comparison.floors.items():
+        assert floor == pytest.approx(scenario.domestic_target(int(period[:4])) + max(own))
+    # a lower floor costs no more than the default raise's plan (both proven within 1e-3)
+    assert comparison.domestic.cost_usd <= default.domestic.cost_usd * (1 + 1e-3)
+
+
 def plan_share(plan: SourcingResult, period: str) -> float:
     """The plan's U.S. share of spend in ``period``."""
     return next(p.domestic_share for p in plan.periods if p.period == period)

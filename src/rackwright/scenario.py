@@ -150,12 +150,17 @@ class RiskSettings(Strict):
     ``window`` is the build quarter whose rates the supply network carries (default: the
     quarter the program builds the most racks); ``trials`` the Monte Carlo trials (default:
     the risk stage's); ``loss_weight_usd`` the value lost per rack not delivered, by rack id
-    (default: the integrator's margin on the rack, assumption ARISK06).
+    (default: the integrator's margin on the rack, assumption ARISK06); ``domestic_uplifts``
+    the raises of every quarter's domestic floor tried, largest first, for the domestic-leaning
+    plan the risk stage compares the plan with (default: +20, +10, +5 points, ARISK10).
     """
 
     window: str | None = None
     trials: int | None = Field(default=None, ge=1, le=1_000_000)
     loss_weight_usd: dict[str, Annotated[float, Field(gt=0, lt=1e12)]] = Field(default_factory=dict)
+    domestic_uplifts: list[Annotated[float, Field(gt=0, le=1)]] | None = Field(
+        default=None, min_length=1, max_length=10
+    )
 
     @field_validator("window")
     @classmethod

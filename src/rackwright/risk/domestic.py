@@ -1,7 +1,8 @@
 """The domestic-leaning plan the risk stage compares the plan with (pure).
 
 The scenario's sourcing problem is solved again with every period's domestic floor raised by
-``DOMESTIC_UPLIFTS`` (assumption ARISK10): the first raise with a plan wins, so a program whose
+``DOMESTIC_UPLIFTS`` (assumption ARISK10; the scenario's ``[scenario.risk] domestic_uplifts``
+replaces them): the first raise with a plan wins, so a program whose
 higher floors have no plan (too little U.S. capacity in some quarter) is compared at the highest
 tried raise that has one. Same BOMs, tariffs, rules and dual-source relaxation as the plan, and
 the sourcing stage's deterministic curve options (one thread, gap 1e-3).
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from rackwright.bom.expand import PartDemand
 from rackwright.chain.inputs import PlanInputs
+from rackwright.scenario import Scenario
 from rackwright.sourcing.engine import solve_sourcing
 from rackwright.sourcing.problem import SourcingProblem
 from rackwright.sourcing.result import SourcingResult
@@ -23,6 +25,12 @@ from rackwright.sourcing.stage import CURVE_OPTIONS, scenario_problem
 DOMESTIC_UPLIFTS = (0.2, 0.1, 0.05)
 """Raises of every period's domestic floor tried for the domestic-leaning plan, largest first
 (assumption ARISK10: +20 points is one step of the scenario's own target ladder, 2026-2029)."""
+
+
+def domestic_uplifts(scenario: Scenario) -> tuple[float, ...]:
+    """The raises to try, largest first: the scenario's own, or ``DOMESTIC_UPLIFTS``."""
+    own = scenario.risk.domestic_uplifts
+    return tuple(sorted(own, reverse=True)) if own else DOMESTIC_UPLIFTS
 
 
 @dataclass(frozen=True)

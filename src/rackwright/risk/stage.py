@@ -26,7 +26,7 @@ from rackwright.demand.stage import with_build_plan
 from rackwright.explore.executors import Executor, make_executor
 from rackwright.risk.analysis import analyze
 from rackwright.risk.compare import PlanComparison, compare_plans
-from rackwright.risk.domestic import DOMESTIC_UPLIFTS, domestic_plan
+from rackwright.risk.domestic import domestic_plan, domestic_uplifts
 from rackwright.risk.mitigation import MitigationPlan, size_mitigations
 from rackwright.risk.montecarlo import MonteCarloResult, simulate
 from rackwright.risk.network_from_plan import (
@@ -273,10 +273,16 @@ def with_domestic_comparison(
     if inputs.settings.status is not None:
         inputs.settings.status("risk: the domestic-leaning plan at a raised floor")
     bom = upstream.of(BOM)
-    leaning = domestic_plan(inputs, parts_by_rack(bom), relax_dual=sourcing.relaxed_dual)
+    uplifts = domestic_uplifts(inputs.scenario)
+    leaning = domestic_plan(
+        inputs, parts_by_rack(bom), relax_dual=sourcing.relaxed_dual, uplifts=uplifts
+    )
     if leaning is None:
-        raises = ", ".join(f"+{u:.0%}" for u in DOMESTIC_UPLIFTS)
-        why = f"no domestic-leaning plan: no plan with every floor raised by {raises} (ARISK10)"
+        raises = ", ".join(f"+{u:.0%}" for u in uplifts)
+        basis = (
+            "scenario risk.domestic_uplifts" if inputs.scenario.risk.domestic_uplifts else "ARISK10"
+        )
+        why = f"no domestic-leaning plan: no plan with every floor raised by {raises} ({basis})"
         return dataclasses.replace(assessment, comparison_skipped=why)
     other = _assess(inputs, network_from_plan(inputs, bom, leaning.result))
     comparison = compare_plans(
