@@ -36,7 +36,7 @@ RELATIVE_TOLERANCE = 1e-9
 class _Outcome:
     loss: float
     tts: float
-    lost_units: tuple[float, ...]  # per demand node
+    lost_units: tuple[tuple[int, float], ...]  # (position in demand nodes, units) where > 0
 
 
 @dataclass(frozen=True)
@@ -60,20 +60,20 @@ def _losses(
     scenarios: Sequence[Scenario],
     down: Sequence[IntArray],
     tts: Sequence[float],
-) -> list[tuple[float, tuple[float, ...]]]:
-    """Loss and lost units per demand node of each scenario, in order.
+) -> list[tuple[float, tuple[tuple[int, float], ...]]]:
+    """Loss and the demand nodes that lose units (position, units) of each scenario, in order.
 
     A scenario that survives its whole TTR (TTS >= TTR) loses nothing: a window no longer than
     the time to survive needs no unmet demand (a shorter window only asks for less, and the
     inventory on hand covers more of it per period), so its loss is 0 with no LP. The others
     are solved sorted by TTR, so consecutive solves share the window.
     """
-    none = tuple(0.0 for _ in solver.lp.m)
-    losses = [(0.0, none)] * len(scenarios)
+    losses: list[tuple[float, tuple[tuple[int, float], ...]]] = [(0.0, ())] * len(scenarios)
     short = [k for k in range(len(scenarios)) if not tts[k] >= scenarios[k].ttr]
     for k in sorted(short, key=lambda k: (scenarios[k].ttr, k)):
         solution = solver.loss(down[k], scenarios[k].ttr)
-        losses[k] = (solution.loss, tuple(float(u) for u in solution.lost_units))
+        lost = solution.lost_units
+        losses[k] = (solution.loss, tuple((int(j), float(lost[j])) for j in np.flatnonzero(lost)))
     return losses
 
 
@@ -124,12 +124,12 @@ def _result(
     loss = _clean(outcome.loss, top)
     products = tuple(
         ProductLoss(
-            node=net.nodes[j].id,
-            material=net.nodes[j].material,
-            lost_units=_clean(units, net.nodes[j].demand * s.ttr),
-            loss=_clean(units * net.nodes[j].loss_weight, top),
+            node=net.nodes[demand_nodes[k]].id,
+            material=net.nodes[demand_nodes[k]].material,
+            lost_units=_clean(units, net.nodes[demand_nodes[k]].demand * s.ttr),
+            loss=_clean(units * net.nodes[demand_nodes[k]].loss_weight, top),
         )
-        for j, units in zip(demand_nodes, outcome.lost_units, strict=True)
+        for k, units in outcome.lost_units
     )
     tts = _clean(outcome.tts, 0.0)
     red = tts < s.ttr - RELATIVE_TOLERANCE * max(1.0, s.ttr)
