@@ -144,8 +144,7 @@ def _add_pool_rows(
     rows = b.add_rows(edges.pools.count, upper=0.0)
     inside = pool >= 0
     # each pair appears once per supplier with one ratio: take one edge per pair
-    pairs, first = np.unique(edges.pair[inside], return_index=True)
-    del pairs
+    first = np.unique(edges.pair[inside], return_index=True)[1]
     b.add_coeffs(rows[pool[inside][first]], v[edges.dst[inside][first]], edges.ratio[inside][first])
     suppliers, first = np.unique(edges.src[inside], return_index=True)
     row = rows[pool[inside][first]]
