@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,15 @@ from rackwright.risk.lp import build_disruption_lp
 from rackwright.risk.network_from_plan import network_from_plan
 from rackwright.risk.stage import DEFAULT_TRIALS, assess
 from rackwright.sourcing.stage import SOURCING
+
+
+def _cpu_seconds() -> float:
+    """User + system CPU time of this process and of its finished worker processes."""
+    own, workers = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def bench_ttr(nodes: int) -> None:
@@ -50,14 +60,15 @@ def bench_ttr(nodes: int) -> None:
     )
     reference = None
     for workers in (1, 2):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), _cpu_seconds()
         with make_executor("local", workers=workers) as executor:
             analysis = analyze(net, scenarios, executor=executor)
         seconds = time.perf_counter() - started
+        cpu = _cpu_seconds() - cpu
         same = "" if reference is None else f", same numbers as 1 worker: {analysis == reference}"
         reference = reference or analysis
         print(
-            f"  TTR+TTS all scenarios, {workers} worker(s): {seconds:.1f} s, "
+            f"  TTR+TTS all scenarios, {workers} worker(s): {seconds:.1f} s ({cpu:.1f} CPU-s), "
             f"{analysis.lp_solves:,} LP solves ({1000 * seconds / analysis.lp_solves:.1f} ms "
             f"each), {len(analysis.red_flags()):,} red flags{same}",
             flush=True,

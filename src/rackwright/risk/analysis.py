@@ -1,10 +1,12 @@
 """TTR and TTS for a list of scenarios: loss, REI, red flags and what each product loses.
 
 Scenarios are cut into fixed-size chunks; each chunk builds the LP once, solves its scenarios'
-time-to-recover LPs (sorted by TTR, so consecutive solves share the window) and then their
-time-to-survive LPs, re-solving from the previous basis each time. Chunks run on any
-``Executor``; since the cut does not depend on the executor or its workers, every executor
-gives the same numbers.
+time-to-survive LPs and then the time-to-recover LPs of those that run dry within their TTR
+(sorted by TTR, so consecutive solves share the window), re-solving from the previous basis each
+time. Two exact screens skip LPs whose answer is already known: a scenario whose nodes make
+nothing in the undisrupted optimum keeps the undisrupted TTS, and a scenario with TTS >= TTR
+loses nothing. Chunks run on any ``Executor``; since the cut does not depend on the executor or
+its workers, every executor gives the same numbers.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from rackwright.errors import InputError
 from rackwright.explore.executors import Executor, LocalExecutor
+from rackwright.optim.model import IntArray
 from rackwright.risk.lp import build_disruption_lp
 from rackwright.risk.network import SupplyNetwork
 from rackwright.risk.results import ProductLoss, RiskAnalysis, ScenarioResult
@@ -33,7 +36,7 @@ RELATIVE_TOLERANCE = 1e-9
 class _Outcome:
     loss: float
     tts: float
-    lost_units: tuple[float, ...]  # per demand node
+    lost_units: tuple[tuple[int, float], ...]  # (position in demand nodes, units) where > 0
 
 
 @dataclass(frozen=True)
@@ -42,18 +45,47 @@ class _Chunk:
     scenarios: tuple[Scenario, ...]
 
 
+def _survive_all(solver: DisruptionSolver, down: Sequence[IntArray]) -> list[float]:
+    """Time to survive of each scenario, in order; one LP per scenario that can shorten it.
+
+    A scenario whose nodes are all idle in the undisrupted optimum has the undisrupted time
+    (``DisruptionSolver.survive_idle``): exact, so it needs no LP of its own.
+    """
+    baseline, idle = solver.survive_idle()
+    return [baseline if bool(idle[d].all()) else solver.survive(d) for d in down]
+
+
+def _losses(
+    solver: DisruptionSolver,
+    scenarios: Sequence[Scenario],
+    down: Sequence[IntArray],
+    tts: Sequence[float],
+) -> list[tuple[float, tuple[tuple[int, float], ...]]]:
+    """Loss and the demand nodes that lose units (position, units) of each scenario, in order.
+
+    A scenario that survives its whole TTR (TTS >= TTR) loses nothing: a window no longer than
+    the time to survive needs no unmet demand (a shorter window only asks for less, and the
+    inventory on hand covers more of it per period), so its loss is 0 with no LP. The others
+    are solved sorted by TTR, so consecutive solves share the window.
+    """
+    losses: list[tuple[float, tuple[tuple[int, float], ...]]] = [(0.0, ())] * len(scenarios)
+    short = [k for k in range(len(scenarios)) if not tts[k] >= scenarios[k].ttr]
+    for k in sorted(short, key=lambda k: (scenarios[k].ttr, k)):
+        solution = solver.loss(down[k], scenarios[k].ttr)
+        lost = solution.lost_units
+        losses[k] = (solution.loss, tuple((int(j), float(lost[j])) for j in np.flatnonzero(lost)))
+    return losses
+
+
 def _solve_chunk(chunk: _Chunk) -> tuple[tuple[_Outcome, ...], int]:
     """Outcomes of one chunk's scenarios (in order) and the LP solves it took."""
     net = chunk.network
     solver = DisruptionSolver(build_disruption_lp(net))
     down = [np.array([net.index(n) for n in s.nodes], dtype=np.int64) for s in chunk.scenarios]
-    order = sorted(range(len(down)), key=lambda k: (chunk.scenarios[k].ttr, k))
-    losses: dict[int, tuple[float, tuple[float, ...]]] = {}
-    for k in order:
-        solution = solver.loss(down[k], chunk.scenarios[k].ttr)
-        losses[k] = (solution.loss, tuple(float(u) for u in solution.lost_units))
+    tts = _survive_all(solver, down)
+    losses = _losses(solver, chunk.scenarios, down, tts)
     outcomes = tuple(
-        _Outcome(losses[k][0], solver.survive(down[k]), losses[k][1]) for k in range(len(down))
+        _Outcome(loss, survive, lost) for (loss, lost), survive in zip(losses, tts, strict=True)
     )
     return outcomes, solver.solves
 
@@ -92,12 +124,12 @@ def _result(
     loss = _clean(outcome.loss, top)
     products = tuple(
         ProductLoss(
-            node=net.nodes[j].id,
-            material=net.nodes[j].material,
-            lost_units=_clean(units, net.nodes[j].demand * s.ttr),
-            loss=_clean(units * net.nodes[j].loss_weight, top),
+            node=net.nodes[demand_nodes[k]].id,
+            material=net.nodes[demand_nodes[k]].material,
+            lost_units=_clean(units, net.nodes[demand_nodes[k]].demand * s.ttr),
+            loss=_clean(units * net.nodes[demand_nodes[k]].loss_weight, top),
         )
-        for j, units in zip(demand_nodes, outcome.lost_units, strict=True)
+        for k, units in outcome.lost_units
     )
     tts = _clean(outcome.tts, 0.0)
     red = tts < s.ttr - RELATIVE_TOLERANCE * max(1.0, s.ttr)

@@ -15,6 +15,11 @@ when no window is feasible). So one model answers both with bound and cost chang
 failed node is one column bound: capacity enters as bounds rather than rows, and a scenario's
 basis differs from the last one only near the failed node, which keeps re-solves short. A node
 down for the first d periods of a window t (Monte Carlo) gets ``v_j <= capacity_j (1 - d/t)``.
+
+Edges in a supply pool (``risk.pools``: suppliers of one material that all serve the same
+customers at ratios set by the customer) need no shipment columns: one row per pool,
+``sum_j ratio_j v_j - sum_i (v_i + inventory_i s) <= 0``, is the exact projection of their
+shipment and BOM rows, and keeps every re-solve small.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from numpy.typing import NDArray
 from rackwright.optim import INF, ModelBuilder, SparseModel
 from rackwright.optim.model import FloatArray, IntArray
 from rackwright.risk.network import SupplyNetwork
+from rackwright.risk.pools import Pools, find_pools
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class DisruptionLp:
 
     model: SparseModel
     v: IntArray  # output rate column, per node
-    z: IntArray  # shipment rate column, per edge whose pair has several suppliers
+    z: IntArray  # shipment rate column, per edge outside pools whose pair has several suppliers
     m: IntArray  # unmet-demand rate column, per demand node
     s: int  # 1 / window length
     demand_nodes: IntArray  # node index of each m column
@@ -55,19 +61,20 @@ def _node_arrays(net: SupplyNetwork) -> tuple[FloatArray, FloatArray, FloatArray
 
 @dataclass(frozen=True)
 class _Edges:
-    """Edge endpoints and ratios, with each edge's (customer, input material) pair.
+    """Edge endpoints and ratios, each edge's (customer, input material) pair, and the pools.
 
-    An edge that is the only supplier of its pair needs no shipment column: shipping more
-    than ``ratio x v_customer`` never helps, so ``z = ratio v_customer`` is substituted into the
-    supplier's shipment row and the pair's BOM row disappears (an exact reduction that keeps
-    the model, and every re-solve, smaller).
+    An edge outside pools that is the only supplier of its pair needs no shipment column:
+    shipping more than ``ratio x v_customer`` never helps, so ``z = ratio v_customer`` is
+    substituted into the supplier's shipment row and the pair's BOM row disappears (an exact
+    reduction that keeps the model, and every re-solve, smaller).
     """
 
     src: IntArray
     dst: IntArray
     ratio: FloatArray
     pair: IntArray
-    single: NDArray[np.bool_]
+    single: NDArray[np.bool_]  # outside pools, the only supplier of its pair
+    pools: Pools
 
     @staticmethod
     def of(net: SupplyNetwork) -> _Edges:
@@ -79,12 +86,19 @@ class _Edges:
         _, pair = np.unique(dst * max(len(materials), 1) + mat, return_inverse=True)
         pair = pair.astype(np.int64).ravel()
         single = np.bincount(pair, minlength=1)[pair] == 1 if pair.size else pair.astype(bool)
-        return _Edges(src, dst, ratio, pair, single)
+        pools = find_pools(src, pair, ratio, len(net.nodes))
+        return _Edges(src, dst, ratio, pair, single & ~pools.pooled, pools)
+
+    @property
+    def per_edge(self) -> NDArray[np.bool_]:
+        """Edges outside pools whose pair has several suppliers: one shipment column each."""
+        mask: NDArray[np.bool_] = ~self.single & ~self.pools.pooled
+        return mask
 
 
 def _add_bom_rows(b: ModelBuilder, v: IntArray, z: IntArray, edges: _Edges) -> None:
-    """One row per (customer, input material) pair with several suppliers."""
-    multi = ~edges.single
+    """One row per (customer, input material) pair outside pools with several suppliers."""
+    multi = edges.per_edge
     if not multi.any():
         return
     _, pair = np.unique(edges.pair[multi], return_inverse=True)
@@ -101,18 +115,43 @@ def _add_shipment_rows(
     edges: _Edges,
     inventory: FloatArray,
 ) -> None:
+    """One row per supplier outside pools: what it ships <= what it makes and holds."""
     v, z, extra, s = cols
-    suppliers = np.unique(edges.src)
+    suppliers = np.unique(edges.src[~edges.pools.pooled])
     rows = b.add_rows(suppliers.size, upper=0.0)
     row_of = np.full(v.size, -1, dtype=np.int64)
     row_of[suppliers] = rows
-    multi, single = ~edges.single, edges.single
+    multi, single = edges.per_edge, edges.single
     b.add_coeffs(row_of[edges.src[multi]], z, 1.0)
     b.add_coeffs(row_of[edges.src[single]], v[edges.dst[single]], edges.ratio[single])
     b.add_coeffs(rows, v[suppliers], -1.0)
     b.add_coeffs(rows, s, -inventory[suppliers])
     if extra is not None:
         b.add_coeffs(rows, extra[suppliers], -1.0)
+
+
+def _add_pool_rows(
+    b: ModelBuilder,
+    cols: tuple[IntArray, IntArray | None, int],
+    edges: _Edges,
+    inventory: FloatArray,
+) -> None:
+    """One row per pool: its customers' needs <= its suppliers' output and inventory."""
+    v, extra, s = cols
+    pool = edges.pools.pool
+    if not edges.pools.count:
+        return
+    rows = b.add_rows(edges.pools.count, upper=0.0)
+    inside = pool >= 0
+    # each pair appears once per supplier with one ratio: take one edge per pair
+    first = np.unique(edges.pair[inside], return_index=True)[1]
+    b.add_coeffs(rows[pool[inside][first]], v[edges.dst[inside][first]], edges.ratio[inside][first])
+    suppliers, first = np.unique(edges.src[inside], return_index=True)
+    row = rows[pool[inside][first]]
+    b.add_coeffs(row, v[suppliers], -1.0)
+    b.add_coeffs(row, s, -inventory[suppliers])
+    if extra is not None:
+        b.add_coeffs(row, extra[suppliers], -1.0)
 
 
 def _add_demand_rows(
@@ -142,13 +181,14 @@ def build_disruption_lp(net: SupplyNetwork, *, extra_supply: bool = False) -> Di
     b = ModelBuilder()
     edges = _Edges.of(net)
     v = b.add_vars(len(net.nodes), upper=cap)
-    z = b.add_vars(int((~edges.single).sum()))
+    z = b.add_vars(int(edges.per_edge.sum()))
     demand_nodes = np.flatnonzero(demand > 0).astype(np.int64)
     m = b.add_vars(demand_nodes.size, cost=weight[demand_nodes])
     s = int(b.add_vars(1, lower=0.0, upper=0.0)[0])
     extra = b.add_vars(len(net.nodes), upper=0.0) if extra_supply else None
     _add_bom_rows(b, v, z, edges)
     _add_shipment_rows(b, (v, z, extra, s), edges, inventory)
+    _add_pool_rows(b, (v, extra, s), edges, inventory)
     _add_demand_rows(b, (v, m, extra, s), demand_nodes, demand, inventory)
     return DisruptionLp(
         model=b.build(),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from rackwright.errors import SolverError
 from rackwright.optim import INF, SolveStatus
@@ -120,16 +121,28 @@ class DisruptionSolver:
         upper = np.where(share > 0, self.lp.capacity[nodes] * share, 0.0)
         return self._loss(nodes, upper, window, slope=True)
 
+    def _survive(self, nodes: IntArray, read: Callable[[float], T]) -> tuple[float, T | None]:
+        self._set_mode("survive")
+        upper = np.zeros(nodes.size)
+        status, objective, values = self._solve(nodes, upper, "time-to-survive", read)
+        if status is SolveStatus.INFEASIBLE:
+            return 0.0, None  # some demand has neither inventory nor supply: no window survives
+        return min(1.0 / max(objective, 1.0 / self.lp.horizon), self.lp.horizon), values
+
     def survive(self, down: NodeIndices) -> float:
         """Longest window (capped at the horizon) with no unmet demand while ``down`` fail."""
-        nodes = np.unique(np.asarray(down, dtype=np.int64))
-        self._set_mode("survive")
-        status, objective, _ = self._solve(
-            nodes, np.zeros(nodes.size), "time-to-survive", lambda _: None
-        )
-        if status is SolveStatus.INFEASIBLE:
-            return 0.0  # some demand has neither inventory nor supply: no window survives
-        return min(1.0 / max(objective, 1.0 / self.lp.horizon), self.lp.horizon)
+        return self._survive(np.unique(np.asarray(down, dtype=np.int64)), lambda _: None)[0]
+
+    def survive_idle(self) -> tuple[float, NDArray[np.bool_]]:
+        """The undisrupted time to survive, and which nodes make nothing in the optimum found.
+
+        Any set of idle nodes can fail without changing that time: the optimum already has
+        them at zero output, and a failure cannot lengthen a time to survive. When no window
+        survives, none survives with nodes down either, so every node counts as idle.
+        """
+        session, v = self._session, self.lp.v
+        tts, idle = self._survive(np.zeros(0, dtype=np.int64), lambda _: session.values(v) <= 0.0)
+        return tts, np.ones(v.size, dtype=np.bool_) if idle is None else idle
 
     def extra_needed(self, down: NodeIndices, window: float, cost: FloatArray) -> FloatArray | None:
         """Least-cost extra supply per period at the ``down`` nodes to lose nothing in ``window``.
