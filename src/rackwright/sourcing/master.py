@@ -26,6 +26,7 @@ from rackwright.optim.model import FloatArray, IntArray, fix_columns
 
 BoolArray = NDArray[np.bool_]
 MIXED_TOL = 1e-6  # a master weight below this counts as zero
+FALLBACK_PENALTY = 10.0  # the fallback column's surcharge, in multiples of the dearest part
 RESTRICTED_NODES = 200  # node limit of the restricted MILP (a work limit: same on every run)
 
 
@@ -35,10 +36,13 @@ class Candidates:
 
     plans: tuple[FloatArray, ...] = ()
     usable: tuple[BoolArray, ...] = ()
+    # the LP relaxation's point: a fractional column per part that keeps the master feasible
+    # when the whole plans cannot meet the floor together; a part that uses it is re-solved
+    fallback: FloatArray | None = None
 
     def add(self, plan: FloatArray, usable: BoolArray) -> Candidates:
         """These candidates and ``plan`` (for the blocks in ``usable``)."""
-        return Candidates((*self.plans, plan), (*self.usable, usable))
+        return dataclasses.replace(self, plans=(*self.plans, plan), usable=(*self.usable, usable))
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,13 @@ def solve_master(
     rows = blocks.coupling_rows
     coupling = builder.add_rows(rows.size, lower=model.row_lower[rows], upper=model.row_upper[rows])
     owners: list[IntArray] = []
-    for plan, usable in zip(candidates.plans, candidates.usable, strict=True):
+    columns = list(zip(candidates.plans, candidates.usable, strict=True))
+    if candidates.fallback is not None:
+        columns.append((candidates.fallback, np.ones(n_block, dtype=bool)))
+    for j, (plan, usable) in enumerate(columns):
         cost, activity = block_totals(blocks, where, np.nan_to_num(plan, nan=0.0))
+        if j == len(candidates.plans):  # the fallback: dearer than any whole plan
+            cost = cost + FALLBACK_PENALTY * max(float(np.abs(cost).max(initial=0.0)), 1.0)
         mine = np.flatnonzero(usable)
         weights = builder.add_vars(mine.size, cost=cost[mine], upper=1.0)
         builder.add_coeffs(convexity[mine], weights, 1.0)
@@ -101,7 +110,7 @@ def solve_master(
     result = solve(builder.build(), dataclasses.replace(options, progress=None))
     if not result.has_solution:
         return None
-    return _read_master(result, owners, n_block, coupling)
+    return _read_master(result, owners, n_block, coupling, len(candidates.plans))
 
 
 def _shared_columns(builder: ModelBuilder, blocks: BlockAngular, coupling: IntArray) -> None:
@@ -118,18 +127,18 @@ def _shared_columns(builder: ModelBuilder, blocks: BlockAngular, coupling: IntAr
 
 
 def _read_master(
-    result: SolveResult, owners: list[IntArray], n_block: int, coupling: IntArray
+    result: SolveResult, owners: list[IntArray], n_block: int, coupling: IntArray, whole: int
 ) -> Master:
     weights = np.zeros((len(owners), n_block))
     start = 0
     for j, mine in enumerate(owners):
         weights[j, mine] = result.x[start : start + mine.size]
         start += mine.size
-    largest = weights.max(axis=0)
+    largest = weights[:whole].max(axis=0, initial=0.0)
     return Master(
         objective=result.objective,
-        choice=np.argmax(weights, axis=0).astype(np.int64),
-        mixed=largest < 1.0 - MIXED_TOL,
+        choice=np.argmax(weights[:whole], axis=0).astype(np.int64),
+        mixed=largest < 1.0 - MIXED_TOL,  # split, or partly on the fractional fallback
         duals=result.row_dual[coupling] if result.row_dual.size else np.zeros(coupling.size),
     )
 

@@ -209,7 +209,7 @@ def prove_plan(
     search.raise_bound(bound.bound, f"bound by part ({bound.solves} part MILPs)")
     search.report("bound by part")
     if not search.done() and not search.out_of_time():
-        _price_and_fix(search, blocks, bound, lots, lp_opts)
+        _price_and_fix(search, blocks, bound, lots, lp_opts, relaxed.x)
     return _finish(search)
 
 
@@ -219,6 +219,7 @@ def _price_and_fix(
     bound: PartBound,
     lots: NDArray[np.bool_],
     lp_opts: SolveOptions,
+    relaxed: FloatArray,
 ) -> None:
     """Rounds of master LP, restricted MILP and re-pricing (``master``) until the gap is met.
 
@@ -228,7 +229,7 @@ def _price_and_fix(
     candidates.
     """
     every = np.ones(blocks.num_blocks, dtype=bool)
-    candidates = Candidates()
+    candidates = Candidates(fallback=relaxed)
     if math.isfinite(search.objective):
         candidates = candidates.add(search.x, every)
     best = bound
