@@ -53,6 +53,7 @@ class Master:
     choice: IntArray  # per block: index of the candidate with the largest weight
     mixed: BoolArray  # per block: True where the weights are split between candidates
     duals: FloatArray  # the coupling rows' duals (the floor's prices at the mixed plan)
+    on_fallback: BoolArray  # per block: True where the fractional fallback carries weight
 
 
 def block_index(blocks: BlockAngular) -> IntArray:
@@ -139,6 +140,9 @@ def _read_master(
         objective=result.objective,
         choice=np.argmax(weights[:whole], axis=0).astype(np.int64),
         mixed=largest < 1.0 - MIXED_TOL,  # split, or partly on the fractional fallback
+        on_fallback=(
+            weights[whole] > MIXED_TOL if len(owners) > whole else np.zeros(n_block, dtype=bool)
+        ),
         duals=result.row_dual[coupling] if result.row_dual.size else np.zeros(coupling.size),
     )
 
@@ -161,7 +165,7 @@ def restricted_plan(
         take = (where >= 0) & (master.choice[np.maximum(where, 0)] == j)
         base[take] = plan[take]
     free = (where < 0) | master.mixed[np.maximum(where, 0)]
-    lower, upper = _neighbourhood(blocks, where, candidates, free)
+    lower, upper = _neighbourhood(blocks, where, candidates, free, master.on_fallback)
     narrowed = dataclasses.replace(model, col_lower=lower, col_upper=upper)
     sub, cols, _ = fix_columns(narrowed, free, base)
     opts = dataclasses.replace(
@@ -178,18 +182,26 @@ def restricted_plan(
 
 
 def _neighbourhood(
-    blocks: BlockAngular, where: IntArray, candidates: Candidates, free: BoolArray
+    blocks: BlockAngular,
+    where: IntArray,
+    candidates: Candidates,
+    free: BoolArray,
+    on_fallback: BoolArray,
 ) -> tuple[FloatArray, FloatArray]:
     """Column bounds that keep the free parts near their candidates.
 
     A free part's integer columns (tiers, sites, lots) stay within the range its candidate plans
-    span (lots one either side): the restricted MILP chooses among what the candidates tried,
+    span (lots one either side), and for parts the master put on the fallback, the fallback's
+    too: the restricted MILP chooses among what the candidates tried,
     which keeps its search small however hard the part's own MILP is.
     """
     model = blocks.model
     low = np.full(model.num_col, np.inf)
     high = np.full(model.num_col, -np.inf)
-    for plan, usable in zip(candidates.plans, candidates.usable, strict=True):
+    sources = list(zip(candidates.plans, candidates.usable, strict=True))
+    if candidates.fallback is not None:
+        sources.append((candidates.fallback, on_fallback))
+    for plan, usable in sources:
         mine = (where >= 0) & usable[np.maximum(where, 0)]
         value = np.where(mine, np.nan_to_num(plan, nan=0.0), np.nan)
         low = np.fmin(low, np.floor(value + 1e-9))

@@ -49,6 +49,7 @@ BRANCH_NODES = 500  # default node limit of the final branch and bound
 # HiGHS's root cut loop grows fast with the model; beyond this many integer columns its time is
 # out of proportion to what it closes, and the search stops on the earlier steps' gap instead
 BRANCH_MAX_INTEGERS = 6000
+FALLBACK_RAISE = 1.1  # floor prices raised by this after a round whose whole plans fell short
 MASTER_ROUNDS = 4  # rounds of price and fix, the parts re-priced between them
 
 
@@ -249,7 +250,12 @@ def _price_and_fix(
         search.report("price and fix")
         if search.done() or search.out_of_time() or round_ + 1 == MASTER_ROUNDS:
             return
-        y = 0.5 * blocks.sign_safe(master.duals) + 0.5 * best.y
+        if master.on_fallback.any():
+            # the master's prices then carry the fallback's surcharge: raise the floor's instead,
+            # so that the parts' own plans buy more at home (an assumption: 10 % a round)
+            y = FALLBACK_RAISE * best.y
+        else:
+            y = 0.5 * blocks.sign_safe(master.duals) + 0.5 * best.y
         bound = part_bound(
             blocks, y, lp_opts, relax=lots, on_part=lambda k, n: _every(search, k, n, "re-pricing")
         )
