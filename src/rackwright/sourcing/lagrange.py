@@ -39,6 +39,7 @@ class PartBound:
     has_plan: NDArray[np.bool_]  # per block
     priced_cost: FloatArray  # c - A_c' y, per column
     solves: int
+    solved: NDArray[np.bool_]  # per block: True where a MILP was solved (not read off the LP)
 
 
 def part_bound(
@@ -48,6 +49,7 @@ def part_bound(
     *,
     relax: NDArray[np.bool_] | None = None,
     known: FloatArray | None = None,
+    only: NDArray[np.bool_] | None = None,
     on_part: Callable[[int, int], None] | None = None,
 ) -> PartBound:
     """``L(y)`` and each part's plan, one MILP per part (``relax`` marks columns solved as LP).
@@ -72,9 +74,13 @@ def part_bound(
         progress=None,
         time_limit_s=None,
     )
-    solves = 0
+    solved = np.zeros(blocks.num_blocks, dtype=bool)
+    if only is not None:
+        bound = -np.inf
     for k in range(blocks.num_blocks):
         cols = blocks.block_cols(k)
+        if only is not None and not only[k]:
+            continue
         if known is not None and settled[k]:
             plans[cols] = known[cols]
             has_plan[k] = True
@@ -82,7 +88,7 @@ def part_bound(
         else:
             sub = blocks.block_model(k, cost)
             result = solve(dataclasses.replace(sub, integer=integer[cols]), part_opts)
-            solves += 1
+            solved[k] = True
             bound += result.dual_bound  # +inf when the part alone has no plan: nor has the problem
             if result.has_solution:
                 plans[cols] = result.x
@@ -95,7 +101,8 @@ def part_bound(
         plans=plans,
         has_plan=has_plan,
         priced_cost=cost,
-        solves=solves,
+        solves=int(solved.sum()),
+        solved=solved,
     )
 
 

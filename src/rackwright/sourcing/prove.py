@@ -225,15 +225,14 @@ def _price_and_fix(
     """Rounds of master LP, restricted MILP and re-pricing (``master``) until the gap is met.
 
     Each round mixes the candidate plans (the incumbent's, the parts' own) to meet the floor,
-    re-solves the mixed parts, then prices the parts at the master's floor prices (smoothed
-    towards the best bound's, which keeps the rounds from oscillating) for a new bound and new
-    candidates.
+    re-solves the mixed parts, then prices the parts the LP left fractional at the master's floor
+    prices (smoothed towards the LP's, which keeps the rounds from oscillating) for new candidates.
     """
     every = np.ones(blocks.num_blocks, dtype=bool)
     candidates = Candidates(fallback=relaxed)
     if math.isfinite(search.objective):
         candidates = candidates.add(search.x, every)
-    best = bound
+    first, prices = bound, bound.y
     for round_ in range(MASTER_ROUNDS):
         plans, usable = whole_lots(
             blocks, bound.plans, bound.has_plan, lots, bound.priced_cost, lp_opts
@@ -253,16 +252,19 @@ def _price_and_fix(
         if master.on_fallback.any():
             # the master's prices then carry the fallback's surcharge: raise the floor's instead,
             # so that the parts' own plans buy more at home (an assumption: 10 % a round)
-            y = FALLBACK_RAISE * best.y
+            prices = FALLBACK_RAISE * prices
         else:
-            y = 0.5 * blocks.sign_safe(master.duals) + 0.5 * best.y
+            prices = 0.5 * blocks.sign_safe(master.duals) + 0.5 * first.y
+        # only the parts the LP left fractional: the others' plans rarely move with the prices
+        # (so the round gives plans, not a bound; measured, re-pricing them all never raised it)
         bound = part_bound(
-            blocks, y, lp_opts, relax=lots, on_part=lambda k, n: _every(search, k, n, "re-pricing")
+            blocks,
+            prices,
+            lp_opts,
+            relax=lots,
+            only=first.solved,
+            on_part=lambda k, n: _every(search, k, n, "re-pricing"),
         )
-        search.raise_bound(bound.bound, f"bound by part, round {round_ + 2}")
-        best = bound if bound.bound >= best.bound else best
-        if search.done():
-            return
 
 
 def _every(search: _Search, k: int, n: int, phase: str) -> None:
