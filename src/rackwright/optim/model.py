@@ -170,35 +170,13 @@ def drop_zero_columns(
     model and the original index of each of its columns and rows, so a solution maps back with
     ``x_full[cols] = x_small``. Raises ValueError when a dropped row cannot hold at zero.
     """
-    cols = np.flatnonzero(keep).astype(np.int64)
     counts = np.diff(model.a_start)
     col_of_nz = np.repeat(np.arange(model.num_col), counts)
-    nz_keep = keep[col_of_nz]
     used = np.zeros(model.num_row, dtype=bool)
-    used[model.a_index[nz_keep]] = True
+    used[model.a_index[keep[col_of_nz]]] = True
     if np.any(~used & ((model.row_lower > 1e-9) | (model.row_upper < -1e-9))):
         raise ValueError("a dropped row needs a non-zero activity")
-    rows = np.flatnonzero(used)
-    row_map = np.full(model.num_row, -1, dtype=np.int64)
-    row_map[rows] = np.arange(rows.size)
-    a_start = np.zeros(cols.size + 1, dtype=np.int64)
-    np.cumsum(counts[cols], out=a_start[1:])
-    return (
-        SparseModel(
-            col_cost=model.col_cost[cols],
-            col_lower=model.col_lower[cols],
-            col_upper=model.col_upper[cols],
-            row_lower=model.row_lower[rows],
-            row_upper=model.row_upper[rows],
-            a_start=a_start,
-            a_index=row_map[model.a_index[nz_keep]],
-            a_value=model.a_value[nz_keep],
-            integer=model.integer[cols],
-            offset=model.offset,
-        ),
-        cols,
-        rows.astype(np.int64),
-    )
+    return fix_columns(model, keep, np.zeros(model.num_col))
 
 
 def fix_columns(
