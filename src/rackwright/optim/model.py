@@ -170,15 +170,38 @@ def drop_zero_columns(
     model and the original index of each of its columns and rows, so a solution maps back with
     ``x_full[cols] = x_small``. Raises ValueError when a dropped row cannot hold at zero.
     """
-    cols = np.flatnonzero(keep).astype(np.int64)
     counts = np.diff(model.a_start)
     col_of_nz = np.repeat(np.arange(model.num_col), counts)
-    nz_keep = keep[col_of_nz]
     used = np.zeros(model.num_row, dtype=bool)
-    used[model.a_index[nz_keep]] = True
+    used[model.a_index[keep[col_of_nz]]] = True
     if np.any(~used & ((model.row_lower > 1e-9) | (model.row_upper < -1e-9))):
         raise ValueError("a dropped row needs a non-zero activity")
-    rows = np.flatnonzero(used)
+    return fix_columns(model, keep, np.zeros(model.num_col))
+
+
+def fix_columns(
+    model: SparseModel, free: NDArray[np.bool_], x: FloatArray
+) -> tuple[SparseModel, IntArray, IntArray]:
+    """``model`` with the columns outside ``free`` fixed at their values in ``x``.
+
+    The fixed columns' activity moves into the row bounds and their cost into the offset, so the
+    smaller model's objective is the whole plan's cost. Rows left without a free column are
+    dropped (the caller checks them: their activity is fixed). Returns the smaller model and the
+    original index of each of its columns and rows.
+    """
+    fixed = ~free
+    counts = np.diff(model.a_start)
+    col_of_nz = np.repeat(np.arange(model.num_col), counts)
+    fixed_nz = fixed[col_of_nz]
+    shift = np.bincount(
+        model.a_index[fixed_nz],
+        weights=model.a_value[fixed_nz] * x[col_of_nz[fixed_nz]],
+        minlength=model.num_row,
+    )
+    used = np.zeros(model.num_row, dtype=bool)
+    used[model.a_index[~fixed_nz]] = True
+    cols = np.flatnonzero(free).astype(np.int64)
+    rows = np.flatnonzero(used).astype(np.int64)
     row_map = np.full(model.num_row, -1, dtype=np.int64)
     row_map[rows] = np.arange(rows.size)
     a_start = np.zeros(cols.size + 1, dtype=np.int64)
@@ -188,14 +211,14 @@ def drop_zero_columns(
             col_cost=model.col_cost[cols],
             col_lower=model.col_lower[cols],
             col_upper=model.col_upper[cols],
-            row_lower=model.row_lower[rows],
-            row_upper=model.row_upper[rows],
+            row_lower=model.row_lower[rows] - shift[rows],
+            row_upper=model.row_upper[rows] - shift[rows],
             a_start=a_start,
-            a_index=row_map[model.a_index[nz_keep]],
-            a_value=model.a_value[nz_keep],
+            a_index=row_map[model.a_index[~fixed_nz]],
+            a_value=model.a_value[~fixed_nz],
             integer=model.integer[cols],
-            offset=model.offset,
+            offset=model.offset + float(model.col_cost[fixed] @ x[fixed]),
         ),
         cols,
-        rows.astype(np.int64),
+        rows,
     )

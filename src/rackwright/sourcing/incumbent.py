@@ -42,7 +42,11 @@ def tier_pattern(built: SourcingModel, x: FloatArray) -> BoolArray:
     tiers = built.tiers
     n_order = tiers.order_offer.size
     total = order_totals(built, x)[tiers.tier_order]
-    ordered = total > _QTY_TOL
+    # a dual-sourced site the LP barely qualifies is dropped with its orders: qualified whole it
+    # would owe the rule a full share its few orders cannot deliver
+    barely = (x[built.u] < 0.5) & built.arrays.dual.offers
+    qualified = ~barely[tiers.tier_offer]
+    ordered = (total > _QTY_TOL) & qualified
     inside = ordered & (tiers.lo - 1e-6 <= total) & (total <= tiers.hi + 1e-6)
     has_inside = np.bincount(tiers.tier_order, weights=inside, minlength=n_order) > 0
     lowest = np.full(n_order, np.inf)

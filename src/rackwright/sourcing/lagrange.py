@@ -22,9 +22,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from rackwright.optim import BlockAngular, SolveOptions, solve
+from rackwright.optim.blocks import COUPLING
 from rackwright.optim.model import FloatArray
 
 PART_NODES = 50  # branch-and-bound nodes per part: enough for all but a handful of parts
+INTEGRAL_TOL = 1e-6  # an LP value this close to a whole number counts as whole
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class PartBound:
     has_plan: NDArray[np.bool_]  # per block
     priced_cost: FloatArray  # c - A_c' y, per column
     solves: int
+    solved: NDArray[np.bool_]  # per block: True where a MILP was solved (not read off the LP)
 
 
 def part_bound(
@@ -45,14 +48,23 @@ def part_bound(
     options: SolveOptions,
     *,
     relax: NDArray[np.bool_] | None = None,
+    known: FloatArray | None = None,
+    only: NDArray[np.bool_] | None = None,
     on_part: Callable[[int, int], None] | None = None,
 ) -> PartBound:
-    """``L(y)`` and each part's plan, one MILP per part (``relax`` marks columns solved as LP)."""
+    """``L(y)`` and each part's plan, one MILP per part (``relax`` marks columns solved as LP).
+
+    ``known`` is an optimum of the whole LP relaxation whose row duals are ``y``: restricted to
+    one part it is that part's priced LP optimum, so a part it already buys in whole tiers and
+    sites needs no MILP (its LP optimum is integral, hence its MILP optimum).
+    """
     y = blocks.sign_safe(y)
     cost = blocks.priced_cost(y)
     bound = blocks.dual_constant(y) + blocks.coupling_bound(cost)
     plans = np.full(blocks.model.num_col, np.nan)
     has_plan = np.zeros(blocks.num_blocks, dtype=bool)
+    integer = blocks.model.integer & (~relax if relax is not None else True)
+    settled = _settled_blocks(blocks, integer, known)
     part_opts = dataclasses.replace(
         options,
         mip_rel_gap=1e-7,
@@ -62,16 +74,25 @@ def part_bound(
         progress=None,
         time_limit_s=None,
     )
+    solved = np.zeros(blocks.num_blocks, dtype=bool)
+    if only is not None:
+        bound = -np.inf
     for k in range(blocks.num_blocks):
-        sub = blocks.block_model(k, cost)
-        if relax is not None:
-            cols = blocks.block_cols(k)
-            sub = dataclasses.replace(sub, integer=sub.integer & ~relax[cols])
-        result = solve(sub, part_opts)
-        bound += result.dual_bound  # +inf when the part alone has no plan: nor has the problem
-        if result.has_solution:
-            plans[blocks.block_cols(k)] = result.x
+        cols = blocks.block_cols(k)
+        if only is not None and not only[k]:
+            continue
+        if known is not None and settled[k]:
+            plans[cols] = known[cols]
             has_plan[k] = True
+            bound += float(cost[cols] @ known[cols])
+        else:
+            sub = blocks.block_model(k, cost)
+            result = solve(dataclasses.replace(sub, integer=integer[cols]), part_opts)
+            solved[k] = True
+            bound += result.dual_bound  # +inf when the part alone has no plan: nor has the problem
+            if result.has_solution:
+                plans[cols] = result.x
+                has_plan[k] = True
         if on_part is not None:
             on_part(k + 1, blocks.num_blocks)
     return PartBound(
@@ -80,5 +101,21 @@ def part_bound(
         plans=plans,
         has_plan=has_plan,
         priced_cost=cost,
-        solves=blocks.num_blocks,
+        solves=int(solved.sum()),
+        solved=solved,
     )
+
+
+def _settled_blocks(
+    blocks: BlockAngular, integer: NDArray[np.bool_], known: FloatArray | None
+) -> NDArray[np.bool_]:
+    """Per block: True when ``known`` is integral on every integer column of the block."""
+    settled = np.zeros(blocks.num_blocks, dtype=bool)
+    if known is None:
+        return settled
+    off = integer & (np.abs(known - np.round(known)) > INTEGRAL_TOL)
+    part = blocks.col_block[off]
+    fractional = np.unique(part[part != COUPLING])
+    settled[:] = True
+    settled[np.searchsorted(blocks.blocks, fractional)] = False
+    return settled

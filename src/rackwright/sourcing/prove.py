@@ -4,13 +4,15 @@ Steps, each stopping the search as soon as the proven gap is within the target:
 
 1. **relaxation** - the LP relaxation of the MILP (with ``cuts``): a first lower bound, the floor's
    prices (duals) and fractional orders;
-2. **first plan** - the LP's tiers rounded and the rest re-optimised (``incumbent``): a feasible
-   plan, usually within a few 1e-4 of the bound;
+2. **first plan** - the LP's tiers rounded and the rest re-optimised (``incumbent``);
 3. **bound by part** - the floor and caps priced at the LP's duals, each part solved alone
-   (``lagrange``): a stronger lower bound, and each part's own cheapest plan;
-4. **part swaps** - those plans adopted one part at a time where the others can make room
-   (``improve``);
-5. **branch and bound** - HiGHS on the whole MILP, started from the best plan, to a node limit.
+   (``lagrange``; parts the LP already buys in whole tiers need no MILP): a stronger lower
+   bound, and each part's own cheapest plan;
+4. **price and fix** - the parts' plans mixed by a small master LP to meet the floor, the few
+   mixed parts re-solved together with the rest fixed (``master``); the parts re-priced at the
+   master's prices for a new bound and new plans, for a few rounds;
+5. **branch and bound** - HiGHS on the whole MILP, started from the best plan, to a node limit,
+   only when the gap is still open and the model small enough.
 
 Every step is deterministic (node, iteration and trial limits; one thread unless told otherwise),
 so the same inputs give the same plan and the same bound on every run. A wall-clock limit, when
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 import numpy as np
+from numpy.typing import NDArray
 
 from rackwright.optim import (
     BlockAngular,
@@ -37,17 +40,17 @@ from rackwright.optim import (
     solve,
 )
 from rackwright.optim.model import FloatArray, SparseModel
-from rackwright.sourcing.improve import swap_parts
 from rackwright.sourcing.incumbent import pattern_plan
 from rackwright.sourcing.lagrange import PartBound, part_bound
+from rackwright.sourcing.master import Candidates, restricted_plan, solve_master, whole_lots
 from rackwright.sourcing.milp import SourcingModel
 
 BRANCH_NODES = 500  # default node limit of the final branch and bound
 # HiGHS's root cut loop grows fast with the model; beyond this many integer columns its time is
 # out of proportion to what it closes, and the search stops on the earlier steps' gap instead
 BRANCH_MAX_INTEGERS = 6000
-SWAP_TRIALS = 400  # most part swaps tried in a round
-SWAP_ROUNDS = 5  # rounds of swaps, the floor re-priced between them
+FALLBACK_RAISE = 1.1  # floor prices raised by this after a round whose whole plans fell short
+MASTER_ROUNDS = 4  # rounds of price and fix, the parts re-priced between them
 
 
 class StopReason(StrEnum):
@@ -191,55 +194,77 @@ def prove_plan(
     search.report("first plan")
     if not built.model.is_mip or search.done():
         return _finish(search)
-    blocks = BlockAngular.split(_lots_relaxed(built), built.col_part, built.row_part)
+    blocks = BlockAngular.split(built.model, built.col_part, built.row_part)
+    lots = np.zeros(built.model.num_col, dtype=bool)
+    lots[built.lots] = True
     bound = part_bound(
         blocks,
         relaxed.row_dual[blocks.coupling_rows],
         lp_opts,
+        relax=lots,
+        known=relaxed.x,
         on_part=lambda k, n: _every(search, k, n, "bound by part"),
     )
     if math.isinf(bound.bound) and bound.bound > 0:
         return search.proof(StopReason.INFEASIBLE, SolveStatus.INFEASIBLE)
     search.raise_bound(bound.bound, f"bound by part ({bound.solves} part MILPs)")
     search.report("bound by part")
-    if not search.done() and not search.out_of_time() and math.isfinite(search.objective):
-        _improve(search, blocks, bound, lp_opts)
+    if not search.done() and not search.out_of_time():
+        _price_and_fix(search, blocks, bound, lots, lp_opts, relaxed.x)
     return _finish(search)
 
 
-def _improve(
-    search: _Search, blocks: BlockAngular, bound: PartBound, lp_opts: SolveOptions
+def _price_and_fix(
+    search: _Search,
+    blocks: BlockAngular,
+    bound: PartBound,
+    lots: NDArray[np.bool_],
+    lp_opts: SolveOptions,
+    relaxed: FloatArray,
 ) -> None:
-    """Rounds of part swaps; after each, the floor re-priced at the new plan and parts re-solved.
+    """Rounds of master LP, restricted MILP and re-pricing (``master``) until the gap is met.
 
-    The prices at the LP optimum make many parts indifferent; at the improved plan's prices the
-    parts' own plans differ, which gives the next round new swaps (and the bound another try).
+    Each round mixes the candidate plans (the incumbent's, the parts' own) to meet the floor,
+    re-solves the mixed parts, then prices the parts the LP left fractional at the master's floor
+    prices (smoothed towards the LP's, which keeps the rounds from oscillating) for new candidates.
     """
-    for round_ in range(SWAP_ROUNDS):
-        # stop swapping once the plan would be well inside the target: rounding costs a little
-        good_enough = search.bound * (1 + search.options.mip_rel_gap / 4)
-        swapped = swap_parts(
-            search.built,
-            blocks,
-            bound,
-            search.x,
-            lp_opts,
-            max_trials=SWAP_TRIALS,
-            good_enough=good_enough,
-            on_trial=lambda k, n, _: _every(search, k, n, "part swaps"),
+    every = np.ones(blocks.num_blocks, dtype=bool)
+    candidates = Candidates(fallback=relaxed)
+    if math.isfinite(search.objective):
+        candidates = candidates.add(search.x, every)
+    first, prices = bound, bound.y
+    for round_ in range(MASTER_ROUNDS):
+        plans, usable = whole_lots(
+            blocks, bound.plans, bound.has_plan, lots, bound.priced_cost, lp_opts
         )
-        if swapped.kept:
-            search.offer(
-                pattern_plan(search.built, swapped.x, lp_opts), f"{swapped.kept} part swaps"
-            )
-        search.report("part swaps")
-        if search.done() or search.out_of_time() or swapped.duals is None:
+        candidates = candidates.add(plans, usable)
+        master = solve_master(blocks, candidates, lp_opts)
+        if master is None:
             return
-        if round_ + 1 < SWAP_ROUNDS:
-            bound = part_bound(blocks, swapped.duals[blocks.coupling_rows], lp_opts)
-            search.raise_bound(bound.bound, "bound by part at the plan's prices")
-            if search.done():
-                return
+        plan = restricted_plan(
+            blocks, candidates, master, dataclasses.replace(lp_opts, time_limit_s=search.left_s())
+        )
+        if search.offer(plan, f"price and fix, round {round_ + 1}"):
+            candidates = candidates.add(search.x, every)
+        search.report("price and fix")
+        if search.done() or search.out_of_time() or round_ + 1 == MASTER_ROUNDS:
+            return
+        if master.on_fallback.any():
+            # the master's prices then carry the fallback's surcharge: raise the floor's instead,
+            # so that the parts' own plans buy more at home (an assumption: 10 % a round)
+            prices = FALLBACK_RAISE * prices
+        else:
+            prices = 0.5 * blocks.sign_safe(master.duals) + 0.5 * first.y
+        # only the parts the LP left fractional: the others' plans rarely move with the prices
+        # (so the round gives plans, not a bound; measured, re-pricing them all never raised it)
+        bound = part_bound(
+            blocks,
+            prices,
+            lp_opts,
+            relax=lots,
+            only=first.solved,
+            on_part=lambda k, n: _every(search, k, n, "re-pricing"),
+        )
 
 
 def _every(search: _Search, k: int, n: int, phase: str) -> None:
@@ -249,12 +274,6 @@ def _every(search: _Search, k: int, n: int, phase: str) -> None:
 
 def _relax(model: SparseModel) -> SparseModel:
     return dataclasses.replace(model, integer=np.zeros_like(model.integer))
-
-
-def _lots_relaxed(built: SourcingModel) -> SparseModel:
-    integer = built.model.integer.copy()
-    integer[built.lots] = False
-    return dataclasses.replace(built.model, integer=integer)
 
 
 def _checked(built: SourcingModel, x: FloatArray) -> SolveResult | None:
