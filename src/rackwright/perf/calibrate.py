@@ -41,6 +41,7 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.perf import train_core
 from rackwright.perf.efficiency import BOUNDS, Efficiency, Param
 from rackwright.perf.hardware import HardwareView
+from rackwright.perf.inference import expert_gemm_precision, is_dequantising
 from rackwright.perf.reference import ReferenceRow
 from rackwright.perf.training import HW_KEYS, cfg_arrays, hw_arrays, model_arrays, stack
 from rackwright.perf.validate import (
@@ -182,7 +183,14 @@ def _infer_keys(row: ReferenceRow, hw: HardwareView) -> list[str]:
     arch, pc = hw.architecture, row.precision.klass.value
     keys = [f"{arch}.{n}" for n in INFER_ARCH_PARAMS] + list(INFER_SHARED)
     if row.model.is_moe:
-        keys.append(f"{arch}.{pc}.grouped_gemm_eff")
+        ewb = row.expert_weight_bytes or row.precision.weight_bytes
+        expert = expert_gemm_precision(hw, row.precision, ewb)
+        # a W4A16 kernel is fitted as its own figure, so it cannot drag the bf16 grouped GEMM
+        # (which Hopper and, by lineage, Blackwell bf16 MoE training read) with it
+        mixed = is_dequantising(expert, ewb)
+        keys.append(
+            f"{arch}.mixed_gemm_eff" if mixed else f"{arch}.{expert.klass.value}.grouped_gemm_eff"
+        )
     else:
         keys.append(f"{arch}.{pc}.gemm_eff_max")
     if row.metric == "server_tokens_per_s":
