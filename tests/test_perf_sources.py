@@ -371,6 +371,26 @@ def test_a_benchmark_run_holds_no_more_requests_than_it_has(rows: list[Reference
     assert concurrency_cap(row, lay) == 1500  # two attention ranks share the 3000 requests
     free = dataclasses.replace(row, requests=0)
     assert concurrency_cap(free, lay) == 0
-    assert predict_row(row, row_hardware(row, CATALOG), EFF)[0] < predict_row(
-        free, row_hardware(free, CATALOG), EFF
-    )[0]
+    assert (
+        predict_row(row, row_hardware(row, CATALOG), EFF)[0]
+        < predict_row(free, row_hardware(free, CATALOG), EFF)[0]
+    )
+
+
+def test_host_work_overlaps_the_previous_step() -> None:
+    # TensorRT-LLM's overlap scheduler: a step takes the longer of GPU and host time, not the sum
+    hw = hardware_view("hgx-h200", CATALOG)
+    cfg = InferenceConfig(tp=1, precision="fp8", isl=1024, osl=1024)
+    gpu_only = _Instance(MODELS["llama3-8b"], hw, cfg, EFF.with_values(
+        {"default.step_overhead_s": 0.0, "default.request_overhead_s": 0.0}, ("test",), "test"
+    ))  # fmt: skip
+    slow_host = _Instance(MODELS["llama3-8b"], hw, cfg, EFF.with_values(
+        {"default.step_overhead_s": 0.0, "default.request_overhead_s": 1e-6}, ("test",), "test"
+    ))  # fmt: skip
+    batch = 64.0
+    gpu = gpu_only.step_s(batch)
+    assert slow_host.step_s(batch) == pytest.approx(gpu)  # 64 us of host work hides
+    busy_host = _Instance(MODELS["llama3-8b"], hw, cfg, EFF.with_values(
+        {"default.step_overhead_s": 0.0, "default.request_overhead_s": 5e-5}, ("test",), "test"
+    ))  # fmt: skip
+    assert busy_host.step_s(4096.0) == pytest.approx(max(gpu_only.step_s(4096.0), 4096 * 5e-5))

@@ -13,22 +13,22 @@ token. Kernels run one after another, each bounded by its own resource (a roofli
 GEMM by its FLOPs at the efficiency of its own M (the saturating curve training calibrates, so a
 GEMM of a few hundred rows runs below the large-GEMM figure) or by the weight bytes it reads,
 whichever is longer, with M the tokens (tokens per expert for the grouped expert GEMMs, whose
-weights are read only for experts some token reaches, in the format ``expert_gemm_precision``
-says: 4-bit experts beside wider activations run mixed-input GEMMs), decode attention by its
-FLOPs or the KV bytes it reads, prefill attention by its FLOPs; their times add. Tensor
-parallelism adds two all-reduces per layer, attention data parallelism a dispatch and a combine
-per MoE layer.
+weights are read only for experts some token reaches, in the format ``expert_gemm_precision`` says:
+4-bit experts beside wider activations run mixed-input GEMMs), decode attention by its FLOPs or the
+KV bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
+all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
 Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
 unpermute) move activations through HBM with the per-token pass counts training calibrates, forward
 only. The engine's host work per step (scheduling, sampling, bookkeeping) is a fixed time plus a
-time per running request; it runs while the GPU executes the previous step (TensorRT-LLM's
-overlap scheduler, on by default in its PyTorch backend), so a step takes the longer of the two,
-not their sum (a request's first prefill still waits for its own scheduling). Every MoE layer waits for the busiest attention rank. Under Poisson
-arrivals (server mode) prompts reach each rank as a Poisson number per step, so the busiest of
-``d`` ranks carries about sqrt(2 ln d) standard deviations more prefill tokens (the expected
-maximum of ``d`` normal variables); a saturated offline run of equal-length requests keeps the
-ranks in step, so its ranks are balanced. Sliding-window layers hold and read only their window of
-keys. With pipeline parallelism ``pp`` micro-batches are in flight and a token crosses every stage.
+time per running request; it runs while the GPU executes the previous step (TensorRT-LLM's overlap
+scheduler, on by default in its PyTorch backend), so a step takes the longer of the two, not their
+sum (a request's first prefill still waits for its own scheduling). Every MoE layer waits for the
+busiest attention rank. Under Poisson arrivals (server mode) prompts reach each rank as a Poisson
+number per step, so the busiest of ``d`` ranks carries about sqrt(2 ln d) standard deviations more
+prefill tokens (the expected maximum of ``d`` normal variables); a saturated offline run of
+equal-length requests keeps the ranks in step, so its ranks are balanced. Sliding-window layers hold
+and read only their window of keys. With pipeline parallelism ``pp`` micro-batches are in flight and
+a token crosses every stage.
 
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
 an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
