@@ -18,7 +18,12 @@ from rackwright.catalog import load_catalog
 from rackwright.perf.calibrate import calibrate, cross_validate
 from rackwright.perf.efficiency import load_efficiency, load_priors
 from rackwright.perf.hardware import hardware_view
-from rackwright.perf.inference import InferenceConfig, _Instance, predict_inference
+from rackwright.perf.inference import (
+    InferenceConfig,
+    _Instance,
+    expert_gemm_precision,
+    predict_inference,
+)
 from rackwright.perf.models import load_models
 from rackwright.perf.reference import (
     ReferenceRow,
@@ -27,7 +32,14 @@ from rackwright.perf.reference import (
     read_reference,
     source_group,
 )
-from rackwright.perf.validate import RowResult, predict_row, row_hardware, validate_rows
+from rackwright.perf.validate import (
+    InferLayout,
+    RowResult,
+    concurrency_cap,
+    predict_row,
+    row_hardware,
+    validate_rows,
+)
 from rackwright.precision import Precision
 
 CATALOG = load_catalog()
@@ -72,11 +84,12 @@ def test_sources_are_grouped_by_publication(rows: list[ReferenceRow]) -> None:
 @pytest.mark.parametrize(
     ("kind", "mean_limit", "max_limit"),
     [
-        # measured 2026-12-01 (mean / worst, in sample): 7.1 / 31.9 training, 8.7 / 31.4 dense
-        # inference, 12.1 / 40.1 MoE inference
-        ("train", 8.0, 35.0),
-        ("infer_dense", 10.0, 35.0),
-        ("infer_moe", 13.5, 45.0),
+        # measured 2026-12-02 (mean / worst, in sample): 7.1 / 36.5 training, 5.1 / 11.5 dense
+        # inference, 11.7 / 32.9 MoE inference (was 7.1 / 31.9, 8.7 / 31.4, 12.1 / 40.1 before
+        # the GEMM-efficiency curve, overlapped host work and W4A8/W4A16 experts in inference)
+        ("train", 8.0, 38.0),
+        ("infer_dense", 6.5, 14.0),
+        ("infer_moe", 13.0, 36.0),
     ],
 )
 def test_in_sample_error_stays_within_what_was_reached(
@@ -101,7 +114,10 @@ def test_dep_row_is_one_instance_of_all_its_gpus_with_attention_dp(
     assert (row.tp, row.ep, row.dp, row.gpus) == (1, 4, 4, 4)
     hw = row_hardware(row, CATALOG)
     value, _ = predict_row(row, hw, EFF)
-    cfg = InferenceConfig(tp=1, ep=4, precision=row.precision, isl=1000, osl=1000, kv_bytes=1.0)
+    # the run's 3,000 requests over 4 attention ranks: at most 750 running per rank
+    cfg = InferenceConfig(
+        tp=1, ep=4, precision=row.precision, isl=1000, osl=1000, kv_bytes=1.0, max_batch=750
+    )
     direct = predict_inference(row.model, hw, cfg, EFF, server=False)
     assert direct.gpus == 4 and direct.attn_ranks == 4
     assert value == pytest.approx(direct.max_throughput_tokens_per_s / 4, rel=1e-12)
@@ -314,3 +330,67 @@ def test_one_source_left_out_is_predicted_by_a_fit_that_never_saw_it(
         [r for r in train if r.group != fold.source], load_priors(), "check", CATALOG
     )
     assert not any("MLPT40" in s for p in fitted_on.params.values() for s in p.sources)
+
+
+def test_mxfp4_experts_run_at_the_rate_of_their_activations() -> None:
+    # TensorRT-LLM's gpt-oss support matrix: MXFP4 expert weights with MXFP8 activations on
+    # Blackwell, bf16 activations on Hopper; an NVFP4 checkpoint quantises both operands
+    b200, h200 = hardware_view("dgx-b200", CATALOG), hardware_view("hgx-h200", CATALOG)
+    four = Precision.MXFP4.weight_bytes
+    assert expert_gemm_precision(b200, Precision.BF16, four).klass.value == "fp8"
+    assert expert_gemm_precision(h200, Precision.BF16, four) is Precision.BF16
+    assert expert_gemm_precision(b200, Precision.NVFP4, four) is Precision.NVFP4
+    assert expert_gemm_precision(b200, Precision.FP8, 1.0) is Precision.FP8
+    # so the experts of a bf16 checkpoint with MXFP4 experts run at B200's 8-bit peak, the
+    # attention GEMMs at its 16-bit peak, and an NVFP4 checkpoint's experts at the 4-bit peak
+    mixed = _instance(
+        "gpt-oss-120b", "dgx-b200", tp=1, precision="bf16", expert_weight_bytes=four,
+        isl=1024, osl=1024,
+    )  # fmt: skip
+    nvfp4 = _instance("gpt-oss-120b", "dgx-b200", tp=1, precision="nvfp4", isl=1024, osl=1024)
+    assert (mixed.expert_peak, mixed.r.peak) == (b200.fp8_flops_per_s, b200.bf16_flops_per_s)
+    assert nvfp4.expert_peak == b200.fp4_flops_per_s
+
+
+def test_small_gemms_run_below_the_large_gemm_efficiency() -> None:
+    inst = _instance("llama3-8b", "dgx-h100", tp=1, precision="fp8", isl=1024, osl=1024)
+    r, params = inst.r, 1e9
+    big, small = 65536.0, 256.0
+    per_token_big = r.gemm_s(params, big, 1.0, 0.0) / big
+    per_token_small = r.gemm_s(params, small, 1.0, 0.0) / small
+    # the curve training calibrates: eff_max * M / (M + dim_half)
+    assert per_token_small / per_token_big == pytest.approx(
+        (small + r.dim_half) / small * big / (big + r.dim_half), rel=1e-9
+    )
+
+
+def test_a_benchmark_run_holds_no_more_requests_than_it_has(rows: list[ReferenceRow]) -> None:
+    row = _row(rows, "TRTPO-B200-GPTOSS-DEP2-1000-1000")
+    assert row.requests == 3000  # trtllm-bench's dataset for 1000/1000
+    lay = InferLayout(tp=1, pp=1, ep=2, instances=1)
+    assert concurrency_cap(row, lay) == 1500  # two attention ranks share the 3000 requests
+    free = dataclasses.replace(row, requests=0)
+    assert concurrency_cap(free, lay) == 0
+    assert (
+        predict_row(row, row_hardware(row, CATALOG), EFF)[0]
+        < predict_row(free, row_hardware(free, CATALOG), EFF)[0]
+    )
+
+
+def test_host_work_overlaps_the_previous_step() -> None:
+    # TensorRT-LLM's overlap scheduler: a step takes the longer of GPU and host time, not the sum
+    hw = hardware_view("hgx-h200", CATALOG)
+    cfg = InferenceConfig(tp=1, precision="fp8", isl=1024, osl=1024)
+    gpu_only = _Instance(MODELS["llama3-8b"], hw, cfg, EFF.with_values(
+        {"default.step_overhead_s": 0.0, "default.request_overhead_s": 0.0}, ("test",), "test"
+    ))  # fmt: skip
+    slow_host = _Instance(MODELS["llama3-8b"], hw, cfg, EFF.with_values(
+        {"default.step_overhead_s": 0.0, "default.request_overhead_s": 1e-6}, ("test",), "test"
+    ))  # fmt: skip
+    batch = 64.0
+    gpu = gpu_only.step_s(batch)
+    assert slow_host.step_s(batch) == pytest.approx(gpu)  # 64 us of host work hides
+    busy_host = _Instance(MODELS["llama3-8b"], hw, cfg, EFF.with_values(
+        {"default.step_overhead_s": 0.0, "default.request_overhead_s": 5e-5}, ("test",), "test"
+    ))  # fmt: skip
+    assert busy_host.step_s(4096.0) == pytest.approx(max(gpu_only.step_s(4096.0), 4096 * 5e-5))

@@ -12,7 +12,8 @@ Procedure (deterministic, numpy only):
    the GEMM efficiency every dense model would inherit.
 2. Training parameters are fitted on the training rows (all rows evaluated at once through the
    array core), then inference parameters (achieved HBM bandwidth and TP all-reduce latency per
-   architecture, the scheduler step overhead and the server-mode load factor) on the inference
+   architecture, the grouped-expert and mixed-input (W4A16) kernel shares, the scheduler step
+   overhead and the server-mode load factor) on the inference
    rows with the training ones fixed: inference GEMMs and attention run at the kernel
    efficiencies training identified.
 3. The objective is the mean absolute log error plus 3 × the mean excess beyond 10 %, which
@@ -41,6 +42,7 @@ from rackwright.catalog.catalog import Catalog
 from rackwright.perf import train_core
 from rackwright.perf.efficiency import BOUNDS, Efficiency, Param
 from rackwright.perf.hardware import HardwareView
+from rackwright.perf.inference import expert_gemm_precision, is_dequantising
 from rackwright.perf.reference import ReferenceRow
 from rackwright.perf.training import HW_KEYS, cfg_arrays, hw_arrays, model_arrays, stack
 from rackwright.perf.validate import (
@@ -182,7 +184,14 @@ def _infer_keys(row: ReferenceRow, hw: HardwareView) -> list[str]:
     arch, pc = hw.architecture, row.precision.klass.value
     keys = [f"{arch}.{n}" for n in INFER_ARCH_PARAMS] + list(INFER_SHARED)
     if row.model.is_moe:
-        keys.append(f"{arch}.{pc}.grouped_gemm_eff")
+        ewb = row.expert_weight_bytes or row.precision.weight_bytes
+        expert = expert_gemm_precision(hw, row.precision, ewb)
+        # a W4A16 kernel is fitted as its own figure, so it cannot drag the bf16 grouped GEMM
+        # (which Hopper and, by lineage, Blackwell bf16 MoE training read) with it
+        mixed = is_dequantising(expert, ewb)
+        keys.append(
+            f"{arch}.mixed_gemm_eff" if mixed else f"{arch}.{expert.klass.value}.grouped_gemm_eff"
+        )
     else:
         keys.append(f"{arch}.{pc}.gemm_eff_max")
     if row.metric == "server_tokens_per_s":

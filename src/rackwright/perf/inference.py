@@ -10,20 +10,25 @@ all-to-all.
 A scheduler step runs one decode token for every running request of a rank plus the prefill tokens
 the continuous batcher mixes in (chunked prefill): on average ``isl/osl`` prefill tokens per decode
 token. Kernels run one after another, each bounded by its own resource (a roofline per kernel): a
-GEMM by its FLOPs at the calibrated large-GEMM efficiency or by the weight bytes it reads,
-whichever is longer at its own M (tokens; tokens per expert for the grouped expert GEMMs, whose
-weights are read only for experts some token reaches), decode attention by its FLOPs or the KV
-bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
+GEMM by its FLOPs at the efficiency of its own M (the saturating curve training calibrates, so a
+GEMM of a few hundred rows runs below the large-GEMM figure) or by the weight bytes it reads,
+whichever is longer, with M the tokens (tokens per expert for the grouped expert GEMMs, whose
+weights are read only for experts some token reaches, in the format ``expert_gemm_precision`` says:
+4-bit experts beside wider activations run mixed-input GEMMs), decode attention by its FLOPs or the
+KV bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
 all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
 Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
 unpermute) move activations through HBM with the per-token pass counts training calibrates, forward
 only. The engine's host work per step (scheduling, sampling, bookkeeping) is a fixed time plus a
-time per running request. Every MoE layer waits for the busiest attention rank. Under Poisson
-arrivals (server mode) prompts reach each rank as a Poisson number per step, so the busiest of
-``d`` ranks carries about sqrt(2 ln d) standard deviations more prefill tokens (the expected
-maximum of ``d`` normal variables); a saturated offline run of equal-length requests keeps the
-ranks in step, so its ranks are balanced. Sliding-window layers hold and read only their window of
-keys. With pipeline parallelism ``pp`` micro-batches are in flight and a token crosses every stage.
+time per running request; it runs while the GPU executes the previous step (TensorRT-LLM's overlap
+scheduler, on by default in its PyTorch backend), so a step takes the longer of the two, not their
+sum (a request's first prefill still waits for its own scheduling). Every MoE layer waits for the
+busiest attention rank. Under Poisson arrivals (server mode) prompts reach each rank as a Poisson
+number per step, so the busiest of ``d`` ranks carries about sqrt(2 ln d) standard deviations more
+prefill tokens (the expected maximum of ``d`` normal variables); a saturated offline run of
+equal-length requests keeps the ranks in step, so its ranks are balanced. Sliding-window layers hold
+and read only their window of keys. With pipeline parallelism ``pp`` micro-batches are in flight and
+a token crosses every stage.
 
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
 an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
@@ -45,7 +50,7 @@ from rackwright.errors import InfeasibleError
 from rackwright.perf.efficiency import Efficiency, load_efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
-from rackwright.precision import Precision, PrecisionField
+from rackwright.precision import Precision, PrecisionClass, PrecisionField
 
 TPOT_P99_FACTOR = 1.15
 SERVER_GRID_POINTS = 48  # batch sizes the server-mode step time is tabulated at (log-spaced)
@@ -124,6 +129,7 @@ class _Rates:
     peak: float
     attn_flops: float
     eff_max: float
+    dim_half: float
     bw: float
     overhead: float
     per_request: float
@@ -139,7 +145,6 @@ class _Rates:
     server_load: float
     elem_passes: float
     moe_elem_passes: float
-    grouped: float
 
     @classmethod
     def of(cls, hw: HardwareView, eff: Efficiency, prec: Precision) -> _Rates:
@@ -153,6 +158,7 @@ class _Rates:
             peak=hw.flops_per_s(prec),
             attn_flops=hw.bf16_flops_per_s * get("attn_eff"),
             eff_max=get("gemm_eff_max"),
+            dim_half=get("gemm_dim_half"),
             bw=hw.hbm_bw_bytes_per_s * get("mem_eff"),
             overhead=get("step_overhead_s"),
             per_request=get("request_overhead_s"),
@@ -168,15 +174,16 @@ class _Rates:
             server_load=get("server_load"),
             elem_passes=get("elem_passes") + (get("cast_passes") if prec.is_low else 0.0),
             moe_elem_passes=get("moe_elem_passes"),
-            grouped=get("grouped_gemm_eff"),
         )
 
     def gemm_s(self, params: float, tokens: float, split: float, weight_bytes: float) -> float:
-        """One GEMM phase at M = ``tokens``: its FLOPs at the large-GEMM efficiency, or its weight
-        bytes, whichever is longer (below the ridge point M the kernel streams its weights)."""
+        """One GEMM phase at M = ``tokens``: its FLOPs at the efficiency of its own M (the
+        saturating curve training calibrates, eff_max·M/(M + dim_half)), or its weight bytes,
+        whichever is longer (below the ridge point M the kernel streams its weights)."""
         if tokens <= 0 or params <= 0:
             return 0.0
-        compute = 2.0 * params * tokens / split / (self.peak * self.eff_max)
+        eff = self.eff_max * tokens / (tokens + self.dim_half)
+        compute = 2.0 * params * tokens / split / (self.peak * eff)
         return max(compute, params * weight_bytes / split / self.bw)
 
     def wire_s(self, nbytes: float, steps: float, scaleup: bool) -> float:
@@ -188,6 +195,30 @@ class _Rates:
             return steps * self.su_latency + nbytes / bw
         bw = self.so_bw * self.so_eff * nbytes / (nbytes + self.so_half)
         return steps * self.so_latency + nbytes / bw
+
+
+def expert_gemm_precision(hw: HardwareView, precision: Precision, expert_bytes: float) -> Precision:
+    """The tensor-core format the routed-expert GEMMs run at.
+
+    A 4-bit checkpoint quantised end to end (NVFP4: weights and activations) runs at the 4-bit
+    rate. 4-bit expert weights beside wider activations (gpt-oss's MXFP4 experts in a bf16
+    checkpoint) run a mixed-input GEMM: on Blackwell TensorRT-LLM pairs them with MXFP8
+    activations (TensorRT-LLM examples/models/core/gpt_oss/README.md, "MoE Support Matrix"),
+    which the tensor cores take at the 8-bit rate (assumption A-perf-w4a8: the 4-bit rate needs
+    both operands 4-bit); on GPUs without 4-bit tensor cores (Hopper) the weights are
+    dequantised inside a GEMM on the 16-bit cores (the README's bf16 activations; Triton's
+    MXFP4 MoE kernels, Marlin-style W4A16). Other experts run at the GEMM precision.
+    """
+    if precision.klass is PrecisionClass.FP4 or expert_bytes >= 1.0:
+        return precision
+    if hw.fp4_flops_per_s and hw.fp8_flops_per_s:
+        return Precision.FP8_MX
+    return Precision.BF16
+
+
+def is_dequantising(expert_precision: Precision, expert_bytes: float) -> bool:
+    """Whether the expert GEMMs dequantise 4-bit weights onto 16-bit tensor cores (W4A16)."""
+    return expert_precision.klass is PrecisionClass.BF16 and expert_bytes < 1.0
 
 
 def _check_layout(model: ModelArch, cfg: InferenceConfig) -> None:
@@ -233,11 +264,15 @@ class _Instance:
         self.wb = cfg.precision.weight_bytes
         self.kvb = cfg.kv_bytes or (1.0 if self.wb < 2 else 2.0)
         self.ewb = cfg.expert_weight_bytes or self.wb
-        # 4-bit expert weights on a GPU without 4-bit tensor cores are dequantised inside a
-        # mixed-input GEMM that runs on the 16-bit tensor cores (Marlin-style W4A16 kernels,
-        # Triton's MXFP4 MoE kernels on Hopper)
-        mixed = self.ewb < 1.0 and not hw.fp4_flops_per_s
-        self.expert_peak = hw.bf16_flops_per_s if mixed else self.r.peak
+        self.expert_prec = expert_gemm_precision(hw, cfg.precision, self.ewb)
+        self.expert_peak = hw.flops_per_s(self.expert_prec)
+        arch = hw.architecture
+        self.expert_eff = eff.get("grouped_gemm_eff", arch, self.expert_prec) * eff.get(
+            "gemm_eff_max", arch, self.expert_prec
+        )
+        if is_dequantising(self.expert_prec, self.ewb):  # its own kernel, not the bf16 GEMM's
+            self.expert_eff *= eff.get("mixed_gemm_eff", arch, self.expert_prec)
+        self.expert_half = eff.get("gemm_dim_half", arch, self.expert_prec)
         expert_total = model.moe_layers * model.experts * model.expert_params()
         self.dense_w = (model.total_params() - expert_total) * self.wb / (cfg.tp * cfg.pp)
         self.expert_w = expert_total * self.ewb / self.n_gpus
@@ -309,8 +344,11 @@ class _Instance:
         """Routed experts of one MoE layer on one GPU: grouped GEMMs at tokens per expert."""
         m, r = self.m, self.r
         copies = instance_tokens * m.topk * m.imbalance_factor
+        if copies <= 0:
+            return 0.0
         per_expert = copies / m.experts
-        eff = r.grouped * r.eff_max
+        # each expert's GEMM runs at the efficiency of its own M, the tokens routed to it
+        eff = self.expert_eff * per_expert / (per_expert + self.expert_half)
         stage_gpus = self.n_gpus / self.cfg.pp
         flops = 2.0 * m.expert_params() * copies / stage_gpus
         # an expert is read when at least one routed copy reaches it (Poisson arrivals)
@@ -379,14 +417,13 @@ class _Instance:
         cfg, r = self.cfg, self.r
         micro = batch / cfg.pp
         host = r.overhead + r.per_request * batch
-        return cfg.pp * self.stage_s(micro, cfg.isl / cfg.osl, arrivals) + host
+        return max(cfg.pp * self.stage_s(micro, cfg.isl / cfg.osl, arrivals), host)
 
     def idle_tpot_s(self) -> float:
         """Time per output token of a single request alone (no prefill mixed in)."""
         r = self.r
-        return (
-            self.cfg.pp * self.stage_s(1.0 / self.cfg.pp, 0.0, False) + r.overhead + r.per_request
-        )
+        gpu = self.cfg.pp * self.stage_s(1.0 / self.cfg.pp, 0.0, False)
+        return max(gpu, r.overhead + r.per_request)  # host work overlaps the previous step
 
     def prefill_s(self) -> float:
         """Prefill of one request alone on one rank (its TTFT floor)."""

@@ -32,12 +32,14 @@ Optional columns (blank = the default): ``flash`` 0/1 (otherwise the 2021-22 Meg
 Narayanan 2021 and Korthikanti 2022, ran without a fused attention kernel and every later source
 with one); ``fabric`` (infiniband | roce: the scale-out fabric the source names, when the catalog
 system's differs); ``cp_comm`` (p2p | allgather); ``max_batch`` (running requests per attention
-rank); ``kv_precision`` (the KV-cache dtype); ``expert_precision`` (the routed experts' weight
-format when it differs from the GEMM precision, e.g. gpt-oss's MXFP4 experts); ``ttft_limit`` /
-``tpot_limit`` (latency limits of a server row, with units: "2 s", "200 ms"); ``flops`` (full |
-causal: the attention accounting of a TFLOP/s metric; full, Megatron-LM's, when blank); ``window``
-/ ``window_layers`` (a sliding attention window; otherwise taken from the shipped models.toml entry
-with the same layers, hidden, heads and experts); ``head_dim`` for MLA rows is ignored.
+rank); ``requests`` (requests in the benchmark run, e.g. trtllm-bench's dataset size: a run of N
+requests never holds more than N at once); ``kv_precision`` (the KV-cache dtype);
+``expert_precision`` (the routed experts' weight format when it differs from the GEMM precision,
+e.g. gpt-oss's MXFP4 experts); ``ttft_limit`` / ``tpot_limit`` (latency limits of a server row, with
+units: "2 s", "200 ms"); ``flops`` (full | causal: the attention accounting of a TFLOP/s metric;
+full, Megatron-LM's, when blank); ``window`` / ``window_layers`` (a sliding attention window;
+otherwise taken from the shipped models.toml entry with the same layers, hidden, heads and experts);
+``head_dim`` for MLA rows is ignored.
 """
 
 from __future__ import annotations
@@ -100,6 +102,7 @@ class ReferenceRow:
     vpp_given: bool = True
     fabric: str = ""
     max_batch: int = 0
+    requests: int = 0  # requests in the measured run (0: not stated, unbounded)
     kv_bytes: float = 0.0
     expert_weight_bytes: float = 0.0
     ttft_limit_s: float = 2.0
@@ -321,7 +324,8 @@ def _row(c: _Cells) -> ReferenceRow:
         layout_given=bool(c.text("tp") or c.text("dp")), isl=isl, osl=osl, line=c.line, pp=pp,
         vpp_given=bool(c.text("vpp")) or pp == 1,
         fabric=_choice(c, "fabric", ("infiniband", "roce")),
-        max_batch=c.int("max_batch", 0), kv_bytes=kv.weight_bytes if kv else 0.0,
+        max_batch=c.int("max_batch", 0), requests=c.int("requests", 0),
+        kv_bytes=kv.weight_bytes if kv else 0.0,
         expert_weight_bytes=experts.weight_bytes if experts else 0.0,
         ttft_limit_s=c.seconds("ttft_limit", 2.0), tpot_limit_s=c.seconds("tpot_limit", 0.2),
         flops_full=_choice(c, "flops", ("full", "causal")) != "causal",

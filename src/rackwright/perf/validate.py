@@ -170,13 +170,25 @@ class InferLayout:
         return f"{core} x {self.instances} {inst}"
 
 
+def concurrency_cap(row: ReferenceRow, lay: InferLayout) -> int:
+    """Running requests per attention rank the row allows: its stated engine limit, and a run of
+    ``requests`` requests spread over every rank of every instance never holds more than its
+    share at once (0: no limit)."""
+    caps = [row.max_batch] if row.max_batch else []
+    if row.requests:
+        ranks = max(lay.ep // lay.tp, 1) * lay.instances
+        caps.append(max(math.ceil(row.requests / ranks), 1))
+    return min(caps) if caps else 0
+
+
 def _infer_value(
     row: ReferenceRow, hw: HardwareView, eff: Efficiency, lay: InferLayout, prec: Precision
 ) -> float:
     cfg = InferenceConfig(
         tp=lay.tp, pp=lay.pp, ep=lay.ep, precision=prec, isl=row.isl, osl=row.osl,
         kv_bytes=row.kv_bytes, expert_weight_bytes=row.expert_weight_bytes,
-        max_batch=row.max_batch, ttft_limit_s=row.ttft_limit_s, tpot_limit_s=row.tpot_limit_s,
+        max_batch=concurrency_cap(row, lay), ttft_limit_s=row.ttft_limit_s,
+        tpot_limit_s=row.tpot_limit_s,
     )  # fmt: skip
     server = row.metric == "server_tokens_per_s"
     res = predict_inference(row.model, hw, cfg, eff, server=server)
