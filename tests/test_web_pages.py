@@ -22,6 +22,7 @@ from rackwright.api.app import Settings, create_app
 from rackwright.scenario import default_scenario_text
 from rackwright.store.database import Database
 from rackwright.store.models import Revision
+from rackwright.store.worker import PlanFunction
 from web_support import sign_in
 
 SCENARIO = edit(BASE_SCENARIO, 'catalog_files = ["catalog.toml"]', 'catalog_files = ["c.toml"]')
@@ -205,18 +206,25 @@ def test_sourcing_explains_a_plan_that_cannot_be_met(pages: TestClient, world: W
     assert "the target asks 90%" in page
 
 
-def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
-    pages: TestClient, world: World
-) -> None:
+def _default_run(
+    pages: TestClient, world: World, classification: str, plan: PlanFunction, view: str
+) -> str:
+    """The lab planner's run of the default scenario under ``plan``; the id of its ``view``."""
     csrf = sign_in(pages, world.tokens[("lab", "planner")])
     created = create(pages, csrf, "default", default_scenario_text())
     document_id = str(created.url).rsplit("/", 1)[-1].split("?")[0]  # type: ignore[attr-defined]
     pages.post(
         f"/web/scenarios/{document_id}/runs",
-        data={"csrf_token": csrf, "revision": "1", "classification": "lab-confidential"},
+        data={"csrf_token": csrf, "revision": "1", "classification": classification},
     )
-    finish_queued_runs(world.url, web_plans.real_bom_plan)
-    run_id = pages.get("/web/bom", follow_redirects=False).headers["location"].split("/")[-2]
+    finish_queued_runs(world.url, plan)
+    return str(pages.get(f"/web/{view}", follow_redirects=False).headers["location"].split("/")[-2])
+
+
+def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
+    pages: TestClient, world: World
+) -> None:
+    run_id = _default_run(pages, world, "lab-confidential", web_plans.real_bom_plan, "bom")
     report = json.loads(pages.get(f"/web/runs/{run_id}/files/report.json").content)
     generations = report["sections"]["bom"]["data"]["generations"]
     page = pages.get(f"/web/runs/{run_id}/bom").text
@@ -243,15 +251,7 @@ def test_the_bom_explorer_shows_the_real_bom_tree_and_filters_by_country(
 def test_the_evaluation_page_shows_the_real_decision_to_the_lab_and_nothing_to_the_manufacturer(
     pages: TestClient, world: World
 ) -> None:
-    csrf = sign_in(pages, world.tokens[("lab", "planner")])
-    created = create(pages, csrf, "default", default_scenario_text())
-    document_id = str(created.url).rsplit("/", 1)[-1].split("?")[0]  # type: ignore[attr-defined]
-    pages.post(
-        f"/web/scenarios/{document_id}/runs",
-        data={"csrf_token": csrf, "revision": "1", "classification": "shared"},
-    )
-    finish_queued_runs(world.url, web_plans.real_finance_plan)
-    run_id = pages.get("/web/evaluation", follow_redirects=False).headers["location"].split("/")[-2]
+    run_id = _default_run(pages, world, "shared", web_plans.real_finance_plan, "evaluation")
     report = json.loads(pages.get(f"/web/runs/{run_id}/files/report.json").content)
     decision = report["sections"]["decision"]
     tco_rack = report["sections"]["tco"]["data"]["racks"][0]
