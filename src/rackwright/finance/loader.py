@@ -69,13 +69,12 @@ def load_finance_defaults(catalog: Catalog, user_file: Path | None = None) -> Fi
         for row in _checked(user, catalog, own_sources=True):
             name = str(row["name"])
             merged[name] = _overlay(merged.get(name, {}), row)
-        try:
-            return _defaults(merged.values())
-        except InputError as exc:  # a value out of range: name the user's file, which set it
-            raise InputError(
-                exc.message, file=user_file, field=exc.field, value=exc.value
-            ) from None
-    return _defaults(merged.values())
+    try:
+        return _defaults(merged.values())
+    except InputError as exc:  # a value out of range: only a user's file can have set it
+        if user_file is None:
+            raise
+        raise InputError(exc.message, file=user_file, field=exc.field, value=exc.value) from None
 
 
 def _overlay(packaged: Mapping[str, Any], user: Mapping[str, Any]) -> dict[str, Any]:
@@ -106,8 +105,11 @@ def _checked(
         name = row.get("name", "")
         if name not in KNOWN:
             raise rows.fail(index, "name", "unknown finance assumption", name)
-        for key in sorted(set(row) - _KEYS):
-            raise rows.fail(index, key, f"unknown key in finance assumption '{name}'", key)
+        unknown = sorted(set(row) - _KEYS)
+        if unknown:
+            raise rows.fail(
+                index, unknown[0], f"unknown key in finance assumption '{name}'", unknown[0]
+            )
         for key in _NUMBERS:
             _number(rows, index, key, row.get(key))
         _check_sources(rows, index, row, catalog, required=own_sources)
@@ -125,6 +127,8 @@ def _check_sources(
     rows: _Rows, index: int, row: Mapping[str, Any], catalog: Catalog, *, required: bool
 ) -> None:
     name, cited = row["name"], row.get("sources", [])
+    if not isinstance(cited, list):
+        raise rows.fail(index, "sources", "sources must be a list of source ids", cited)
     if required and not cited:
         raise rows.fail(
             index, "name", f"finance assumption '{name}' needs the sources of what it sets", name
