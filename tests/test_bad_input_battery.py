@@ -135,6 +135,7 @@ OPTION_CASES = [
     (("explore", "-m", "llama3-8b", "--gpus", "8", "--executor", "nope"), ("executor", "nope")),
     (("explore", "-m", "llama3-8b", "--gpus", "8", "--precision", "fp7"), ("precision", "fp7")),
     (("source", "--policy", "no-such-policy"), ("policy", "no-such-policy")),
+    (("plan", "--policy", "no-such-policy"), ("--policy", "no-such-policy", "semis-232-phase2")),
     (("plan", "--only", "nope"), ("--only", "'nope'")),
     (("catalog", "list", "--kind", "gadget"), ("kind", "gadget")),
     # unknown ids

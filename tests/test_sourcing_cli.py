@@ -81,6 +81,19 @@ def test_same_inputs_give_the_same_plan(cli: RunCli) -> None:
         assert first[key] == second[key]
 
 
+def test_a_tariff_policy_scenario_is_sourced_under_its_own_duties(cli: RunCli) -> None:
+    """``semis-232-phase2`` puts 25 % on chips and computers from 2027-07-01 (Taiwan 15 %): the
+    plan sourced under it pays more duty and costs more than the one under today's rules, and
+    says which policy it was sourced under."""
+    today = json.loads(cli("source", "--json").out)
+    result = cli("source", "--policy", "semis-232-phase2", "--json")
+    assert result.code == 0, result.err
+    phase2 = json.loads(result.out)
+    assert (today["policy"], phase2["policy"]) == ("current", "semis-232-phase2")
+    assert phase2["costs"]["tariff_usd"] > today["costs"]["tariff_usd"] + 1e9
+    assert phase2["bound_usd"] > today["objective_usd"]  # provably dearer, not just this plan
+
+
 @pytest.mark.parametrize(
     ("option", "value"),
     [("--gap", "2"), ("--dual-sites", "0"), ("--max-nodes", "0"), ("--time-limit", "-1")],

@@ -17,6 +17,7 @@ import pytest
 
 from rackwright.bom.supply import UsdPriceBreak
 from rackwright.chain.load import InputRequest, load_inputs
+from rackwright.errors import ScenarioError
 from rackwright.report.sections.sourcing_duties import duty_summary, duty_tables
 from rackwright.scenario import default_scenario_text
 from rackwright.tariffs import PartFacts, TariffRules, duty_stack, load_tariff_rules, parse_hts
@@ -105,3 +106,29 @@ def test_a_scenarios_tariff_file_reaches_the_plan_inputs(tmp_path: Path) -> None
     mine = duty_stack(rules.rules, pcb, "TW", day, PartFacts()).total_rate
     alone = duty_stack(packaged, pcb, "TW", day, PartFacts()).total_rate
     assert mine == pytest.approx(alone + 0.20)  # my-duty's second period
+
+
+def test_a_plan_sourced_under_a_policy_pays_that_policys_duties(tariffs: TariffRules) -> None:
+    """Under ``surcharge-renewed`` the forced-labor 301 is set aside and the Section 122
+    surcharge (10 %) is extended: the Taiwan PCB pays the surcharge instead; the plan's duties
+    are exactly that scenario's row of the re-priced orders."""
+    duties = plan_duties(tariffs, ORDERS, OFFERS, CATEGORIES, PERIODS, policy="surcharge-renewed")
+    rules = {r.rule for r in duties.by_rule}
+    assert "301-forced-labor" not in rules and rules
+    assert all(r.family is Family.SURCHARGE for r in duties.by_rule)
+    row = {s.scenario: s.usd for s in duties.scenarios}
+    assert duties.total_usd == pytest.approx(row["surcharge-renewed"])
+    assert row["current"] == pytest.approx(20_000)  # the other rows stay what they were
+
+
+def test_an_unknown_tariff_policy_in_the_scenario_names_its_line(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.toml"
+    bad = 'tariff_policy = "fortress"'
+    text = default_scenario_text().replace('tariff_policy = "current"', bad, 1)
+    scenario.write_text(text, encoding="utf-8")
+    line = text.splitlines().index(bad) + 1
+    with pytest.raises(ScenarioError) as caught:
+        load_inputs(InputRequest(scenario=scenario))
+    message = str(caught.value)
+    assert f"{scenario}:{line}" in message and "'fortress'" in message
+    assert "current" in message and "surcharge-renewed" in message  # the known ones

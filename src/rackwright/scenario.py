@@ -253,6 +253,10 @@ class Scenario(Strict):
     factory_file: str | None = None
     finance_file: str | None = None
     seed: int = Field(default=0, ge=0, description="seed of every random draw in the plan")
+    # the tariff policy scenario the plan is sourced under: "current" (the rules as they stand and
+    # as announced) or a scenario of the tariff files; the duties section re-prices the plan
+    # under every scenario either way
+    tariff_policy: str = Field(default="current", min_length=1)
     workloads: list[Workload] = Field(min_length=1)
     generations: list[Generation] = Field(min_length=1)
     sites: list[SiteUse] = Field(min_length=1)

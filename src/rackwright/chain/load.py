@@ -19,6 +19,7 @@ from pathlib import Path
 from rackwright import __version__
 from rackwright.bom import load_supply_data, read_rules
 from rackwright.catalog import Catalog, load_catalog
+from rackwright.catalog.tomlpos import locate
 from rackwright.chain.inputs import InputDigest, InputFile, PlanInputs, PlanSettings
 from rackwright.errors import InputError, RackwrightError, ScenarioError
 from rackwright.evaluation.inputs import EvaluationInputs
@@ -31,6 +32,8 @@ from rackwright.scenario import Scenario, check_against_catalog, read_scenario
 from rackwright.sourcing.rules import load_rules
 from rackwright.sourcing.tariffs import load_logistics
 from rackwright.tariffs.loader import load_tariff_rules
+from rackwright.tariffs.models import TariffRules
+from rackwright.tariffs.scenarios import scenario_names
 
 # Package data every plan reads (hashed so a changed default changes the content hash).
 PACKAGE_DATA = (
@@ -60,6 +63,7 @@ class InputRequest:
     finance: Path | None = None  # finance assumptions over the packaged defaults
     evaluation: Path | None = None  # an early-access program whose throughput the decision counts
     seed: int | None = None
+    tariff_policy: str | None = None  # replaces the scenario's tariff_policy
     executor: str = "local"
 
 
@@ -82,6 +86,8 @@ class _Files:
 def load_inputs(request: InputRequest) -> PlanInputs:
     """Read and check everything the plan needs; every error names its file, field and value."""
     scenario, text, name = read_scenario(request.scenario)
+    if request.tariff_policy is not None:
+        scenario = scenario.model_copy(update={"tariff_policy": request.tariff_policy})
     base = request.scenario.parent if request.scenario is not None else Path.cwd()
     files = _resolve_files(scenario, base, request)
     catalog = load_catalog(list(files.catalog))
@@ -94,13 +100,17 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         files = replace(
             files, evaluation=(Path(evaluation.file), *map(Path, evaluation.result_files))
         )
+    tariffs = load_tariff_rules(files.tariffs)
+    check_tariff_policy(
+        scenario, tariffs, text, name, from_option=request.tariff_policy is not None
+    )
     return PlanInputs(
         scenario=scenario,
         scenario_file=name,
         catalog=catalog,
         supply=supply,
         rules=read_rules(files.rules),
-        tariffs=load_tariff_rules(files.tariffs),
+        tariffs=tariffs,
         logistics=load_logistics(files.logistics),
         sourcing_rules=load_rules(files.sourcing_rules),
         efficiency=load_efficiency(files.calibration),
@@ -110,6 +120,25 @@ def load_inputs(request: InputRequest) -> PlanInputs:
         evaluation=evaluation,
         settings=PlanSettings(seed=seed, executor=request.executor),
         digest=_digest(scenario, files, seed),
+    )
+
+
+def check_tariff_policy(
+    scenario: Scenario, tariffs: TariffRules, text: str, file: str, *, from_option: bool
+) -> None:
+    """The tariff policy the plan is sourced under is ``current`` or a scenario of the tariff
+    files (the error names the option, or the scenario file's line, and the known policies)."""
+    if scenario.tariff_policy in scenario_names(tariffs):
+        return
+    message = f"unknown tariff policy; known: {', '.join(scenario_names(tariffs))}"
+    if from_option:
+        raise ScenarioError(message, field="--policy", value=scenario.tariff_policy)
+    raise ScenarioError(
+        message,
+        file=file,
+        line=locate(text, ("scenario", "tariff_policy")),
+        field="scenario.tariff_policy",
+        value=scenario.tariff_policy,
     )
 
 

@@ -61,6 +61,15 @@ SeedOpt = Annotated[
     typer.Option("--seed", min=0, help="Seed of every random draw (default: the scenario's)."),
 ]
 
+PolicyOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--policy",
+        help="Tariff policy to source under: current, or a scenario of the tariff files "
+        "(default: the scenario's tariff_policy, current).",
+    ),
+]
+
 ScenarioFileArg = Annotated[
     Path | None,
     typer.Argument(help="Scenario TOML; the embedded default scenario when omitted."),
@@ -81,6 +90,7 @@ def input_request(
     finance: Path | None = None,
     evaluation: Path | None = None,
     seed: int | None = None,
+    tariff_policy: str | None = None,
     executor: str = "local",
 ) -> InputRequest:
     """What the command line names, as the plan's ``InputRequest`` (lists as tuples)."""
@@ -97,6 +107,7 @@ def input_request(
         finance=finance,
         evaluation=evaluation,
         seed=seed,
+        tariff_policy=tariff_policy,
         executor=executor,
     )
 

@@ -25,6 +25,7 @@ from rackwright.cli.inputs import (
     FactoryFileOpt,
     FinanceFileOpt,
     LogisticsFileOpt,
+    PolicyOpt,
     RulesFileOpt,
     SeedOpt,
     SourcingRulesFileOpt,
@@ -55,6 +56,7 @@ def plan(
     bom: BomFilesOpt = None,
     rules: RulesFileOpt = None,
     tariffs: TariffsFileOpt = None,
+    policy: PolicyOpt = None,
     sourcing_rules: SourcingRulesFileOpt = None,
     logistics: LogisticsFileOpt = None,
     calibration: CalibrationFileOpt = None,
@@ -80,6 +82,7 @@ def plan(
             finance=finance,
             evaluation=evaluation,
             seed=seed,
+            tariff_policy=policy,
         )
     )
     check_output_dir(out)  # fail before the engines run, not after

@@ -12,7 +12,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from rackwright.cli.common import CatalogFiles, JsonFlag, console, console_err, print_json
-from rackwright.cli.inputs import SourcingRulesFileOpt, TariffsFileOpt
+from rackwright.cli.inputs import PolicyOpt, SourcingRulesFileOpt, TariffsFileOpt
 from rackwright.errors import InputError
 from rackwright.optim import SolveOptions, SolveProgress
 from rackwright.plan import InputRequest, prepare
@@ -35,9 +35,7 @@ def source(
         ),
     ] = None,
     tariffs: TariffsFileOpt = None,
-    policy: Annotated[
-        str, typer.Option("--policy", help="Tariff scenario: current, or one in scenarios.toml.")
-    ] = "current",
+    policy: PolicyOpt = None,
     rules: SourcingRulesFileOpt = None,
     soft_floor: Annotated[
         bool,
@@ -88,7 +86,11 @@ def source(
     _check_options(domestic_floor, dual_share, dual_sites, gap, max_nodes, time_limit)
     context = prepare(
         InputRequest(
-            scenario=file, catalog=tuple(catalog or ()), tariffs=tariffs, sourcing_rules=rules
+            scenario=file,
+            catalog=tuple(catalog or ()),
+            tariffs=tariffs,
+            sourcing_rules=rules,
+            tariff_policy=policy,
         )
     )
     problem = problem_from_scenario(
@@ -96,7 +98,7 @@ def source(
         context.catalog,
         context.supply,
         tariffs=context.tariffs,
-        tariff_policy=policy,
+        tariff_policy=context.scenario.tariff_policy,
         logistics=context.logistics,
         domestic_floor=domestic_floor,
         soft_domestic_floor=soft_floor,
@@ -109,7 +111,13 @@ def source(
     )
     result = _solve_with_progress(problem, options, label)
     if json_out:
-        print_json({"scenario": context.scenario_file, "policy": policy, **result.to_json()})
+        print_json(
+            {
+                "scenario": context.scenario_file,
+                "policy": context.scenario.tariff_policy,
+                **result.to_json(),
+            }
+        )
     else:
         _print(result, soft_floor)
     if not result.has_plan:

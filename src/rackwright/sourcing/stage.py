@@ -1,7 +1,7 @@
 """The sourcing stage: the least landed-cost supplier plan for the scenario's builds, and what
 each domestic-content floor costs, from the BOM stage's BOMs (never expanded again).
 
-The build plan is sourced under the default tariff policy and the scenario's domestic targets. An
+The build plan is sourced under the scenario's tariff policy and domestic targets. An
 infeasible plan is explained (which rule, where, by how much) and, when dual-sourcing shares are
 what blocks it, re-planned with second sources qualified but free to take any share. Each
 generation's builds are then solved at several hard domestic floors: the cost-vs-share curve.
@@ -29,7 +29,6 @@ from rackwright.sourcing.problem import SourcingProblem
 from rackwright.sourcing.result import SourcingResult, ViolationKind
 from rackwright.tariffs.plan_duties import PlanDuties, RackParts, plan_duties
 
-POLICY = "current"
 # deterministic: one thread and a proven gap; the wall-clock limit is only a safety net, and a
 # plan it stopped says so (stopped_by) in the report
 PLAN_OPTIONS = SolveOptions(mip_rel_gap=1e-3, threads=1, time_limit_s=300.0)
@@ -102,7 +101,7 @@ def scenario_problem(
         inputs.catalog,
         inputs.supply,
         tariffs=inputs.tariffs,
-        tariff_policy=POLICY,
+        tariff_policy=(scenario or inputs.scenario).tariff_policy,
         logistics=inputs.logistics,
         domestic_floor=floor,
         rules=rules,
@@ -168,6 +167,7 @@ def duties_of(
         {p.part_id: p.category for p in problem.parts},
         problem.periods,
         racks,
+        policy=inputs.scenario.tariff_policy,
     )
 
 
@@ -199,7 +199,7 @@ def run(inputs: PlanInputs, upstream: Upstream) -> SourcingStageResult:
     if inputs.settings.status is not None:
         inputs.settings.status(f"cost-vs-floor curves: {len(FLOORS)} floors per generation")
     return SourcingStageResult(
-        policy=POLICY,
+        policy=inputs.scenario.tariff_policy,
         first=first,
         plan=result,
         relaxed_dual=relaxed,

@@ -209,13 +209,16 @@ def plan_duties(
     categories: Mapping[str, str],
     periods: Sequence[str],
     racks: Sequence[RackParts] = (),
+    policy: str = CURRENT,
 ) -> PlanDuties:
-    """Duties of the plan's ``orders``: by rule, per quarter, the premium offset, the scenarios,
-    and each rack of ``racks`` imported as parts vs integrated in Mexico."""
+    """Duties of the plan's ``orders`` under ``policy`` (the scenario it was sourced under): by
+    rule, per quarter, the premium offset, each rack of ``racks`` imported as parts vs integrated
+    in Mexico; and the same orders under every scenario."""
     ordered = {o.offer_id for o in orders}
-    current = schedules(tariffs.rules, tariffs, offers, categories, periods)
+    rules = rules_under(tariffs, policy)
+    current = schedules(rules, tariffs, offers, categories, periods)
     usd, by_period, family = duty_by_rule(orders, current, periods)
-    names = {r.id: r.name for r in tariffs.rules}
+    names = {r.id: r.name for r in rules}
     by_rule = tuple(
         RuleDuty(rule=r, name=names.get(r, r), family=family[r], usd=v)
         for r, v in sorted(usd.items(), key=lambda kv: -kv[1])
@@ -230,7 +233,7 @@ def plan_duties(
         scenarios=scenario_duties(
             tariffs, orders, [o for o in offers if o.offer_id in ordered], categories, periods
         ),
-        mexico=tuple(mexico_racks(tariffs, racks, orders, current, periods)),
+        mexico=tuple(mexico_racks(tariffs, rules, racks, orders, current, periods)),
     )
 
 
@@ -305,13 +308,15 @@ def _price(offer: PlanOfferLike, qty: float) -> float:
 
 def mexico_racks(
     tariffs: TariffRules,
+    rules: Sequence[Rule],
     racks: Sequence[RackParts],
     orders: Sequence[OrderLike],
     duties: Mapping[str, OfferDuties],
     periods: Sequence[str],
 ) -> Iterable[MexicoRack]:
     """Each rack in its first build quarter of every year: parts imported at the plan's average
-    prices and duties, vs the whole rack entering from Mexico under the integration class."""
+    prices and duties, vs the whole rack entering from Mexico under the integration class
+    (both under ``rules``, the policy the plan was sourced under)."""
     index = {p: i for i, p in enumerate(periods)}
     value: dict[str, float] = defaultdict(float)
     qty: dict[str, float] = defaultdict(float)
@@ -333,7 +338,7 @@ def mexico_racks(
         for period in _first_per_year(rack.periods):
             whole = [
                 quarter_duty(
-                    tariffs.rules,
+                    rules,
                     integration.hts,
                     "MX",
                     _with_usmca(integration.facts, usmca),
