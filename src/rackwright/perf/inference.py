@@ -50,6 +50,7 @@ from rackwright.errors import InfeasibleError
 from rackwright.perf.efficiency import Efficiency, load_efficiency
 from rackwright.perf.hardware import HardwareView
 from rackwright.perf.models import ModelArch
+from rackwright.perf.train_core import grouped_gemm_share
 from rackwright.precision import Precision, PrecisionClass, PrecisionField
 
 TPOT_P99_FACTOR = 1.15
@@ -267,8 +268,10 @@ class _Instance:
         self.expert_prec = expert_gemm_precision(hw, cfg.precision, self.ewb)
         self.expert_peak = hw.flops_per_s(self.expert_prec)
         arch = hw.architecture
-        self.expert_eff = eff.get("grouped_gemm_eff", arch, self.expert_prec) * eff.get(
-            "gemm_eff_max", arch, self.expert_prec
+        # the grouped-GEMM loss by the experts one GPU of a pipeline stage holds
+        local_experts = model.experts / (cfg.instance_gpus / cfg.pp)
+        self.expert_eff = eff.get("gemm_eff_max", arch, self.expert_prec) * float(
+            grouped_gemm_share(eff.get("grouped_gemm_eff", arch, self.expert_prec), local_experts)
         )
         if is_dequantising(self.expert_prec, self.ewb):  # its own kernel, not the bf16 GEMM's
             self.expert_eff *= eff.get("mixed_gemm_eff", arch, self.expert_prec)
@@ -348,8 +351,8 @@ class _Instance:
             return 0.0
         per_expert = copies / m.experts
         # each expert's GEMM runs at the efficiency of its own M, the tokens routed to it
-        eff = self.expert_eff * per_expert / (per_expert + self.expert_half)
         stage_gpus = self.n_gpus / self.cfg.pp
+        eff = self.expert_eff * per_expert / (per_expert + self.expert_half)
         flops = 2.0 * m.expert_params() * copies / stage_gpus
         # an expert is read when at least one routed copy reaches it (Poisson arrivals)
         touched = 1.0 - math.exp(-per_expert)

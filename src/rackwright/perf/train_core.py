@@ -31,7 +31,8 @@ hw keys (per GPU, SI; precision-dependent ones already chosen for each config's 
   (host-bound floor of one MoE layer's forward: router, token-count sync, dispatch kernels),
   su_eff, su_latency_s, su_half_bytes, so_eff, so_latency_s, so_half_bytes, elem_passes,
   cast_passes, mem_reserve_bytes, mem_frag, grouped_gemm_eff (share of the dense GEMM curve a
-  grouped per-expert GEMM reaches at the same M).
+  grouped per-expert GEMM reaches at the same M on a GPU holding many experts; see
+  ``grouped_gemm_share``).
 model keys: layers, hidden, heads, kv_heads, dqk, dv (per-head score and value dims), ffn,
   mlp_mats (2 or 3), vocab, tied (0/1), experts, topk, moe_ffn, shared, dense_layers, imbalance,
   attn_params (per layer), kv_dim (K+V width per token per layer), window (sliding-window tokens,
@@ -84,6 +85,19 @@ def _divides(a: Num, b: Num) -> Num:
 def _gemm_eff(hw: Arrays, dim: Num) -> Num:
     """GEMM efficiency vs its smallest dimension: a saturating curve max·d/(d + d_half)."""
     return hw["gemm_eff_max"] * dim / (dim + hw["gemm_dim_half"])
+
+
+def grouped_gemm_share(share: Num, local_experts: Num) -> Num:
+    """The share of the dense GEMM curve a grouped expert GEMM reaches on one GPU.
+
+    ``share`` is the fitted figure for a GPU holding many experts (many small GEMMs in one
+    launch, each with its own tail tiles and weight loads); a GPU holding one expert runs one
+    plain GEMM. In between the loss shrinks with the number of groups:
+    share + (1 - share) / local_experts (Mixtral-8x7B at EP8 holds one expert per GPU,
+    DeepSeek-V3 at EP64 four, a DeepSeek-R1 DEP8 instance 32).
+    """
+    n = np.maximum(local_experts, 1.0)
+    return share + (1.0 - share) / n
 
 
 def _coll_time(hw: Arrays, wire_bytes: Num, msg_bytes: Num, steps: Num, scaleup: Num) -> Num:
@@ -194,10 +208,11 @@ def _layer_forward(cfg: Arrays, hw: Arrays, model: Arrays, c: dict[str, Num]) ->
     # grouped expert GEMMs run at the efficiency of their own M: tokens per local expert
     tok_expert = tok * topk * np.maximum(ep, 1) / (np.maximum(E, 1) * tp)
     d_moe = np.maximum(np.minimum(tok_expert, model["moe_ffn"]), 1.0)
+    grouped = grouped_gemm_share(hw["grouped_gemm_eff"], E / np.maximum(ep, 1))
     t_gemm = (
         f_attn / (peak * _gemm_eff(hw, np.maximum(d_attn, 1.0)))
         + (1 - moe_frac) * f_dense / (peak * _gemm_eff(hw, np.maximum(d_dense, 1.0)))
-        + moe_frac * f_moe / (peak * _gemm_eff(hw, d_moe) * hw["grouped_gemm_eff"])
+        + moe_frac * f_moe / (peak * _gemm_eff(hw, d_moe) * grouped)
     )
     no_flash = np.where(cfg["flash"] > 0, 0.0, 1.0)
     attn_eff = np.where(cfg["flash"] > 0, hw["attn_eff"], hw["unfused_attn_eff"])
@@ -216,16 +231,25 @@ def _layer_forward(cfg: Arrays, hw: Arrays, model: Arrays, c: dict[str, Num]) ->
     return {"t_core": t_core, "t_layer": 3.0 * t_fwd + t_recomp}
 
 
+def _exposed(comm: Num, compute: Num, overlap: Num) -> Num:
+    """The part of ``comm`` left on the critical path when a share ``overlap`` of it runs beside
+    ``compute``: an overlapped collective can hide behind at most the kernels it runs beside, so a
+    collective longer than the layer's compute is exposed by the excess (as the data-parallel
+    gradient reduction is against the pipeline)."""
+    return np.maximum(comm - overlap * compute, (1.0 - overlap) * comm)
+
+
 def _layer_comm(
-    cfg: Arrays, hw: Arrays, model: Arrays, c: dict[str, Num], t_core: Num
+    cfg: Arrays, hw: Arrays, model: Arrays, c: dict[str, Num], fwd: dict[str, Num]
 ) -> tuple[Num, Num, Num]:
-    """(tp, cp, ep) communication per layer on one GPU, after what overlaps."""
+    """(tp, cp, ep) communication per layer on one GPU, after what overlaps the layer's kernels."""
+    t_core, t_layer = fwd["t_core"], fwd["t_layer"]
     tp, cp, ep, ab = cfg["tp"], cfg["cp"], cfg["ep"], cfg["act_bytes"]
     tok, full, dom, h = c["tok"], c["full"], hw["su_domain"], model["hidden"]
     tp_msg = tok * h * ab
     tp_ar = _coll_time(hw, 2.0 * (tp - 1) / tp * tp_msg, tp_msg, 2.0 * (tp - 1), tp <= dom)
     tp_ar = np.where(tp > 1, tp_ar, 0.0)
-    tp_comm = (4.0 + 2.0 * full) * tp_ar * (1.0 - c["overlap"] * hw["tp_overlap"])
+    tp_comm = _exposed((4.0 + 2.0 * full) * tp_ar, t_layer, c["overlap"] * hw["tp_overlap"])
     kv_bytes = tok * model["kv_dim"] * ab / tp
     cp_x = _coll_time(hw, (cp - 1) * kv_bytes, kv_bytes, cp - 1, tp * cp <= dom)
     # ring P2P hides behind attention; an all-gather (Llama 3) runs before it, exposed
@@ -235,7 +259,8 @@ def _layer_comm(
     # dispatch/combine kernels (DeepEP-style) batch all peers: efficiency follows the total size
     a2a = _coll_time(hw, (ep - 1) / ep * a2a_msg, a2a_msg, ep - 1, tp * ep <= dom)
     ep_comm = np.where(ep > 1, c["moe_frac"] * (4.0 + 2.0 * full) * a2a, 0.0)
-    ep_comm = ep_comm * (1.0 - c["overlap"] * hw["ep_overlap"])
+    # a dispatch that crosses the scale-out fabric can outlast the expert GEMMs beside it
+    ep_comm = _exposed(ep_comm, c["moe_frac"] * t_layer, c["overlap"] * hw["ep_overlap"])
     return tp_comm, cp_comm, ep_comm
 
 
@@ -244,7 +269,7 @@ def _pipeline(cfg: Arrays, hw: Arrays, model: Arrays, c: dict[str, Num]) -> dict
     tp, pp, vpp, ab = cfg["tp"], cfg["pp"], cfg["vpp"], cfg["act_bytes"]
     tok, V, h, m = c["tok"], model["vocab"], model["hidden"], c["m"]
     fwd = _layer_forward(cfg, hw, model, c)
-    tp_comm, cp_comm, ep_comm = _layer_comm(cfg, hw, model, c, fwd["t_core"])
+    tp_comm, cp_comm, ep_comm = _layer_comm(cfg, hw, model, c, fwd)
     t_busy = fwd["t_layer"] + tp_comm + cp_comm + ep_comm
     # a MoE layer cannot run faster than the host issues it (dropless routing syncs token counts
     # to the CPU each layer, so the launch queue cannot run ahead): fwd + bwd ≈ 3 forward floors
