@@ -1,11 +1,13 @@
 """Sourcing at scale: the proof search against HiGHS on the plain model, and against the old code.
 
-``python -m benchmarks.bench_sourcing [default | PARTS SITES PERIODS] [--limit S] [--before DIR]``
+``python -m benchmarks.bench_sourcing [default | PARTS SITES PERIODS] [--limit S] [--workers N]
+[--before DIR]``
 
 - ``default``: the embedded default scenario's sourcing problem (scenario floors, policy.toml);
   otherwise a generated instance (``sourcing.generate``, seed 2026), 2,000 x 40 x 12 by default.
 - **proof search**: ``solve_sourcing`` to a proven 1e-4 gap, one thread, no time limit (it stops
-  on the gap or on its work limits);
+  on the gap or on its work limits); its part MILPs on ``--workers`` processes (default 1; the
+  plan and bound are the same for any count, CPU time counts this process only);
 - **HiGHS, plain model**: the same MILP without the cover cuts, handed to HiGHS whole (one
   thread, 1e-4 gap) with a ``--limit`` second wall-clock cap (default 60);
 - **before**: with ``--before DIR`` (a checkout of the code before the proof search, e.g.
@@ -41,16 +43,25 @@ def default_problem() -> SourcingProblem:
     return scenario_problem(prepare(InputRequest()))
 
 
-def proof_search(problem: SourcingProblem) -> str:
+def proof_search(problem: SourcingProblem, workers: int = 1) -> str:
     """One line: the proof search's wall and CPU time, plan, bound, gap and why it stopped."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    result = solve_sourcing(problem, SolveOptions(mip_rel_gap=GAP, threads=1), explain=False)
+    wall, cpu, children = time.perf_counter(), time.process_time(), _children_cpu()
+    options = SolveOptions(mip_rel_gap=GAP, threads=1, workers=workers)
+    result = solve_sourcing(problem, options, explain=False)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    workers_cpu = _children_cpu() - children
     return (
-        f"proof search      : {wall:6.1f} s wall, {cpu:6.1f} s CPU; plan "
+        f"proof search      : {workers} worker(s), {wall:6.1f} s wall, {cpu:6.1f} s CPU "
+        f"(+{workers_cpu:.1f} s in worker processes), load average {os.getloadavg()[0]:.1f}; plan "
         f"{result.objective_usd:,.0f} USD, bound {result.bound_usd:,.0f}, gap {result.mip_gap:.2e} "
         f"({result.gap_usd:,.0f} USD), stopped: {result.stopped_by}"
     )
+
+
+def _children_cpu() -> float:
+    """CPU seconds of this process's finished child processes (the part-MILP workers)."""
+    times = os.times()
+    return times.children_user + times.children_system
 
 
 def plain_highs(problem: SourcingProblem, limit_s: float) -> str:
@@ -102,6 +113,11 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     limit = 60.0
     old: Path | None = None
+    workers = 1
+    if "--workers" in args:
+        i = args.index("--workers")
+        workers = int(args[i + 1])
+        del args[i : i + 2]
     if "--limit" in args:
         i = args.index("--limit")
         limit = float(args[i + 1])
@@ -123,7 +139,7 @@ def main(argv: list[str] | None = None) -> None:
         f"({int(model.integer.sum()):,} integer), {model.num_row:,} rows, {model.num_nz:,} nz",
         flush=True,
     )
-    print(proof_search(problem), flush=True)
+    print(proof_search(problem, workers), flush=True)
     print(plain_highs(dataclasses.replace(problem), limit), flush=True)
     if old is not None:
         print(before(old, args, limit), flush=True)

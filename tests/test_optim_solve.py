@@ -20,6 +20,7 @@ from rackwright.optim import (
     SparseModel,
     WarmLp,
     solve,
+    solve_many,
 )
 from rackwright.optim.model import drop_zero_columns
 
@@ -206,3 +207,22 @@ def test_dropping_zero_columns_keeps_the_rest_of_the_model() -> None:
     small, cols, rows = drop_zero_columns(b.build(), np.array([True, False, False]))
     assert cols.tolist() == [0] and rows.tolist() == [0]
     assert solve(small).objective == pytest.approx(1.0)
+
+
+def _knapsack(capacity: float) -> SparseModel:
+    b = ModelBuilder()
+    x = b.add_vars(3, cost=[-5.0, -4.0, -3.0], upper=1.0, integer=True)
+    r = b.add_rows(1, upper=capacity)
+    b.add_coeffs([r[0]] * 3, x, [2.0, 3.0, 1.0])
+    return b.build()
+
+
+def test_solve_many_on_two_processes_gives_each_models_own_result() -> None:
+    models = [_knapsack(c) for c in (1.0, 3.0, 4.0, 6.0)]
+    options = SolveOptions(threads=1)
+    alone = [solve(m, options) for m in models]
+    pooled = list(solve_many(models, SolveOptions(threads=1, workers=2)))
+    assert (
+        [r.objective for r in pooled] == [r.objective for r in alone] == [-3.0, -8.0, -8.0, -12.0]
+    )
+    assert all(np.array_equal(p.x, a.x) for p, a in zip(pooled, alone, strict=True))

@@ -105,3 +105,13 @@ def test_generated_instances_have_us_offers_and_share_vectors() -> None:
         by_part[o.part_id].append(o.country)
     assert all("US" in countries for countries in by_part.values())
     assert np.all(np.array(problem.policy.domestic_floor) == 0.2)
+
+
+def test_part_milps_on_two_processes_give_the_same_plan_and_bound() -> None:
+    problem = generate_problem(parts=40, sites=10, periods=6, seed=1)  # three rounds
+    one = solve_sourcing(problem, SolveOptions(mip_rel_gap=1e-4, threads=1), explain=False)
+    two = solve_sourcing(
+        problem, SolveOptions(mip_rel_gap=1e-4, threads=1, workers=2), explain=False
+    )
+    assert two.objective_usd == one.objective_usd
+    assert two.bound_usd == one.bound_usd

@@ -17,7 +17,7 @@ from rackwright.optim.options import (
     SolveResult,
     SolveStatus,
 )
-from rackwright.optim.solve import solve
+from rackwright.optim.solve import solve, solve_many
 
 __all__ = [
     "INF",
@@ -31,4 +31,5 @@ __all__ = [
     "SparseModel",
     "WarmLp",
     "solve",
+    "solve_many",
 ]

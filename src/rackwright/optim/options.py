@@ -58,6 +58,8 @@ class SolveOptions:
     heuristics: for a relaxation whose bound is all that is wanted). With ``threads`` fixed the
     same inputs give the same answer (HiGHS's MIP search differs between thread counts).
     ``progress`` is called about every ``progress_every_s`` seconds while a MIP runs.
+    ``workers`` is how many processes a decomposition may solve its independent subproblems on
+    (one per part at a time); each subproblem is solved alike, so the answer does not depend on it.
     """
 
     time_limit_s: float | None = None
@@ -72,6 +74,7 @@ class SolveOptions:
     heuristics: bool = True
     progress: ProgressCallback | None = field(default=None, compare=False)
     progress_every_s: float = 0.25
+    workers: int = 1
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ HiGHS itself is reached through ``optim.highs``, the one module that imports hig
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
@@ -31,6 +33,7 @@ __all__ = [
     "SolveResult",
     "SolveStatus",
     "solve",
+    "solve_many",
 ]
 
 
@@ -72,3 +75,29 @@ def solve(
             watch.run(h)
             name = highs.model_status(h)
     return highs.read_result(h, model, name, time.perf_counter() - began)
+
+
+def solve_many(models: Sequence[SparseModel], options: SolveOptions) -> Iterator[SolveResult]:
+    """``solve`` of each model with ``options``, in order, on ``options.workers`` processes.
+
+    The models are independent (one part each): every one is solved exactly as ``solve`` would,
+    so the results are the same for any number of workers. Progress callbacks are not passed on.
+    """
+    if options.workers <= 1 or len(models) < 2:
+        for model in models:
+            yield solve(model, options)
+        return
+    plain = _without_progress(options)
+    with ProcessPoolExecutor(max_workers=options.workers) as pool:
+        chunk = max(len(models) // (8 * options.workers), 1)
+        yield from pool.map(_solve_one, models, [plain] * len(models), chunksize=chunk)
+
+
+def _solve_one(model: SparseModel, options: SolveOptions) -> SolveResult:
+    return solve(model, options)
+
+
+def _without_progress(options: SolveOptions) -> SolveOptions:
+    from dataclasses import replace
+
+    return replace(options, progress=None)

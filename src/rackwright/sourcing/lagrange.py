@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from rackwright.optim import BlockAngular, SolveOptions, solve
+from rackwright.optim import BlockAngular, SolveOptions, solve_many
 from rackwright.optim.blocks import COUPLING
 from rackwright.optim.model import FloatArray
 
@@ -60,41 +60,21 @@ def part_bound(
     """
     y = blocks.sign_safe(y)
     cost = blocks.priced_cost(y)
-    bound = blocks.dual_constant(y) + blocks.coupling_bound(cost)
     plans = np.full(blocks.model.num_col, np.nan)
-    has_plan = np.zeros(blocks.num_blocks, dtype=bool)
     integer = blocks.model.integer & (~relax if relax is not None else True)
-    settled = _settled_blocks(blocks, integer, known)
-    part_opts = dataclasses.replace(
-        options,
-        mip_rel_gap=1e-7,
-        mip_abs_gap=1e-6,
-        max_nodes=PART_NODES,
-        heuristics=False,
-        progress=None,
-        time_limit_s=None,
-    )
-    solved = np.zeros(blocks.num_blocks, dtype=bool)
-    if only is not None:
-        bound = -np.inf
-    for k in range(blocks.num_blocks):
-        cols = blocks.block_cols(k)
-        if only is not None and not only[k]:
-            continue
-        if known is not None and settled[k]:
-            plans[cols] = known[cols]
-            has_plan[k] = True
-            bound += float(cost[cols] @ known[cols])
-        else:
-            sub = blocks.block_model(k, cost)
-            result = solve(dataclasses.replace(sub, integer=integer[cols]), part_opts)
-            solved[k] = True
-            bound += result.dual_bound  # +inf when the part alone has no plan: nor has the problem
-            if result.has_solution:
-                plans[cols] = result.x
-                has_plan[k] = True
-        if on_part is not None:
-            on_part(k + 1, blocks.num_blocks)
+    wanted = np.ones(blocks.num_blocks, dtype=bool) if only is None else only
+    read = wanted & _settled_blocks(blocks, integer, known)
+    bound = blocks.dual_constant(y) + blocks.coupling_bound(cost) if only is None else -np.inf
+    for k in np.flatnonzero(read):  # known is not None here: settled blocks come from it
+        cols = blocks.block_cols(int(k))
+        plans[cols] = np.asarray(known)[cols]
+        bound += float(cost[cols] @ plans[cols])
+    solved = wanted & ~read
+    bound += _solve_parts(blocks, cost, integer, solved, plans, options, on_part)
+    has_plan = read.copy()
+    has_plan[solved] = [
+        bool(np.isfinite(plans[blocks.block_cols(int(k))]).all()) for k in np.flatnonzero(solved)
+    ]
     return PartBound(
         bound=float(bound),
         y=y,
@@ -104,6 +84,45 @@ def part_bound(
         solves=int(solved.sum()),
         solved=solved,
     )
+
+
+def _solve_parts(
+    blocks: BlockAngular,
+    cost: FloatArray,
+    integer: NDArray[np.bool_],
+    solved: NDArray[np.bool_],
+    plans: FloatArray,
+    options: SolveOptions,
+    on_part: Callable[[int, int], None] | None,
+) -> float:
+    """The sum of the proven bounds of the ``solved`` parts' MILPs; their plans into ``plans``.
+
+    The MILPs are solved on ``options.workers`` processes (``solve_many``): each alike, so the
+    bound and plans do not depend on the count.
+    """
+    part_opts = dataclasses.replace(
+        options,
+        mip_rel_gap=1e-7,
+        mip_abs_gap=1e-6,
+        max_nodes=PART_NODES,
+        heuristics=False,
+        progress=None,
+        time_limit_s=None,
+    )
+    which = np.flatnonzero(solved)
+    models = [
+        dataclasses.replace(sub, integer=integer[blocks.block_cols(int(k))])
+        for k in which
+        for sub in (blocks.block_model(int(k), cost),)
+    ]
+    total = 0.0
+    for i, (k, result) in enumerate(zip(which, solve_many(models, part_opts), strict=True)):
+        total += result.dual_bound  # +inf when the part alone has no plan: nor has the problem
+        if result.has_solution:
+            plans[blocks.block_cols(int(k))] = result.x
+        if on_part is not None:
+            on_part(i + 1, which.size)
+    return total
 
 
 def _settled_blocks(
