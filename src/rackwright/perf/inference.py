@@ -217,6 +217,21 @@ def expert_gemm_precision(hw: HardwareView, precision: Precision, expert_bytes: 
     return Precision.BF16
 
 
+def expert_dim_half(dim_half: float, expert_precision: Precision, expert_bytes: float) -> float:
+    """The half-efficiency M of the expert GEMMs' curve, for weights narrower than its format.
+
+    The curve eff_max·M/(M + dim_half) is fitted on GEMMs whose weights are as wide as their
+    tensor-core format, and its M-independent floor, 2·params·dim_half / (peak·eff_max), is the
+    time to stream those weights: dim_half is the ridge M where weight streaming and math take
+    equally long, proportional to the bytes per weight. 4-bit expert weights run at the 8-bit
+    rate (W4A8) or on 16-bit cores (W4A16) stream half or a quarter of the bytes the format's
+    curve assumes, so their ridge is that much lower. Without this, gpt-oss-120b decoding one
+    request on one B200 charged its MXFP4 experts the streaming time of 8-bit weights with the
+    grouped-GEMM share on top (28.7 ms per token; InferenceMAX measures 3.8 ms at 4 requests).
+    """
+    return dim_half * min(expert_bytes / expert_precision.weight_bytes, 1.0)
+
+
 def is_dequantising(expert_precision: Precision, expert_bytes: float) -> bool:
     """Whether the expert GEMMs dequantise 4-bit weights onto 16-bit tensor cores (W4A16)."""
     return expert_precision.klass is PrecisionClass.BF16 and expert_bytes < 1.0
@@ -275,7 +290,9 @@ class _Instance:
         )
         if is_dequantising(self.expert_prec, self.ewb):  # its own kernel, not the bf16 GEMM's
             self.expert_eff *= eff.get("mixed_gemm_eff", arch, self.expert_prec)
-        self.expert_half = eff.get("gemm_dim_half", arch, self.expert_prec)
+        self.expert_half = expert_dim_half(
+            eff.get("gemm_dim_half", arch, self.expert_prec), self.expert_prec, self.ewb
+        )
         expert_total = model.moe_layers * model.experts * model.expert_params()
         self.dense_w = (model.total_params() - expert_total) * self.wb / (cfg.tp * cfg.pp)
         self.expert_w = expert_total * self.ewb / self.n_gpus
@@ -350,12 +367,15 @@ class _Instance:
         if copies <= 0:
             return 0.0
         per_expert = copies / m.experts
-        # each expert's GEMM runs at the efficiency of its own M, the tokens routed to it
         stage_gpus = self.n_gpus / self.cfg.pp
-        eff = self.expert_eff * per_expert / (per_expert + self.expert_half)
-        flops = 2.0 * m.expert_params() * copies / stage_gpus
         # an expert is read when at least one routed copy reaches it (Poisson arrivals)
         touched = 1.0 - math.exp(-per_expert)
+        # each expert's GEMM runs at the efficiency of its own M, the tokens routed to it; a
+        # grouped GEMM skips the experts no token reaches, so M is that of a touched expert and
+        # the curve's weight-streaming floor is paid for the touched experts only
+        m_run = per_expert / touched
+        eff = self.expert_eff * m_run / (m_run + self.expert_half)
+        flops = 2.0 * m.expert_params() * copies / stage_gpus
         layer_w = m.experts * m.expert_params() * self.ewb / stage_gpus
         return max(flops / (self.expert_peak * eff), layer_w * touched / r.bw)
 
