@@ -130,7 +130,7 @@ def check_tariff_policy(
     files (the error names the option, or the scenario file's line, and the known policies)."""
     if scenario.tariff_policy in scenario_names(tariffs):
         return
-    message = f"unknown tariff policy; known: {', '.join(scenario_names(tariffs))}"
+    message = f"unknown tariff scenario; known: {', '.join(scenario_names(tariffs))}"
     if from_option:
         raise ScenarioError(message, field="--policy", value=scenario.tariff_policy)
     raise ScenarioError(
