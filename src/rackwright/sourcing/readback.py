@@ -134,9 +134,11 @@ def _orders(problem: SourcingProblem, built: SourcingModel, q: FloatArray) -> tu
     arr = built.arrays
     first = period_index(problem.periods[0])
     lines = []
+    # the tier maps are computed properties: read them once (per order they cost a whole gather)
+    t_o, t_a = built.tiers.tier_offer, built.tiers.tier_period
     for t in np.flatnonzero(q > _QTY_TOL):
-        o = int(built.tiers.tier_offer[t])
-        a = int(built.tiers.tier_period[t])
+        o = int(t_o[t])
+        a = int(t_a[t])
         offer = problem.offers[o]
         price = float(built.price[t])
         lines.append(
