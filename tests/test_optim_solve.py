@@ -226,3 +226,15 @@ def test_solve_many_on_two_processes_gives_each_models_own_result() -> None:
         [r.objective for r in pooled] == [r.objective for r in alone] == [-3.0, -8.0, -8.0, -12.0]
     )
     assert all(np.array_equal(p.x, a.x) for p, a in zip(pooled, alone, strict=True))
+
+
+def test_a_mip_stops_at_an_incumbent_that_meets_the_callers_target() -> None:
+    model = _knapsack(4.0)  # optimum -8 (items 0 and 2, or 1 and 2)
+    plain = solve(model, SolveOptions(threads=1))
+    reached = solve(model, SolveOptions(threads=1, stop_at_objective=-7.0))
+    assert reached.has_solution and reached.objective <= -7.0
+    assert reached.status in (SolveStatus.OPTIMAL, SolveStatus.NODE_LIMIT)
+    # a target below the optimum is never met: the search runs to its gap as without one
+    unreachable = solve(model, SolveOptions(threads=1, stop_at_objective=-100.0))
+    assert unreachable.status is SolveStatus.OPTIMAL
+    assert unreachable.objective == plain.objective == -8.0

@@ -28,6 +28,8 @@ _STATUS = {
     "kTimeLimit": SolveStatus.TIME_LIMIT,
     "kIterationLimit": SolveStatus.ITERATION_LIMIT,
     "kSolutionLimit": SolveStatus.NODE_LIMIT,  # mip_max_nodes (also leaves, improving solutions)
+    # the watch stops a MIP whose incumbent reached ``stop_at_objective`` (Ctrl-C raises instead)
+    "kInterrupt": SolveStatus.NODE_LIMIT,
 }
 
 _CB = highs_core.cb.HighsCallbackType
@@ -47,7 +49,13 @@ _threads_in_use: list[int] = []
 
 def watch(options: SolveOptions) -> SolveWatch:
     """A ``SolveWatch`` for one solve under ``options``."""
-    return SolveWatch(options.progress, options.progress_every_s, _WATCHED, _MIP_INTERRUPT)
+    return SolveWatch(
+        options.progress,
+        options.progress_every_s,
+        _WATCHED,
+        _MIP_INTERRUPT,
+        stop_at=options.stop_at_objective,
+    )
 
 
 def _use_threads(threads: int) -> None:

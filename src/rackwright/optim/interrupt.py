@@ -35,8 +35,11 @@ class SolveWatch:
         every_s: float,
         kinds: Sequence[object],
         mip_kind: object,
+        stop_at: float | None = None,
     ) -> None:
         self.progress = progress
+        self.stop_at = stop_at  # a MIP stops once its incumbent costs at most this
+        self.stopped_at_target = False
         self.every_s = every_s
         self.kinds = tuple(kinds)
         self.mip_kind = mip_kind
@@ -87,6 +90,11 @@ class SolveWatch:
         if self.interrupted and data_in is not None:
             data_in.user_interrupt = True
             return
+        if self.stop_at is not None and kind == self.mip_kind and data_in is not None:
+            if float(data_out.mip_primal_bound) <= self.stop_at:
+                self.stopped_at_target = True
+                data_in.user_interrupt = True
+                return
         if self.progress is None or kind != self.mip_kind:
             return
         now = time.perf_counter()

@@ -58,6 +58,8 @@ class SolveOptions:
     heuristics: for a relaxation whose bound is all that is wanted). With ``threads`` fixed the
     same inputs give the same answer (HiGHS's MIP search differs between thread counts).
     ``progress`` is called about every ``progress_every_s`` seconds while a MIP runs.
+    ``stop_at_objective`` stops a MIP at the first incumbent costing at most that much (the
+    caller's target is met; a work limit like ``max_nodes``: same point on every run, one thread).
     ``workers`` is how many processes a decomposition may solve its independent subproblems on
     (one per part at a time); each subproblem is solved alike, so the answer does not depend on it.
     """
@@ -75,6 +77,7 @@ class SolveOptions:
     progress: ProgressCallback | None = field(default=None, compare=False)
     progress_every_s: float = 0.25
     workers: int = 1
+    stop_at_objective: float | None = None
 
 
 @dataclass(frozen=True)
