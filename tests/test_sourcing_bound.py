@@ -207,3 +207,27 @@ def test_enumeration_prices_a_known_case() -> None:
     problem = SourcingProblem(PERIODS, (part,), (offer,), policy)
     assert min(brute_force_costs(problem)) == pytest.approx(24 + 0.8)
     assert solve_sourcing(problem, EXACT).objective_usd == pytest.approx(24.8)
+
+
+LOOSE = SolveOptions(mip_rel_gap=0.05, mip_abs_gap=1e-6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(problem=tiny_problems())
+def test_a_plan_stopped_at_a_loose_target_states_a_true_bound_and_gap(
+    problem: SourcingProblem,
+) -> None:
+    # the search stops as soon as a plan meets the target: the plan may cost more than the
+    # cheapest, but never by more than it says, and the bound stays below every plan
+    costs = brute_force_costs(problem)
+    result = solve_sourcing(problem, LOOSE, explain=False)
+    if not costs:
+        assert not result.has_plan or result.bound_usd <= result.objective_usd + 1e-6
+        return
+    cheapest = min(costs)
+    assert result.has_plan
+    assert result.bound_usd <= cheapest + 1e-6
+    assert result.objective_usd >= cheapest * (1 - 1e-9) - 1e-6
+    if result.stopped_by == "gap reached":
+        assert result.mip_gap <= 0.05
+        assert result.objective_usd - result.bound_usd <= 0.05 * result.objective_usd + 1e-6

@@ -134,6 +134,14 @@ class _Search:
             return math.inf
         return max(self.objective - self.bound, 0.0) / max(abs(self.objective), 1e-9)
 
+    def enough(self) -> float | None:
+        """The dearest plan that would meet the gap target against the bound (None: no bound)."""
+        if not math.isfinite(self.bound) or self.bound <= 0:
+            return None
+        # a hair inside the target, so that a plan stopped at it passes ``done``
+        target = self.options.mip_rel_gap * (1.0 - 1e-6)
+        return max(self.bound / (1.0 - target), self.bound + self.options.mip_abs_gap)
+
     def done(self) -> bool:
         return self.gap <= self.options.mip_rel_gap or (
             math.isfinite(self.objective)
@@ -297,7 +305,11 @@ def _mix_and_fix(
         blocks,
         candidates,
         master,
-        dataclasses.replace(lp_opts, time_limit_s=search.left_s()),
+        # stop once the plan meets the target: searching on only buys a cheaper plan than the
+        # proof needs (200 x 40 x 12: the first round's restricted MILP 1.6 s instead of 2.1 s)
+        dataclasses.replace(
+            lp_opts, time_limit_s=search.left_s(), stop_at_objective=search.enough()
+        ),
         also=also,
     )
     kept = search.offer(plan, f"price and fix, round {round_ + 1}")
