@@ -58,6 +58,9 @@ BRANCH_NODES = 500  # default node limit of the final branch and bound
 BRANCH_MAX_INTEGERS = 6000
 FALLBACK_RAISE = 1.1  # floor prices raised by this after a round whose whole plans fell short
 MASTER_ROUNDS = 4  # rounds of price and fix, the parts re-priced between them
+# share of the parts priced again between rounds (the worst-fitting ones; measured on 2,000 x 40
+# x 12: 72 part MILPs instead of 916, 0.9 s against 24 s, and a cheaper plan from the next round)
+REPRICE_SHARE = 0.1
 
 
 class StopReason(StrEnum):
@@ -243,7 +246,8 @@ def _price_and_fix(
     re-solves the mixed parts and those its choice fits worst. A priced round that finds a cheaper
     plan is followed by one that mixes again with that plan as a candidate (no re-pricing:
     seconds; measured on 2,000 x 40 x 12, a second and third such round gain little); otherwise the
-    parts the LP left fractional are priced again at the master's floor prices
+    parts the LP left fractional that the master's choice fits worst (``_to_reprice``) are priced
+    again at the master's floor prices
     (smoothed towards the LP's, which keeps the rounds from oscillating) for new candidates.
     """
     every = np.ones(blocks.num_blocks, dtype=bool)
@@ -282,9 +286,27 @@ def _price_and_fix(
             prices,
             lp_opts,
             relax=lots,
-            only=first.solved,
+            only=_to_reprice(blocks, candidates, master, bound, first.solved),
             on_part=lambda k, n: _every(search, k, n, "re-pricing"),
         )
+
+
+def _to_reprice(
+    blocks: BlockAngular,
+    candidates: Candidates,
+    master: Master,
+    bound: PartBound,
+    solved: NDArray[np.bool_],
+) -> NDArray[np.bool_]:
+    """Per block: the parts to price again, those whose plan the master's choice fits worst.
+
+    A part whose chosen plan is its own cheapest at the last prices gives the next round nothing
+    new; the gap sits in the mixed parts and in the ``REPRICE_SHARE`` of parts (among those the
+    LP left fractional) whose chosen plan costs most above their own priced optimum.
+    """
+    count = max(round(REPRICE_SHARE * blocks.num_blocks), 1)
+    worst = worst_fits(blocks, candidates, master, bound.plans, bound.priced_cost, count=count)
+    return (solved & worst) | master.mixed
 
 
 def _mix_and_fix(
