@@ -90,11 +90,15 @@ class SolveWatch:
         if self.interrupted and data_in is not None:
             data_in.user_interrupt = True
             return
-        if self.stop_at is not None and kind == self.mip_kind and data_in is not None:
-            if float(data_out.mip_primal_bound) <= self.stop_at:
-                self.stopped_at_target = True
-                data_in.user_interrupt = True
-                return
+        if (
+            self.stop_at is not None
+            and kind == self.mip_kind
+            and data_in is not None
+            and float(data_out.mip_primal_bound) <= self.stop_at
+        ):
+            self.stopped_at_target = True
+            data_in.user_interrupt = True
+            return
         if self.progress is None or kind != self.mip_kind:
             return
         now = time.perf_counter()
