@@ -115,3 +115,20 @@ def test_part_milps_on_two_processes_give_the_same_plan_and_bound() -> None:
     )
     assert two.objective_usd == one.objective_usd
     assert two.bound_usd == one.bound_usd
+
+
+def test_the_lp_with_or_without_presolve_gives_a_bound_below_both_plans(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # large models solve the LP relaxation without presolve: another optimal vertex, other duals,
+    # so another plan and bound, but each bound must hold for the other path's plan too
+    from rackwright.sourcing import prove
+
+    problem = generate_problem(parts=40, sites=10, periods=6, seed=1)
+    options = SolveOptions(mip_rel_gap=1e-4, threads=1)
+    presolved = solve_sourcing(problem, options, explain=False)
+    monkeypatch.setattr(prove, "RELAX_PRESOLVE_MAX_COLS", 0)
+    plain = solve_sourcing(problem, options, explain=False)
+    for result in (presolved, plain):
+        assert result.has_plan and result.mip_gap <= 1e-4
+        assert result.bound_usd <= min(presolved.objective_usd, plain.objective_usd) + 1e-6
