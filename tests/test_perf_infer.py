@@ -128,3 +128,31 @@ def test_narrower_expert_weights_lower_the_curves_ridge() -> None:
     # an expert as wide as its format (NVFP4 end to end, bf16) keeps the fitted ridge
     assert expert_dim_half(200.0, Precision.NVFP4, Precision.NVFP4.weight_bytes) == 200.0
     assert expert_dim_half(200.0, Precision.BF16, 2.0) == 200.0
+
+
+def test_a_closed_run_waits_for_its_tail_of_left_over_requests() -> None:
+    from rackwright.perf.inference import _Instance, closed_run_tokens_per_s
+
+    # trtllm-bench queues every request at once; equal lengths keep a wave in step, so requests
+    # beyond whole waves of the running batch run a last wave at a batch of only their number
+    hw = hardware_view("dgx-h100", CATALOG)
+    model = MODELS["gpt-oss-120b"]
+    base = {"tp": 1, "ep": 4, "precision": Precision.BF16, "isl": 1000, "osl": 1000,
+            "kv_bytes": 2.0, "expert_weight_bytes": Precision.MXFP4.weight_bytes}  # fmt: skip
+    steady = predict_inference(model, hw, InferenceConfig(**base), EFF, server=False)
+    capacity = steady.attn_ranks * steady.max_batch
+    assert steady.run_tokens_per_s is None  # no run stated: the steady state
+    inst = _Instance(model, hw, InferenceConfig(**base), EFF)
+    # whole waves run at the full batch: the steady state
+    assert closed_run_tokens_per_s(inst, 3 * capacity) == pytest.approx(
+        steady.max_throughput_tokens_per_s, rel=1e-12
+    )
+    # a wave and a tenth: the last tenth still takes a wave of osl steps at a tenth of the batch
+    left = capacity // 10
+    tail = predict_inference(
+        model, hw, InferenceConfig(**base, requests=capacity + left), EFF, server=False
+    )
+    wave_s = inst.step_s(float(steady.max_batch)) + inst.step_s(left / steady.attn_ranks)
+    assert tail.run_tokens_per_s == pytest.approx((capacity + left) / wave_s, rel=1e-12)
+    assert tail.run_tokens_per_s < 0.95 * steady.max_throughput_tokens_per_s
+    assert tail.max_throughput_tokens_per_s == steady.max_throughput_tokens_per_s

@@ -30,6 +30,10 @@ equal-length requests keeps the ranks in step, so its ranks are balanced. Slidin
 and read only their window of keys. With pipeline parallelism ``pp`` micro-batches are in flight and
 a token crosses every stage.
 
+A closed offline run of a stated number of requests, all queued at once with equal lengths
+(trtllm-bench), runs in waves of the running batch; the requests left over after the whole waves
+run a last wave at a batch of only their number (``closed_run_tokens_per_s``).
+
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
 an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
 M/M/c queue (c = max batch, Sakasegawa's mean-wait formula) and p99 wait ≈ 3 × mean; TTFT adds
@@ -89,6 +93,12 @@ class InferenceConfig(BaseModel):
     max_batch: int = Field(
         default=0, ge=0, description="running requests per attention rank; 0: what memory holds"
     )
+    requests: int = Field(
+        default=0,
+        ge=0,
+        description="requests of one closed offline run of this instance, all queued at the "
+        "start with equal lengths (trtllm-bench's dataset); 0: a steady state",
+    )
 
     @property
     def instance_gpus(self) -> int:
@@ -115,6 +125,7 @@ class InferencePrediction(BaseModel):
     decode_step_s: float
     idle_tpot_s: float
     max_throughput_tokens_per_s: float
+    run_tokens_per_s: float | None = None  # the closed run of cfg.requests, when given
     server_tokens_per_s: float
     max_rate_req_per_s: float
     ttft_s: float | None = None
@@ -511,6 +522,28 @@ class _Instance:
         return ttft, TPOT_P99_FACTOR * self.server_step_s(min(batch, slots)), batch
 
 
+def closed_run_tokens_per_s(inst: _Instance, requests: int) -> float:
+    """Output tokens/s of one instance over a closed run of ``requests`` equal requests, all
+    queued at the start (trtllm-bench throughput with a zero-spread dataset).
+
+    The running batch holds ``attn_ranks × max_batch`` requests; equal lengths keep them in step,
+    so each one a finishing request frees goes to the next queued request and the run is a
+    sequence of waves of osl steps: the full waves at the full batch, then the requests left
+    over at a batch of only their number (the tail every request still waits for). Prefill is
+    mixed into every wave's steps as in the steady state. Without the tail, a run of 3,000
+    requests on an instance holding 2,692 at once (TensorRT-LLM's H100 gpt-oss DEP4 1000/1000)
+    was predicted as 3,000/2,692 waves at the full batch, though its last 308 requests run a
+    whole wave of 1,000 steps at 77 a rank.
+    """
+    capacity = inst.d * inst.max_batch
+    full, left = divmod(requests, capacity)
+    # the run's time per output step of a request: osl steps a wave, osl tokens a request
+    wave_steps_s = full * inst.step_s(float(inst.max_batch))
+    if left:
+        wave_steps_s += inst.step_s(left / inst.d)
+    return requests / wave_steps_s if wave_steps_s > 0 else 0.0
+
+
 def _server_rate(inst: _Instance, offline: float) -> tuple[float, str]:
     """The largest request rate whose p99 latencies meet the limits (capped at server_load ×
     offline), and why it is 0 when it is."""
@@ -552,6 +585,7 @@ def predict_inference(
     b = float(inst.max_batch)
     step = inst.step_s(b)
     offline = inst.d * b / step
+    run = closed_run_tokens_per_s(inst, cfg.requests) if cfg.requests else None
     rate, reason = _server_rate(inst, offline) if server else (0.0, "not computed")
     ttft: float | None = None
     tpot: float | None = None
@@ -570,6 +604,7 @@ def predict_inference(
         decode_step_s=step,
         idle_tpot_s=inst.idle_tpot_s(),
         max_throughput_tokens_per_s=offline,
+        run_tokens_per_s=run,
         server_tokens_per_s=rate * cfg.osl,
         max_rate_req_per_s=rate,
         ttft_s=ttft,
