@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from rackwright.catalog import load_catalog
@@ -118,16 +120,36 @@ def test_grouped_expert_gemms_pay_the_weight_floor_only_for_the_experts_tokens_r
     assert pred.decode_step_s < 0.25 * 128 * pred.idle_tpot_s
 
 
-def test_narrower_expert_weights_lower_the_curves_ridge() -> None:
-    from rackwright.perf.inference import expert_dim_half
+def test_expert_gemm_ridge_comes_from_the_hardware_not_the_training_fit() -> None:
+    from rackwright.perf.inference import _Instance, expert_ridge_tokens
 
-    # the curve of the 8-bit format streams 1-byte weights; MXFP4 experts run on it (W4A8)
-    # stream half, and on 16-bit cores (W4A16) a quarter of what that curve assumes
-    assert expert_dim_half(200.0, Precision.FP8_MX, 0.5) == pytest.approx(100.0)
-    assert expert_dim_half(200.0, Precision.BF16, 0.5) == pytest.approx(50.0)
-    # an expert as wide as its format (NVFP4 end to end, bf16) keeps the fitted ridge
-    assert expert_dim_half(200.0, Precision.NVFP4, Precision.NVFP4.weight_bytes) == 200.0
-    assert expert_dim_half(200.0, Precision.BF16, 2.0) == 200.0
+    # the roofline ridge in tokens: math at peak·eff and the weight stream take equally long
+    assert expert_ridge_tokens(4.5e15, 0.4, 0.5, 5.6e12) == pytest.approx(
+        4.5e15 * 0.4 * 0.5 / (2 * 5.6e12)
+    )
+    # 4-bit weights halve the ridge of 8-bit ones on the same kernel
+    assert expert_ridge_tokens(1e15, 0.5, 0.5, 4e12) == pytest.approx(
+        expert_ridge_tokens(1e15, 0.5, 1.0, 4e12) / 2
+    )
+    # gpt-oss-120b decoding 128 requests on one B200 (8 tokens per expert): the training GEMMs'
+    # half point (fitted between 100 and 566 tokens on Blackwell fp8, depending on the rows)
+    # no longer moves the expert GEMMs, which cost about the stream of their MXFP4 weights
+    b200 = hardware_view("dgx-b200", CATALOG)
+    model = MODELS["gpt-oss-120b"]
+    cfg = InferenceConfig(
+        precision=Precision.BF16, expert_weight_bytes=Precision.MXFP4.weight_bytes,
+        kv_bytes=1.0, isl=1024, osl=1024, max_batch=128,
+    )  # fmt: skip
+    steps = []
+    for half in (100.0, 566.0):
+        eff = EFF.with_values({"blackwell.fp8.gemm_dim_half": half}, ("test",), "test")
+        inst = _Instance(model, b200, cfg, eff)
+        steps.append(inst._moe_s(128.0))
+    assert steps[0] == pytest.approx(steps[1], rel=1e-12)
+    inst = _Instance(model, b200, cfg, EFF)
+    layer_w = model.experts * model.expert_params() * Precision.MXFP4.weight_bytes
+    stream = layer_w * (1.0 - math.exp(-128 * model.topk / model.experts)) / inst.r.bw
+    assert stream <= steps[0] < 1.25 * stream
 
 
 def test_a_closed_run_waits_for_its_tail_of_left_over_requests() -> None:

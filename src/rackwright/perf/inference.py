@@ -14,7 +14,8 @@ GEMM by its FLOPs at the efficiency of its own M (the saturating curve training 
 GEMM of a few hundred rows runs below the large-GEMM figure) or by the weight bytes it reads,
 whichever is longer, with M the tokens (tokens per expert for the grouped expert GEMMs, whose
 weights are read only for experts some token reaches, in the format ``expert_gemm_precision`` says:
-4-bit experts beside wider activations run mixed-input GEMMs), decode attention by its FLOPs or the
+4-bit experts beside wider activations run mixed-input GEMMs, and whose curve has its half point at
+the hardware's roofline ridge, ``expert_ridge_tokens``), decode attention by its FLOPs or the
 KV bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
 all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
 Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
@@ -228,19 +229,21 @@ def expert_gemm_precision(hw: HardwareView, precision: Precision, expert_bytes: 
     return Precision.BF16
 
 
-def expert_dim_half(dim_half: float, expert_precision: Precision, expert_bytes: float) -> float:
-    """The half-efficiency M of the expert GEMMs' curve, for weights narrower than its format.
+def expert_ridge_tokens(peak: float, kernel_eff: float, weight_bytes: float, bw: float) -> float:
+    """The half-efficiency M of the expert GEMMs' curve, from the hardware: the roofline ridge.
 
-    The curve eff_max·M/(M + dim_half) is fitted on GEMMs whose weights are as wide as their
-    tensor-core format, and its M-independent floor, 2·params·dim_half / (peak·eff_max), is the
-    time to stream those weights: dim_half is the ridge M where weight streaming and math take
-    equally long, proportional to the bytes per weight. 4-bit expert weights run at the 8-bit
-    rate (W4A8) or on 16-bit cores (W4A16) stream half or a quarter of the bytes the format's
-    curve assumes, so their ridge is that much lower. Without this, gpt-oss-120b decoding one
-    request on one B200 charged its MXFP4 experts the streaming time of 8-bit weights with the
-    grouped-GEMM share on top (28.7 ms per token; InferenceMAX measures 3.8 ms at 4 requests).
+    A touched expert's GEMM at M tokens does 2·M FLOPs per weight and reads ``weight_bytes`` per
+    weight; at ``peak``·``kernel_eff`` FLOP/s and ``bw`` bytes/s of HBM the math and the weight
+    stream take equally long at M = peak·eff·bytes / (2·bw). With that M as the curve's half
+    point, eff·M/(M + ridge) charges the GEMM its math at the kernel's large-M efficiency plus
+    the time to stream its weights (a smooth roofline), so decode at a few tokens per expert
+    costs about the weight stream and prefill at thousands about the math. The training GEMMs'
+    fitted half point is no ridge for these kernels: it is identified at M of thousands, where
+    it barely matters, and it moved between 100 and 566 tokens on Blackwell fp8 with the rows
+    fitted, flooring gpt-oss's MXFP4 experts at two to four times their weight stream (held
+    out, InferenceMAX's B200 rows at 64-128 requests came out 39-57 % too slow).
     """
-    return dim_half * min(expert_bytes / expert_precision.weight_bytes, 1.0)
+    return peak * kernel_eff * weight_bytes / (2.0 * bw)
 
 
 def is_dequantising(expert_precision: Precision, expert_bytes: float) -> bool:
@@ -301,8 +304,8 @@ class _Instance:
         )
         if is_dequantising(self.expert_prec, self.ewb):  # its own kernel, not the bf16 GEMM's
             self.expert_eff *= eff.get("mixed_gemm_eff", arch, self.expert_prec)
-        self.expert_half = expert_dim_half(
-            eff.get("gemm_dim_half", arch, self.expert_prec), self.expert_prec, self.ewb
+        self.expert_half = expert_ridge_tokens(
+            self.expert_peak, self.expert_eff, self.ewb, self.r.bw
         )
         expert_total = model.moe_layers * model.experts * model.expert_params()
         self.dense_w = (model.total_params() - expert_total) * self.wb / (cfg.tp * cfg.pp)
