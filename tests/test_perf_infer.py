@@ -178,3 +178,24 @@ def test_a_closed_run_waits_for_its_tail_of_left_over_requests() -> None:
     assert tail.run_tokens_per_s == pytest.approx((capacity + left) / wave_s, rel=1e-12)
     assert tail.run_tokens_per_s < 0.95 * steady.max_throughput_tokens_per_s
     assert tail.max_throughput_tokens_per_s == steady.max_throughput_tokens_per_s
+
+
+def test_decode_attention_reads_the_kv_cache_at_its_own_kernels_bandwidth() -> None:
+    from rackwright.perf.inference import _Instance
+
+    # paged-KV decode attention and GEMM weight streaming are different kernels: the KV reads
+    # run at kv_mem_eff of HBM bandwidth, the weights at mem_eff
+    model = MODELS["llama2-70b"]
+    cfg = InferenceConfig(precision="fp8", isl=1024, osl=8192, max_batch=64)
+
+    def attention_s(values: dict[str, float]) -> float:
+        eff = EFF.with_values(values, ("test",), "test")
+        return _Instance(model, H200, cfg, eff)._attention_s(64.0, 0.0, 1024.0)
+
+    base = attention_s({"hopper.kv_mem_eff": 0.6, "hopper.mem_eff": 0.8})
+    assert attention_s({"hopper.kv_mem_eff": 0.3, "hopper.mem_eff": 0.8}) == pytest.approx(
+        2.0 * base, rel=1e-12
+    )
+    assert attention_s({"hopper.kv_mem_eff": 0.6, "hopper.mem_eff": 0.4}) == pytest.approx(
+        base, rel=1e-12
+    )

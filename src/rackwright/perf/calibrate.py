@@ -61,7 +61,7 @@ TRAIN_SHARED = ("default.elem_passes",)
 # exercised only by some rows: fused vs unfused attention, MoE layers, expert parallelism
 TRAIN_MOE_ARCH = ("moe_floor_s",)
 TRAIN_MOE_SHARED = ("default.moe_elem_passes",)
-INFER_ARCH_PARAMS = ("mem_eff",)
+INFER_ARCH_PARAMS = ("mem_eff", "kv_mem_eff")
 INFER_SHARED = ("default.step_overhead_s", "default.request_overhead_s")
 STEP_START, STEP_END = 1.5, 1.01
 STEP_LEVELS = math.ceil(math.log(math.log(STEP_START) / math.log(STEP_END), 2))

@@ -16,7 +16,8 @@ whichever is longer, with M the tokens (tokens per expert for the grouped expert
 weights are read only for experts some token reaches, in the format ``expert_gemm_precision`` says:
 4-bit experts beside wider activations run mixed-input GEMMs, and whose curve has its half point at
 the hardware's roofline ridge, ``expert_ridge_tokens``), decode attention by its FLOPs or the
-KV bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
+KV bytes it reads (at the paged-KV kernel's own share of HBM bandwidth, not the weight stream's),
+prefill attention by its FLOPs; their times add. Tensor parallelism adds two
 all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
 Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
 unpermute) move activations through HBM with the per-token pass counts training calibrates, forward
@@ -144,6 +145,7 @@ class _Rates:
     eff_max: float
     dim_half: float
     bw: float
+    kv_bw: float
     overhead: float
     per_request: float
     ar_latency: float
@@ -173,6 +175,7 @@ class _Rates:
             eff_max=get("gemm_eff_max"),
             dim_half=get("gemm_dim_half"),
             bw=hw.hbm_bw_bytes_per_s * get("mem_eff"),
+            kv_bw=hw.hbm_bw_bytes_per_s * get("kv_mem_eff"),
             overhead=get("step_overhead_s"),
             per_request=get("request_overhead_s"),
             ar_latency=get("infer_ar_latency_s"),
@@ -359,8 +362,9 @@ class _Instance:
 
     # ---- one stage of one step ---------------------------------------------------------
     def _attention_s(self, decode: float, prefill: float, prompt: float) -> float:
-        """Attention core of one layer on the busiest rank: decode (KV reads or FLOPs) then the
-        prefill chunk (FLOPs over the causal prompt prefix)."""
+        """Attention core of one layer on the busiest rank: decode (KV reads at the paged-KV
+        kernel's share of HBM bandwidth, ``kv_mem_eff``, or FLOPs) then the prefill chunk (FLOPs
+        over the causal prompt prefix)."""
         m, cfg, r = self.m, self.cfg, self.r
         heads = m.heads / cfg.tp
         ctx = cfg.isl + cfg.osl / 2.0
@@ -368,7 +372,7 @@ class _Instance:
         dqk, dv = m.decode_score_dims()
         dec_flops = 2.0 * heads * (dqk + dv) * per_layer_ctx * decode
         dec_bytes = decode * per_layer_ctx * self.kv_token_layer
-        t_dec = max(dec_flops / r.attn_flops, dec_bytes / r.bw) if decode > 0 else 0.0
+        t_dec = max(dec_flops / r.attn_flops, dec_bytes / r.kv_bw) if decode > 0 else 0.0
         # a prompt token at position p attends to min(p, window) keys; mean over the prompt
         keys = self._window_tokens(prompt / 2.0) / self.stage_layers
         pqk, pv = m.attn_score_dims()
