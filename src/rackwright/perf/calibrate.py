@@ -11,11 +11,11 @@ Procedure (deterministic, numpy only):
    row's residual (routing, dispatch, host-bound layers) goes to the MoE/EP parameters, not into
    the GEMM efficiency every dense model would inherit.
 2. Training parameters are fitted on the training rows (all rows evaluated at once through the
-   array core), then inference parameters (achieved HBM bandwidth and TP all-reduce latency per
-   architecture, the grouped-expert and mixed-input (W4A16) kernel shares, the scheduler step
-   overhead and the server-mode load factor) on the inference
-   rows with the training ones fixed: inference GEMMs and attention run at the kernel
-   efficiencies training identified.
+   array core), then inference parameters (achieved HBM bandwidth of the weight stream and of
+   decode attention's paged KV reads, and TP all-reduce latency per architecture, the
+   grouped-expert and mixed-input (W4A16) kernel shares, the scheduler step overhead and the
+   server-mode load factor) on the inference rows with the training ones fixed: inference GEMMs
+   and attention run at the kernel efficiencies training identified.
 3. The objective is the mean absolute log error plus 3 × the mean excess beyond 10 %, which
    favours a low mean without sacrificing the worst row, plus ``PRIOR_WEIGHT`` × the mean squared
    log distance of the fitted parameters from their priors (a MAP-style pull that keeps a
