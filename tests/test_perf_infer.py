@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from rackwright.catalog import load_catalog
@@ -118,13 +120,82 @@ def test_grouped_expert_gemms_pay_the_weight_floor_only_for_the_experts_tokens_r
     assert pred.decode_step_s < 0.25 * 128 * pred.idle_tpot_s
 
 
-def test_narrower_expert_weights_lower_the_curves_ridge() -> None:
-    from rackwright.perf.inference import expert_dim_half
+def test_expert_gemm_ridge_comes_from_the_hardware_not_the_training_fit() -> None:
+    from rackwright.perf.inference import _Instance, expert_ridge_tokens
 
-    # the curve of the 8-bit format streams 1-byte weights; MXFP4 experts run on it (W4A8)
-    # stream half, and on 16-bit cores (W4A16) a quarter of what that curve assumes
-    assert expert_dim_half(200.0, Precision.FP8_MX, 0.5) == pytest.approx(100.0)
-    assert expert_dim_half(200.0, Precision.BF16, 0.5) == pytest.approx(50.0)
-    # an expert as wide as its format (NVFP4 end to end, bf16) keeps the fitted ridge
-    assert expert_dim_half(200.0, Precision.NVFP4, Precision.NVFP4.weight_bytes) == 200.0
-    assert expert_dim_half(200.0, Precision.BF16, 2.0) == 200.0
+    # the roofline ridge in tokens: math at peak·eff and the weight stream take equally long
+    assert expert_ridge_tokens(4.5e15, 0.4, 0.5, 5.6e12) == pytest.approx(
+        4.5e15 * 0.4 * 0.5 / (2 * 5.6e12)
+    )
+    # 4-bit weights halve the ridge of 8-bit ones on the same kernel
+    assert expert_ridge_tokens(1e15, 0.5, 0.5, 4e12) == pytest.approx(
+        expert_ridge_tokens(1e15, 0.5, 1.0, 4e12) / 2
+    )
+    # gpt-oss-120b decoding 128 requests on one B200 (8 tokens per expert): the training GEMMs'
+    # half point (fitted between 100 and 566 tokens on Blackwell fp8, depending on the rows)
+    # no longer moves the expert GEMMs, which cost about the stream of their MXFP4 weights
+    b200 = hardware_view("dgx-b200", CATALOG)
+    model = MODELS["gpt-oss-120b"]
+    cfg = InferenceConfig(
+        precision=Precision.BF16, expert_weight_bytes=Precision.MXFP4.weight_bytes,
+        kv_bytes=1.0, isl=1024, osl=1024, max_batch=128,
+    )  # fmt: skip
+    steps = []
+    for half in (100.0, 566.0):
+        eff = EFF.with_values({"blackwell.fp8.gemm_dim_half": half}, ("test",), "test")
+        inst = _Instance(model, b200, cfg, eff)
+        steps.append(inst._moe_s(128.0))
+    assert steps[0] == pytest.approx(steps[1], rel=1e-12)
+    inst = _Instance(model, b200, cfg, EFF)
+    layer_w = model.experts * model.expert_params() * Precision.MXFP4.weight_bytes
+    stream = layer_w * (1.0 - math.exp(-128 * model.topk / model.experts)) / inst.r.bw
+    assert stream <= steps[0] < 1.25 * stream
+
+
+def test_a_closed_run_waits_for_its_tail_of_left_over_requests() -> None:
+    from rackwright.perf.inference import _Instance, closed_run_tokens_per_s
+
+    # trtllm-bench queues every request at once; equal lengths keep a wave in step, so requests
+    # beyond whole waves of the running batch run a last wave at a batch of only their number
+    hw = hardware_view("dgx-h100", CATALOG)
+    model = MODELS["gpt-oss-120b"]
+    base = {"tp": 1, "ep": 4, "precision": Precision.BF16, "isl": 1000, "osl": 1000,
+            "kv_bytes": 2.0, "expert_weight_bytes": Precision.MXFP4.weight_bytes}  # fmt: skip
+    steady = predict_inference(model, hw, InferenceConfig(**base), EFF, server=False)
+    capacity = steady.attn_ranks * steady.max_batch
+    assert steady.run_tokens_per_s is None  # no run stated: the steady state
+    inst = _Instance(model, hw, InferenceConfig(**base), EFF)
+    # whole waves run at the full batch: the steady state
+    assert closed_run_tokens_per_s(inst, 3 * capacity) == pytest.approx(
+        steady.max_throughput_tokens_per_s, rel=1e-12
+    )
+    # a wave and a tenth: the last tenth still takes a wave of osl steps at a tenth of the batch
+    left = capacity // 10
+    tail = predict_inference(
+        model, hw, InferenceConfig(**base, requests=capacity + left), EFF, server=False
+    )
+    wave_s = inst.step_s(float(steady.max_batch)) + inst.step_s(left / steady.attn_ranks)
+    assert tail.run_tokens_per_s == pytest.approx((capacity + left) / wave_s, rel=1e-12)
+    assert tail.run_tokens_per_s < 0.95 * steady.max_throughput_tokens_per_s
+    assert tail.max_throughput_tokens_per_s == steady.max_throughput_tokens_per_s
+
+
+def test_decode_attention_reads_the_kv_cache_at_its_own_kernels_bandwidth() -> None:
+    from rackwright.perf.inference import _Instance
+
+    # paged-KV decode attention and GEMM weight streaming are different kernels: the KV reads
+    # run at kv_mem_eff of HBM bandwidth, the weights at mem_eff
+    model = MODELS["llama2-70b"]
+    cfg = InferenceConfig(precision="fp8", isl=1024, osl=8192, max_batch=64)
+
+    def attention_s(values: dict[str, float]) -> float:
+        eff = EFF.with_values(values, ("test",), "test")
+        return _Instance(model, H200, cfg, eff)._attention_s(64.0, 0.0, 1024.0)
+
+    base = attention_s({"hopper.kv_mem_eff": 0.6, "hopper.mem_eff": 0.8})
+    assert attention_s({"hopper.kv_mem_eff": 0.3, "hopper.mem_eff": 0.8}) == pytest.approx(
+        2.0 * base, rel=1e-12
+    )
+    assert attention_s({"hopper.kv_mem_eff": 0.6, "hopper.mem_eff": 0.4}) == pytest.approx(
+        base, rel=1e-12
+    )

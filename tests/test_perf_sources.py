@@ -84,7 +84,10 @@ def test_sources_are_grouped_by_publication(rows: list[ReferenceRow]) -> None:
 @pytest.mark.parametrize(
     ("kind", "mean_limit", "max_limit"),
     [
-        # measured 2026-12-02 (mean / worst, in sample): 6.9 / 36.1 training (108 rows), 5.4 /
+        # measured 2026-12-02, fourth pass (in sample): 6.6 / 33.9 training, 5.1 / 11.2 dense
+        # inference, 11.9 / 44.6 MoE inference, after the closed-run tail wave, the expert GEMMs'
+        # hardware ridge and the KV reads' own bandwidth (kv_mem_eff); before them
+        # (mean / worst, in sample): 6.9 / 36.1 training (108 rows), 5.4 /
         # 11.1 dense inference, 13.1 / 58.1 MoE inference (39 rows), after the 12 InferenceMAX
         # gpt-oss rows and the touched-expert weight floor: one fit now serves gpt-oss at 64-128
         # requests (vLLM) and at thousands (TensorRT-LLM), and the worst row is TensorRT-LLM's
@@ -95,7 +98,7 @@ def test_sources_are_grouped_by_publication(rows: list[ReferenceRow]) -> None:
         # GEMM-efficiency curve, overlapped host work and W4A8/W4A16 experts in inference)
         ("train", 7.5, 37.0),
         ("infer_dense", 6.5, 14.0),
-        ("infer_moe", 14.0, 60.0),
+        ("infer_moe", 13.0, 50.0),
     ],
 )
 def test_in_sample_error_stays_within_what_was_reached(

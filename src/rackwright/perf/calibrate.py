@@ -11,11 +11,11 @@ Procedure (deterministic, numpy only):
    row's residual (routing, dispatch, host-bound layers) goes to the MoE/EP parameters, not into
    the GEMM efficiency every dense model would inherit.
 2. Training parameters are fitted on the training rows (all rows evaluated at once through the
-   array core), then inference parameters (achieved HBM bandwidth and TP all-reduce latency per
-   architecture, the grouped-expert and mixed-input (W4A16) kernel shares, the scheduler step
-   overhead and the server-mode load factor) on the inference
-   rows with the training ones fixed: inference GEMMs and attention run at the kernel
-   efficiencies training identified.
+   array core), then inference parameters (achieved HBM bandwidth of the weight stream and of
+   decode attention's paged KV reads, and TP all-reduce latency per architecture, the
+   grouped-expert and mixed-input (W4A16) kernel shares, the scheduler step overhead and the
+   server-mode load factor) on the inference rows with the training ones fixed: inference GEMMs
+   and attention run at the kernel efficiencies training identified.
 3. The objective is the mean absolute log error plus 3 × the mean excess beyond 10 %, which
    favours a low mean without sacrificing the worst row, plus ``PRIOR_WEIGHT`` × the mean squared
    log distance of the fitted parameters from their priors (a MAP-style pull that keeps a
@@ -61,7 +61,7 @@ TRAIN_SHARED = ("default.elem_passes",)
 # exercised only by some rows: fused vs unfused attention, MoE layers, expert parallelism
 TRAIN_MOE_ARCH = ("moe_floor_s",)
 TRAIN_MOE_SHARED = ("default.moe_elem_passes",)
-INFER_ARCH_PARAMS = ("mem_eff",)
+INFER_ARCH_PARAMS = ("mem_eff", "kv_mem_eff")
 INFER_SHARED = ("default.step_overhead_s", "default.request_overhead_s")
 STEP_START, STEP_END = 1.5, 1.01
 STEP_LEVELS = math.ceil(math.log(math.log(STEP_START) / math.log(STEP_END), 2))

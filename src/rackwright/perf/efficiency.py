@@ -55,6 +55,10 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "mixed_gemm_eff": (0.1, 1.0),
     "moe_floor_s": (0.0, 2e-2),
     "mem_eff": (0.3, 0.98),
+    # decode attention's reads of the paged KV cache, as a share of HBM bandwidth (its own
+    # kernel: page-sized blocks of a few KB per head, gathered per request, not the long
+    # contiguous weight tiles of a GEMM)
+    "kv_mem_eff": (0.2, 0.98),
     "layer_overhead_s": (0.0, 5e-3),
     "tp_overlap": (0.0, 0.95),
     "dp_overlap": (0.0, 0.99),

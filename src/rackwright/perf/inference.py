@@ -14,8 +14,10 @@ GEMM by its FLOPs at the efficiency of its own M (the saturating curve training 
 GEMM of a few hundred rows runs below the large-GEMM figure) or by the weight bytes it reads,
 whichever is longer, with M the tokens (tokens per expert for the grouped expert GEMMs, whose
 weights are read only for experts some token reaches, in the format ``expert_gemm_precision`` says:
-4-bit experts beside wider activations run mixed-input GEMMs), decode attention by its FLOPs or the
-KV bytes it reads, prefill attention by its FLOPs; their times add. Tensor parallelism adds two
+4-bit experts beside wider activations run mixed-input GEMMs, and whose curve has its half point at
+the hardware's roofline ridge, ``expert_ridge_tokens``), decode attention by its FLOPs or the
+KV bytes it reads (at the paged-KV kernel's own share of HBM bandwidth, not the weight stream's),
+prefill attention by its FLOPs; their times add. Tensor parallelism adds two
 all-reduces per layer, attention data parallelism a dispatch and a combine per MoE layer.
 Element-wise kernels (norms, activations, residuals, casts; the routed tokens' permute and
 unpermute) move activations through HBM with the per-token pass counts training calibrates, forward
@@ -29,6 +31,10 @@ prefill tokens (the expected maximum of ``d`` normal variables); a saturated off
 equal-length requests keeps the ranks in step, so its ranks are balanced. Sliding-window layers hold
 and read only their window of keys. With pipeline parallelism ``pp`` micro-batches are in flight and
 a token crosses every stage.
+
+A closed offline run of a stated number of requests, all queued at once with equal lengths
+(trtllm-bench), runs in waves of the running batch; the requests left over after the whole waves
+run a last wave at a batch of only their number (``closed_run_tokens_per_s``).
 
 Server mode (MLPerf style) uses a queueing approximation: Little's law sets the running batch for
 an arrival rate (B = λ·(TTFT + osl·TPOT)); a request waits for one of the KV-cache slots as in an
@@ -89,6 +95,12 @@ class InferenceConfig(BaseModel):
     max_batch: int = Field(
         default=0, ge=0, description="running requests per attention rank; 0: what memory holds"
     )
+    requests: int = Field(
+        default=0,
+        ge=0,
+        description="requests of one closed offline run of this instance, all queued at the "
+        "start with equal lengths (trtllm-bench's dataset); 0: a steady state",
+    )
 
     @property
     def instance_gpus(self) -> int:
@@ -115,6 +127,7 @@ class InferencePrediction(BaseModel):
     decode_step_s: float
     idle_tpot_s: float
     max_throughput_tokens_per_s: float
+    run_tokens_per_s: float | None = None  # the closed run of cfg.requests, when given
     server_tokens_per_s: float
     max_rate_req_per_s: float
     ttft_s: float | None = None
@@ -132,6 +145,7 @@ class _Rates:
     eff_max: float
     dim_half: float
     bw: float
+    kv_bw: float
     overhead: float
     per_request: float
     ar_latency: float
@@ -161,6 +175,7 @@ class _Rates:
             eff_max=get("gemm_eff_max"),
             dim_half=get("gemm_dim_half"),
             bw=hw.hbm_bw_bytes_per_s * get("mem_eff"),
+            kv_bw=hw.hbm_bw_bytes_per_s * get("kv_mem_eff"),
             overhead=get("step_overhead_s"),
             per_request=get("request_overhead_s"),
             ar_latency=get("infer_ar_latency_s"),
@@ -217,19 +232,21 @@ def expert_gemm_precision(hw: HardwareView, precision: Precision, expert_bytes: 
     return Precision.BF16
 
 
-def expert_dim_half(dim_half: float, expert_precision: Precision, expert_bytes: float) -> float:
-    """The half-efficiency M of the expert GEMMs' curve, for weights narrower than its format.
+def expert_ridge_tokens(peak: float, kernel_eff: float, weight_bytes: float, bw: float) -> float:
+    """The half-efficiency M of the expert GEMMs' curve, from the hardware: the roofline ridge.
 
-    The curve eff_max·M/(M + dim_half) is fitted on GEMMs whose weights are as wide as their
-    tensor-core format, and its M-independent floor, 2·params·dim_half / (peak·eff_max), is the
-    time to stream those weights: dim_half is the ridge M where weight streaming and math take
-    equally long, proportional to the bytes per weight. 4-bit expert weights run at the 8-bit
-    rate (W4A8) or on 16-bit cores (W4A16) stream half or a quarter of the bytes the format's
-    curve assumes, so their ridge is that much lower. Without this, gpt-oss-120b decoding one
-    request on one B200 charged its MXFP4 experts the streaming time of 8-bit weights with the
-    grouped-GEMM share on top (28.7 ms per token; InferenceMAX measures 3.8 ms at 4 requests).
+    A touched expert's GEMM at M tokens does 2·M FLOPs per weight and reads ``weight_bytes`` per
+    weight; at ``peak``·``kernel_eff`` FLOP/s and ``bw`` bytes/s of HBM the math and the weight
+    stream take equally long at M = peak·eff·bytes / (2·bw). With that M as the curve's half
+    point, eff·M/(M + ridge) charges the GEMM its math at the kernel's large-M efficiency plus
+    the time to stream its weights (a smooth roofline), so decode at a few tokens per expert
+    costs about the weight stream and prefill at thousands about the math. The training GEMMs'
+    fitted half point is no ridge for these kernels: it is identified at M of thousands, where
+    it barely matters, and it moved between 100 and 566 tokens on Blackwell fp8 with the rows
+    fitted, flooring gpt-oss's MXFP4 experts at two to four times their weight stream (held
+    out, InferenceMAX's B200 rows at 64-128 requests came out 39-57 % too slow).
     """
-    return dim_half * min(expert_bytes / expert_precision.weight_bytes, 1.0)
+    return peak * kernel_eff * weight_bytes / (2.0 * bw)
 
 
 def is_dequantising(expert_precision: Precision, expert_bytes: float) -> bool:
@@ -290,8 +307,8 @@ class _Instance:
         )
         if is_dequantising(self.expert_prec, self.ewb):  # its own kernel, not the bf16 GEMM's
             self.expert_eff *= eff.get("mixed_gemm_eff", arch, self.expert_prec)
-        self.expert_half = expert_dim_half(
-            eff.get("gemm_dim_half", arch, self.expert_prec), self.expert_prec, self.ewb
+        self.expert_half = expert_ridge_tokens(
+            self.expert_peak, self.expert_eff, self.ewb, self.r.bw
         )
         expert_total = model.moe_layers * model.experts * model.expert_params()
         self.dense_w = (model.total_params() - expert_total) * self.wb / (cfg.tp * cfg.pp)
@@ -345,8 +362,9 @@ class _Instance:
 
     # ---- one stage of one step ---------------------------------------------------------
     def _attention_s(self, decode: float, prefill: float, prompt: float) -> float:
-        """Attention core of one layer on the busiest rank: decode (KV reads or FLOPs) then the
-        prefill chunk (FLOPs over the causal prompt prefix)."""
+        """Attention core of one layer on the busiest rank: decode (KV reads at the paged-KV
+        kernel's share of HBM bandwidth, ``kv_mem_eff``, or FLOPs) then the prefill chunk (FLOPs
+        over the causal prompt prefix)."""
         m, cfg, r = self.m, self.cfg, self.r
         heads = m.heads / cfg.tp
         ctx = cfg.isl + cfg.osl / 2.0
@@ -354,7 +372,7 @@ class _Instance:
         dqk, dv = m.decode_score_dims()
         dec_flops = 2.0 * heads * (dqk + dv) * per_layer_ctx * decode
         dec_bytes = decode * per_layer_ctx * self.kv_token_layer
-        t_dec = max(dec_flops / r.attn_flops, dec_bytes / r.bw) if decode > 0 else 0.0
+        t_dec = max(dec_flops / r.attn_flops, dec_bytes / r.kv_bw) if decode > 0 else 0.0
         # a prompt token at position p attends to min(p, window) keys; mean over the prompt
         keys = self._window_tokens(prompt / 2.0) / self.stage_layers
         pqk, pv = m.attn_score_dims()
@@ -511,6 +529,28 @@ class _Instance:
         return ttft, TPOT_P99_FACTOR * self.server_step_s(min(batch, slots)), batch
 
 
+def closed_run_tokens_per_s(inst: _Instance, requests: int) -> float:
+    """Output tokens/s of one instance over a closed run of ``requests`` equal requests, all
+    queued at the start (trtllm-bench throughput with a zero-spread dataset).
+
+    The running batch holds ``attn_ranks × max_batch`` requests; equal lengths keep them in step,
+    so each one a finishing request frees goes to the next queued request and the run is a
+    sequence of waves of osl steps: the full waves at the full batch, then the requests left
+    over at a batch of only their number (the tail every request still waits for). Prefill is
+    mixed into every wave's steps as in the steady state. Without the tail, a run of 3,000
+    requests on an instance holding 2,692 at once (TensorRT-LLM's H100 gpt-oss DEP4 1000/1000)
+    was predicted as 3,000/2,692 waves at the full batch, though its last 308 requests run a
+    whole wave of 1,000 steps at 77 a rank.
+    """
+    capacity = inst.d * inst.max_batch
+    full, left = divmod(requests, capacity)
+    # the run's time per output step of a request: osl steps a wave, osl tokens a request
+    wave_steps_s = full * inst.step_s(float(inst.max_batch))
+    if left:
+        wave_steps_s += inst.step_s(left / inst.d)
+    return requests / wave_steps_s if wave_steps_s > 0 else 0.0
+
+
 def _server_rate(inst: _Instance, offline: float) -> tuple[float, str]:
     """The largest request rate whose p99 latencies meet the limits (capped at server_load ×
     offline), and why it is 0 when it is."""
@@ -552,6 +592,7 @@ def predict_inference(
     b = float(inst.max_batch)
     step = inst.step_s(b)
     offline = inst.d * b / step
+    run = closed_run_tokens_per_s(inst, cfg.requests) if cfg.requests else None
     rate, reason = _server_rate(inst, offline) if server else (0.0, "not computed")
     ttft: float | None = None
     tpot: float | None = None
@@ -570,6 +611,7 @@ def predict_inference(
         decode_step_s=step,
         idle_tpot_s=inst.idle_tpot_s(),
         max_throughput_tokens_per_s=offline,
+        run_tokens_per_s=run,
         server_tokens_per_s=rate * cfg.osl,
         max_rate_req_per_s=rate,
         ttft_s=ttft,

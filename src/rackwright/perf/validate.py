@@ -188,15 +188,18 @@ def _infer_value(
         tp=lay.tp, pp=lay.pp, ep=lay.ep, precision=prec, isl=row.isl, osl=row.osl,
         kv_bytes=row.kv_bytes, expert_weight_bytes=row.expert_weight_bytes,
         max_batch=concurrency_cap(row, lay), ttft_limit_s=row.ttft_limit_s,
-        tpot_limit_s=row.tpot_limit_s,
+        tpot_limit_s=row.tpot_limit_s, requests=math.ceil(row.requests / lay.instances),
     )  # fmt: skip
     server = row.metric == "server_tokens_per_s"
     res = predict_inference(row.model, hw, cfg, eff, server=server)
-    if row.metric == "offline_tokens_per_s":
-        return res.max_throughput_tokens_per_s * lay.instances
     if server:
         return res.server_tokens_per_s * lay.instances
-    return res.max_throughput_tokens_per_s / res.gpus
+    offline = res.max_throughput_tokens_per_s
+    if res.run_tokens_per_s is not None:  # a closed run of the row's requests, tail included
+        offline = res.run_tokens_per_s
+    if row.metric == "offline_tokens_per_s":
+        return offline * lay.instances
+    return offline / res.gpus
 
 
 def candidate_layouts(row: ReferenceRow, hw: HardwareView) -> list[InferLayout]:
