@@ -39,7 +39,6 @@ class SolveWatch:
     ) -> None:
         self.progress = progress
         self.stop_at = stop_at  # a MIP stops once its incumbent costs at most this
-        self.stopped_at_target = False
         self.every_s = every_s
         self.kinds = tuple(kinds)
         self.mip_kind = mip_kind
@@ -96,7 +95,6 @@ class SolveWatch:
             and data_in is not None
             and float(data_out.mip_primal_bound) <= self.stop_at
         ):
-            self.stopped_at_target = True
             data_in.user_interrupt = True
             return
         if self.progress is None or kind != self.mip_kind:

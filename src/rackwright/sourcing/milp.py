@@ -23,6 +23,7 @@ With ``elastic=True`` every policy and physical row gets a weighted non-negative
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -48,12 +49,13 @@ class OrderTiers:
     price: FloatArray  # t -> unit price before tariff and freight
     landed: FloatArray  # t -> unit landed cost (price, tariff, freight)
 
-    @property
+    # gathered once and kept: read-back, explain and the cuts read them for every order line
+    @cached_property
     def tier_offer(self) -> IntArray:
         """t -> offer."""
         return self.order_offer[self.tier_order]
 
-    @property
+    @cached_property
     def tier_period(self) -> IntArray:
         """t -> arrival period."""
         return self.order_period[self.tier_order]

@@ -134,7 +134,6 @@ def _orders(problem: SourcingProblem, built: SourcingModel, q: FloatArray) -> tu
     arr = built.arrays
     first = period_index(problem.periods[0])
     lines = []
-    # the tier maps are computed properties: read them once (per order they cost a whole gather)
     t_o, t_a = built.tiers.tier_offer, built.tiers.tier_period
     for t in np.flatnonzero(q > _QTY_TOL):
         o = int(t_o[t])
