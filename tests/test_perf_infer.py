@@ -9,9 +9,9 @@ import pytest
 from rackwright.catalog import load_catalog
 from rackwright.errors import InfeasibleError
 from rackwright.perf.efficiency import load_efficiency
-from rackwright.perf.hardware import hardware_view
+from rackwright.perf.hardware import HardwareView, hardware_view
 from rackwright.perf.inference import InferenceConfig, predict_inference
-from rackwright.perf.models import load_models
+from rackwright.perf.models import ModelArch, load_models
 from rackwright.precision import Precision
 
 CATALOG = load_catalog()
@@ -100,16 +100,20 @@ def test_attention_data_parallel_spreads_the_latent_cache_over_the_instance() ->
     assert adp.attn_ranks * adp.max_batch > 4 * tp8.max_batch
 
 
-def test_grouped_expert_gemms_pay_the_weight_floor_only_for_the_experts_tokens_reach() -> None:
-    # gpt-oss-120b (128 experts, top-4) on one B200, MXFP4 experts (W4A8): one request decoding
-    # reaches 4 experts a layer; charging all 128 the curve's weight-streaming floor made a lone
-    # token take 28.7 ms (InferenceMAX measures 3.8 ms TPOT at 4 requests on one B200)
-    b200 = hardware_view("dgx-b200", CATALOG)
-    model = MODELS["gpt-oss-120b"]
+def gpt_oss_mxfp4_on_b200() -> tuple[HardwareView, ModelArch, InferenceConfig]:
+    """gpt-oss-120b on one B200 with MXFP4 experts (W4A8), 1024/1024, up to 128 requests."""
     cfg = InferenceConfig(
         precision=Precision.BF16, expert_weight_bytes=Precision.MXFP4.weight_bytes,
         kv_bytes=1.0, isl=1024, osl=1024, max_batch=128,
     )  # fmt: skip
+    return hardware_view("dgx-b200", CATALOG), MODELS["gpt-oss-120b"], cfg
+
+
+def test_grouped_expert_gemms_pay_the_weight_floor_only_for_the_experts_tokens_reach() -> None:
+    # gpt-oss-120b (128 experts, top-4) on one B200, MXFP4 experts (W4A8): one request decoding
+    # reaches 4 experts a layer; charging all 128 the curve's weight-streaming floor made a lone
+    # token take 28.7 ms (InferenceMAX measures 3.8 ms TPOT at 4 requests on one B200)
+    b200, model, cfg = gpt_oss_mxfp4_on_b200()
     pred = predict_inference(model, b200, cfg, EFF, server=False)
     # every expert's 4-bit weights, read once, at the full HBM rate: a lower bound on a step
     # that touches all of them, and more than 3x a lone token's step, which touches 4 of 128
@@ -134,12 +138,7 @@ def test_expert_gemm_ridge_comes_from_the_hardware_not_the_training_fit() -> Non
     # gpt-oss-120b decoding 128 requests on one B200 (8 tokens per expert): the training GEMMs'
     # half point (fitted between 100 and 566 tokens on Blackwell fp8, depending on the rows)
     # no longer moves the expert GEMMs, which cost about the stream of their MXFP4 weights
-    b200 = hardware_view("dgx-b200", CATALOG)
-    model = MODELS["gpt-oss-120b"]
-    cfg = InferenceConfig(
-        precision=Precision.BF16, expert_weight_bytes=Precision.MXFP4.weight_bytes,
-        kv_bytes=1.0, isl=1024, osl=1024, max_batch=128,
-    )  # fmt: skip
+    b200, model, cfg = gpt_oss_mxfp4_on_b200()
     steps = []
     for half in (100.0, 566.0):
         eff = EFF.with_values({"blackwell.fp8.gemm_dim_half": half}, ("test",), "test")

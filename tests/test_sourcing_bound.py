@@ -25,6 +25,7 @@ from rackwright.sourcing.problem import (
     SourcingPolicy,
     SourcingProblem,
 )
+from rackwright.sourcing.result import SourcingResult
 
 PERIODS = ("2027Q1", "2027Q2")
 EXACT = SolveOptions(mip_rel_gap=1e-9, mip_abs_gap=1e-6)
@@ -167,19 +168,34 @@ def brute_force_costs(problem: SourcingProblem) -> list[float]:
     return costs
 
 
+def solve_beside_brute_force(
+    problem: SourcingProblem, options: SolveOptions
+) -> tuple[SourcingResult, float] | None:
+    """Solve ``problem`` and check its bound against every feasible plan's cost by enumeration.
+
+    Returns the result and the cheapest enumerated cost, or None when no plan is feasible (the
+    solver then has no plan, or a bound it does not undercut).
+    """
+    costs = brute_force_costs(problem)
+    result = solve_sourcing(problem, options, explain=False)
+    if not costs:
+        assert not result.has_plan or result.bound_usd <= result.objective_usd + 1e-6
+        return None
+    cheapest = min(costs)
+    assert result.has_plan
+    assert result.bound_usd <= cheapest + 1e-6
+    return result, cheapest
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(problem=tiny_problems())
 def test_bound_is_never_above_a_feasible_plan_and_the_plan_is_the_cheapest(
     problem: SourcingProblem,
 ) -> None:
-    costs = brute_force_costs(problem)
-    result = solve_sourcing(problem, EXACT, explain=False)
-    if not costs:
-        assert not result.has_plan or result.bound_usd <= result.objective_usd + 1e-6
+    solved = solve_beside_brute_force(problem, EXACT)
+    if solved is None:
         return
-    cheapest = min(costs)
-    assert result.has_plan
-    assert result.bound_usd <= cheapest + 1e-6
+    result, cheapest = solved
     assert result.objective_usd <= cheapest * (1 + 1e-9) + 1e-6
     assert result.bound_usd <= result.objective_usd + 1e-6
 
@@ -219,14 +235,10 @@ def test_a_plan_stopped_at_a_loose_target_states_a_true_bound_and_gap(
 ) -> None:
     # the search stops as soon as a plan meets the target: the plan may cost more than the
     # cheapest, but never by more than it says, and the bound stays below every plan
-    costs = brute_force_costs(problem)
-    result = solve_sourcing(problem, LOOSE, explain=False)
-    if not costs:
-        assert not result.has_plan or result.bound_usd <= result.objective_usd + 1e-6
+    solved = solve_beside_brute_force(problem, LOOSE)
+    if solved is None:
         return
-    cheapest = min(costs)
-    assert result.has_plan
-    assert result.bound_usd <= cheapest + 1e-6
+    result, cheapest = solved
     assert result.objective_usd >= cheapest * (1 - 1e-9) - 1e-6
     if result.stopped_by == "gap reached":
         assert result.mip_gap <= 0.05
